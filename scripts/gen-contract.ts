@@ -1,0 +1,199 @@
+/**
+ * Derives code from openapi.yaml, the hand-written contract:
+ *   - server/src/contract/schemas.gen.ts: TypeBox schemas for every component schema and, per operation,
+ *     the Elysia validation hook (params, query, headers, body) the server routes use.
+ *   - sdk/src/schema.d.ts: openapi-typescript types for the SDK (when the sdk workspace exists).
+ *
+ * `--check` regenerates in memory and fails when a committed file differs (stale generated code).
+ * The TypeBox emitter is hand-rolled because no maintained package turns OpenAPI 3.1 schemas into TypeBox
+ * source; it covers exactly the JSON Schema keywords the spec uses and refuses any other.
+ */
+import { readFileSync, writeFileSync, existsSync, mkdirSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { parse } from 'yaml'
+
+type Schema = Record<string, any>
+
+const root = join(import.meta.dir, '..')
+const specPath = join(root, 'openapi.yaml')
+const HEADER = '// generated from openapi.yaml by scripts/gen-contract.ts — do not edit. Regenerate: npm run gen\n'
+
+const SUPPORTED = new Set([
+  '$ref', 'type', 'properties', 'required', 'additionalProperties', 'items', 'enum', 'const', 'oneOf', 'anyOf',
+  'format', 'minLength', 'maxLength', 'pattern', 'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum',
+  'minItems', 'maxItems', 'uniqueItems', 'minProperties', 'default', 'description', 'title', 'examples', 'example',
+  'readOnly', 'writeOnly', 'deprecated',
+])
+const PASSED_OPTIONS = [
+  'format', 'minLength', 'maxLength', 'pattern', 'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum',
+  'minItems', 'maxItems', 'uniqueItems', 'minProperties', 'default',
+]
+
+function refName(ref: string): string {
+  const m = /^#\/components\/schemas\/([A-Za-z0-9_]+)$/.exec(ref)
+  if (!m) throw new Error(`unsupported $ref ${ref}`)
+  return m[1]
+}
+
+function options(s: Schema, extra: Record<string, unknown> = {}): string {
+  const o: Record<string, unknown> = { ...extra }
+  for (const k of PASSED_OPTIONS) if (k in s) o[k] = s[k]
+  return Object.keys(o).length ? JSON.stringify(o) : ''
+}
+
+// Bodies and components use plain TypeBox (`T`), which is strict: a JSON string is never taken for a number.
+// Path, query and header parameters arrive as strings, so they use Elysia's `t`, whose numbers coerce.
+function emit(s: Schema, where: string, deps: Set<string>, ns = 'T'): string {
+  for (const k of Object.keys(s)) if (!SUPPORTED.has(k)) throw new Error(`${where}: unsupported keyword ${k}`)
+  if (s.$ref) {
+    const name = refName(s.$ref)
+    deps.add(name)
+    return name
+  }
+  if (s.oneOf || s.anyOf) {
+    const parts = (s.oneOf ?? s.anyOf).map((x: Schema, i: number) => emit(x, `${where}/oneOf/${i}`, deps, ns))
+    return `${ns}.Union([${parts.join(', ')}])`
+  }
+  if ('const' in s) return `${ns}.Literal(${JSON.stringify(s.const)})`
+  if (s.enum) return `${ns}.Union([${s.enum.map((v: unknown) => `${ns}.Literal(${JSON.stringify(v)})`).join(', ')}])`
+  if (Array.isArray(s.type)) {
+    const parts = s.type.map((ty: string) => emit({ ...s, type: ty }, where, deps, ns))
+    return `${ns}.Union([${parts.join(', ')}])`
+  }
+  const opt = options(s)
+  switch (s.type) {
+    case 'null':
+      return `${ns}.Null()`
+    case 'string':
+      return `${ns}.String(${opt})`
+    case 'integer':
+      return `${ns}.Integer(${opt})`
+    case 'number':
+      return `${ns}.Number(${opt})`
+    case 'boolean':
+      return `${ns}.Boolean(${opt})`
+    case 'array':
+      return `${ns}.Array(${emit(s.items ?? {}, `${where}/items`, deps, ns)}${opt ? ', ' + opt : ''})`
+    case 'object': {
+      const required = new Set<string>(s.required ?? [])
+      const props = Object.entries<Schema>(s.properties ?? {}).map(([k, v]) => {
+        const inner = emit(v, `${where}/${k}`, deps, ns)
+        return `${JSON.stringify(k)}: ${required.has(k) ? inner : `${ns}.Optional(${inner})`}`
+      })
+      const extra: Record<string, unknown> = {}
+      if (s.additionalProperties === false) extra.additionalProperties = false
+      const o = options(s, extra)
+      return `${ns}.Object({ ${props.join(', ')} }${o ? ', ' + o : ''})`
+    }
+    default:
+      throw new Error(`${where}: schema without a supported type`)
+  }
+}
+
+function resolve<T = Schema>(spec: Schema, x: Schema): T {
+  if (!x.$ref) return x as T
+  const path = x.$ref.replace(/^#\//, '').split('/')
+  return path.reduce((o: any, k: string) => o[k], spec) as T
+}
+
+export function generateServerSchemas(spec: Schema): string {
+  const schemas: Record<string, Schema> = spec.components?.schemas ?? {}
+  const bodies = new Map<string, { code: string; deps: Set<string> }>()
+  for (const [name, s] of Object.entries(schemas)) {
+    const deps = new Set<string>()
+    bodies.set(name, { code: emit(s, name, deps), deps })
+  }
+  // Topological order so that every schema is declared before it is referenced.
+  const ordered: string[] = []
+  const seen = new Set<string>()
+  const visit = (n: string, stack: string[]) => {
+    if (seen.has(n)) return
+    if (stack.includes(n)) throw new Error(`recursive schema ${[...stack, n].join(' -> ')}`)
+    if (!bodies.has(n)) throw new Error(`unknown schema ${n}`)
+    for (const d of bodies.get(n)!.deps) visit(d, [...stack, n])
+    seen.add(n)
+    ordered.push(n)
+  }
+  for (const n of [...bodies.keys()].sort()) visit(n, [])
+
+  let out = HEADER + "import { t } from 'elysia'\nimport { Type as T } from '@sinclair/typebox'\n\n// Component schemas\n"
+  for (const n of ordered) {
+    out += `export const ${n} = ${bodies.get(n)!.code}\nexport type ${n} = typeof ${n}.static\n`
+  }
+  out += '\n// Per-operation validation hooks for Elysia routes, keyed by operationId\n'
+  const ops: string[] = []
+  for (const [path, item] of Object.entries<Schema>(spec.paths ?? {})) {
+    for (const method of ['get', 'post', 'put', 'patch', 'delete']) {
+      const op = item[method]
+      if (!op) continue
+      const id = op.operationId
+      if (!id) throw new Error(`${method.toUpperCase()} ${path} has no operationId`)
+      const params = [...(item.parameters ?? []), ...(op.parameters ?? [])].map((p: Schema) => resolve(spec, p))
+      const deps = new Set<string>()
+      const group = (where: string, lower: boolean, closed: boolean) => {
+        const ps = params.filter((p) => p.in === where)
+        if (!ps.length) return null
+        const props = ps.map((p) => {
+          const inner = emit(p.schema, `${id}/${where}/${p.name}`, deps, 't')
+          const key = lower ? p.name.toLowerCase() : p.name
+          return `${JSON.stringify(key)}: ${p.required ? inner : `t.Optional(${inner})`}`
+        })
+        return `t.Object({ ${props.join(', ')} }${closed ? ', { additionalProperties: false }' : ''})`
+      }
+      const parts: string[] = []
+      const p = group('path', false, true)
+      if (p) parts.push(`params: ${p}`)
+      const q = group('query', false, false)
+      if (q) parts.push(`query: ${q}`)
+      const h = group('header', true, false)
+      if (h) parts.push(`headers: ${h}`)
+      const body = op.requestBody && resolve(spec, op.requestBody).content?.['application/json']?.schema
+      if (body) parts.push(`body: ${emit(body, `${id}/body`, deps)}`)
+      ops.push(`  ${id}: { ${parts.join(', ')} },`)
+    }
+  }
+  out += `export const operations = {\n${ops.join('\n')}\n} as const\n`
+  return out
+}
+
+export function loadSpec(): Schema {
+  return parse(readFileSync(specPath, 'utf8'))
+}
+
+async function generateSdkTypes(): Promise<string | null> {
+  const sdkDir = join(root, 'sdk')
+  if (!existsSync(join(sdkDir, 'package.json'))) return null
+  const { default: openapiTS, astToString } = await import('openapi-typescript')
+  const ast = await openapiTS(new URL(`file://${specPath}`))
+  return HEADER + astToString(ast)
+}
+
+async function main() {
+  const check = process.argv.includes('--check')
+  const spec = loadSpec()
+  const targets: Array<[string, string | null]> = [
+    [join(root, 'server/src/contract/schemas.gen.ts'), generateServerSchemas(spec)],
+    [join(root, 'sdk/src/schema.d.ts'), await generateSdkTypes()],
+  ]
+  let stale = 0
+  for (const [file, content] of targets) {
+    if (content === null) continue
+    const current = existsSync(file) ? readFileSync(file, 'utf8') : null
+    if (check) {
+      if (current !== content) {
+        stale++
+        console.error(`stale: ${file.slice(root.length + 1)} differs from what openapi.yaml generates (run npm run gen)`)
+      }
+    } else if (current !== content) {
+      mkdirSync(dirname(file), { recursive: true })
+      writeFileSync(file, content)
+      console.error(`wrote ${file.slice(root.length + 1)}`)
+    }
+  }
+  if (check) {
+    if (stale) process.exit(1)
+    console.error('generated files are up to date')
+  }
+}
+
+if (import.meta.main) await main()

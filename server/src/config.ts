@@ -1,0 +1,80 @@
+/**
+ * The only reader of process.env. Resolved once at boot and passed down ("config at request time is what made
+ * the route untestable").
+ */
+export interface Config {
+  env: 'development' | 'production' | 'test'
+  port: number
+  host: string
+  /** undefined → an embedded PostgreSQL is started (zero set-up dev mode) */
+  databaseUrl: string | undefined
+  /** undefined → in-process stand-ins for Redis */
+  redisUrl: string | undefined
+  jwtSecret: string | undefined
+  jwtIssuer: string
+  jwtAudience: string
+  accessTokenTtlSec: number
+  refreshTokenTtlSec: number
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
+  dbPoolMax: number
+  dbStatementTimeoutMs: number
+  dataDir: string
+  embeddedPgPort: number
+  shutdownGraceMs: number
+  runScheduler: boolean
+}
+
+export class ConfigError extends Error {}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
+
+function int(env: Record<string, string | undefined>, name: string, fallback: number, min = 0): number {
+  const raw = env[name]
+  if (raw === undefined || raw === '') return fallback
+  const n = Number(raw)
+  if (!Number.isInteger(n) || n < min) throw new ConfigError(`${name} must be an integer ≥ ${min}, got "${raw}"`)
+  return n
+}
+
+function bool(env: Record<string, string | undefined>, name: string, fallback: boolean): boolean {
+  const raw = env[name]
+  if (raw === undefined || raw === '') return fallback
+  if (/^(1|true|yes|on)$/i.test(raw)) return true
+  if (/^(0|false|no|off)$/i.test(raw)) return false
+  throw new ConfigError(`${name} must be true or false, got "${raw}"`)
+}
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const nodeEnv = env.NODE_ENV === 'production' ? 'production' : env.NODE_ENV === 'test' ? 'test' : 'development'
+  const logLevel = (env.LOG_LEVEL ?? (nodeEnv === 'test' ? 'warn' : 'info')) as Config['logLevel']
+  if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`)
+  const databaseUrl = env.DATABASE_URL || undefined
+  const jwtSecret = env.JWT_SECRET || undefined
+  // A short HS256 key can be brute-forced offline from any token. Only the embedded dev mode may run without
+  // one: it then generates and keeps a random secret of its own (see main.ts).
+  if (databaseUrl !== undefined && (jwtSecret === undefined || Buffer.byteLength(jwtSecret) < 32)) {
+    throw new ConfigError('JWT_SECRET must be set to at least 32 bytes (only the embedded dev mode may omit it)')
+  }
+  if (jwtSecret !== undefined && Buffer.byteLength(jwtSecret) < 32) {
+    throw new ConfigError('JWT_SECRET must be at least 32 bytes')
+  }
+  return {
+    env: nodeEnv,
+    port: int(env, 'PORT', 3000),
+    host: env.HOST || '0.0.0.0',
+    databaseUrl,
+    redisUrl: env.REDIS_URL || undefined,
+    jwtSecret,
+    jwtIssuer: env.JWT_ISSUER || 'livedrop',
+    jwtAudience: env.JWT_AUDIENCE || 'livedrop-api',
+    accessTokenTtlSec: int(env, 'ACCESS_TOKEN_TTL_SEC', 15 * 60, 1),
+    refreshTokenTtlSec: int(env, 'REFRESH_TOKEN_TTL_SEC', 30 * 24 * 3600, 1),
+    logLevel,
+    dbPoolMax: int(env, 'DB_POOL_MAX', 20, 1),
+    dbStatementTimeoutMs: int(env, 'DB_STATEMENT_TIMEOUT_MS', 5000, 100),
+    dataDir: env.LIVEDROP_DATA_DIR || '.livedrop',
+    embeddedPgPort: int(env, 'EMBEDDED_PG_PORT', 54329, 1),
+    shutdownGraceMs: int(env, 'SHUTDOWN_GRACE_MS', 8000, 0),
+    runScheduler: bool(env, 'RUN_SCHEDULER', true),
+  }
+}

@@ -1,0 +1,56 @@
+// generated from openapi.yaml by scripts/gen-contract.ts — do not edit. Regenerate: npm run gen
+import { t } from 'elysia'
+import { Type as T } from '@sinclair/typebox'
+
+// Component schemas
+export const Creator = T.Object({ "id": T.String({"format":"uuid"}), "userId": T.String({"format":"uuid"}), "handle": T.String(), "displayName": T.String(), "followerCount": T.Integer({"minimum":0}), "createdAt": T.String({"format":"date-time"}) })
+export type Creator = typeof Creator.static
+export const Me = T.Object({ "id": T.String({"format":"uuid"}), "username": T.String(), "email": T.String({"format":"email"}), "creator": T.Union([Creator, T.Null()]), "createdAt": T.String({"format":"date-time"}) })
+export type Me = typeof Me.static
+export const AuthSession = T.Object({ "user": Me, "accessToken": T.String(), "refreshToken": T.String(), "expiresIn": T.Integer() })
+export type AuthSession = typeof AuthSession.static
+export const CreateCreatorRequest = T.Object({ "handle": T.String({"minLength":2,"maxLength":30,"pattern":"^[a-z0-9][a-z0-9_-]*$"}), "displayName": T.String({"minLength":1,"maxLength":80}) }, {"additionalProperties":false})
+export type CreateCreatorRequest = typeof CreateCreatorRequest.static
+export const CreateProductRequest = T.Object({ "title": T.String({"minLength":1,"maxLength":200}), "description": T.Optional(T.String({"maxLength":5000,"default":""})), "priceCents": T.Integer({"minimum":0,"maximum":100000000}), "currency": T.String({"pattern":"^[A-Z]{3}$"}) }, {"additionalProperties":false})
+export type CreateProductRequest = typeof CreateProductRequest.static
+export const Health = T.Object({ "status": T.Union([T.Literal("ok")]) })
+export type Health = typeof Health.static
+export const LoginRequest = T.Object({ "email": T.String({"format":"email","maxLength":254}), "password": T.String({"minLength":1,"maxLength":256}) }, {"additionalProperties":false})
+export type LoginRequest = typeof LoginRequest.static
+export const Problem = T.Object({ "type": T.String(), "title": T.String(), "status": T.Integer({"minimum":400,"maximum":599}), "detail": T.Optional(T.String()), "instance": T.Optional(T.String()), "code": T.String({"pattern":"^[A-Z][A-Z0-9_]*$"}), "requestId": T.String(), "errors": T.Optional(T.Array(T.Object({ "field": T.String(), "message": T.String() }))) })
+export type Problem = typeof Problem.static
+export const Product = T.Object({ "id": T.String({"format":"uuid"}), "creatorId": T.String({"format":"uuid"}), "title": T.String(), "description": T.String(), "priceCents": T.Integer({"minimum":0}), "currency": T.String(), "createdAt": T.String({"format":"date-time"}), "updatedAt": T.String({"format":"date-time"}) })
+export type Product = typeof Product.static
+export const ProductPage = T.Object({ "items": T.Array(Product), "nextCursor": T.Union([T.String(), T.Null()]) })
+export type ProductPage = typeof ProductPage.static
+export const Readiness = T.Object({ "status": T.Union([T.Literal("ready"), T.Literal("unavailable"), T.Literal("draining")]), "checks": T.Object({ "postgres": T.Union([T.Literal("up"), T.Literal("down")]), "redis": T.Union([T.Literal("up"), T.Literal("down"), T.Literal("memory")]) }) })
+export type Readiness = typeof Readiness.static
+export const RefreshRequest = T.Object({ "refreshToken": T.String({"minLength":1,"maxLength":512}) }, {"additionalProperties":false})
+export type RefreshRequest = typeof RefreshRequest.static
+export const RegisterRequest = T.Object({ "username": T.String({"minLength":3,"maxLength":32,"pattern":"^[a-zA-Z0-9_]+$"}), "email": T.String({"format":"email","maxLength":254}), "password": T.String({"minLength":8,"maxLength":256}) }, {"additionalProperties":false})
+export type RegisterRequest = typeof RegisterRequest.static
+export const UpdateProductRequest = T.Object({ "title": T.Optional(T.String({"minLength":1,"maxLength":200})), "description": T.Optional(T.String({"maxLength":5000})), "priceCents": T.Optional(T.Integer({"minimum":0,"maximum":100000000})), "currency": T.Optional(T.String({"pattern":"^[A-Z]{3}$"})) }, {"additionalProperties":false,"minProperties":1})
+export type UpdateProductRequest = typeof UpdateProductRequest.static
+export const User = T.Object({ "id": T.String({"format":"uuid"}), "username": T.String(), "createdAt": T.String({"format":"date-time"}) })
+export type User = typeof User.static
+
+// Per-operation validation hooks for Elysia routes, keyed by operationId
+export const operations = {
+  healthz: {  },
+  readyz: {  },
+  getOpenApi: {  },
+  getDocs: {  },
+  getDocsScript: {  },
+  register: { body: RegisterRequest },
+  login: { body: LoginRequest },
+  refresh: { body: RefreshRequest },
+  logout: { body: RefreshRequest },
+  getMe: {  },
+  getUser: { params: t.Object({ "userId": t.String({"format":"uuid"}) }, { additionalProperties: false }) },
+  createCreator: { body: CreateCreatorRequest },
+  getCreator: { params: t.Object({ "creatorId": t.String({"format":"uuid"}) }, { additionalProperties: false }) },
+  listProducts: { query: t.Object({ "creatorId": t.Optional(t.String({"format":"uuid"})), "limit": t.Optional(t.Integer({"minimum":1,"maximum":100,"default":20})), "cursor": t.Optional(t.String({"minLength":1,"maxLength":512})) }) },
+  createProduct: { body: CreateProductRequest },
+  getProduct: { params: t.Object({ "productId": t.String({"format":"uuid"}) }, { additionalProperties: false }) },
+  updateProduct: { params: t.Object({ "productId": t.String({"format":"uuid"}) }, { additionalProperties: false }), body: UpdateProductRequest },
+} as const

@@ -1,0 +1,70 @@
+/**
+ * Domain errors and their one mapping to RFC 9457 problem+json. Services throw AppError; nothing else in the
+ * server builds an error response.
+ */
+export const PROBLEM_CONTENT_TYPE = 'application/problem+json'
+
+const TITLES: Record<string, string> = {
+  VALIDATION_FAILED: 'The request body is invalid',
+  INVALID_PARAMETER: 'A request parameter is invalid',
+  MALFORMED_JSON: 'The request body is not valid JSON',
+  UNSUPPORTED_MEDIA_TYPE: 'The request body must be application/json',
+  PAYLOAD_TOO_LARGE: 'The request body is too large',
+  INVALID_CURSOR: 'The pagination cursor is invalid',
+  UNAUTHORIZED: 'Authentication required',
+  INVALID_CREDENTIALS: 'Invalid email or password',
+  INVALID_REFRESH_TOKEN: 'The refresh token is invalid',
+  FORBIDDEN: 'Not allowed',
+  NOT_A_CREATOR: 'Only creators may do this',
+  NOT_FOUND: 'Not found',
+  ROUTE_NOT_FOUND: 'No such route',
+  USERNAME_TAKEN: 'The username is taken',
+  EMAIL_TAKEN: 'The email is already registered',
+  HANDLE_TAKEN: 'The handle is taken',
+  ALREADY_A_CREATOR: 'The caller is already a creator',
+  RATE_LIMITED: 'Too many requests',
+  SERVICE_UNAVAILABLE: 'Service temporarily unavailable',
+  INTERNAL: 'Internal server error',
+}
+
+export interface FieldError {
+  field: string
+  message: string
+}
+
+export class AppError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    readonly detail?: string,
+    readonly options: { headers?: Record<string, string>; errors?: FieldError[]; extra?: Record<string, unknown> } = {},
+  ) {
+    super(detail ?? code)
+  }
+}
+
+export const notFound = (what: string) => new AppError(404, 'NOT_FOUND', `${what} not found`)
+export const unauthorized = (detail = 'A valid access token is required') => new AppError(401, 'UNAUTHORIZED', detail, {
+  headers: { 'www-authenticate': 'Bearer realm="livedrop"' },
+})
+
+export function problemBody(code: string, status: number, requestId: string, detail?: string, extra?: Record<string, unknown>) {
+  return {
+    type: `urn:livedrop:problem:${code.toLowerCase().replaceAll('_', '-')}`,
+    title: TITLES[code] ?? code,
+    status,
+    ...(detail !== undefined ? { detail } : {}),
+    code,
+    requestId,
+    ...extra,
+  }
+}
+
+export function problemResponse(err: AppError, requestId: string): Response {
+  const extra: Record<string, unknown> = { ...err.options.extra }
+  if (err.options.errors) extra.errors = err.options.errors
+  return new Response(JSON.stringify(problemBody(err.code, err.status, requestId, err.detail, extra)), {
+    status: err.status,
+    headers: { 'content-type': PROBLEM_CONTENT_TYPE, ...err.options.headers },
+  })
+}

@@ -1,0 +1,83 @@
+import { Elysia, ValidationError } from 'elysia'
+import { AppError, problemResponse, type FieldError } from '../errors'
+import type { Logger } from '../logger'
+
+export const MAX_BODY_BYTES = 64 * 1024
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/
+const JSON_TYPE = /^application\/(?:[\w.+-]*\+)?json\s*(?:;|$)/i
+
+/** Errors a dependency raises when it is unreachable or too slow: the client should retry, not give up. */
+function isUnavailable(err: any): boolean {
+  const code = err?.code
+  return (
+    code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === 'CONNECT_TIMEOUT' || code === 'CONNECTION_CLOSED' ||
+    code === 'CONNECTION_ENDED' || code === 'CONNECTION_DESTROYED' || code === 'ETIMEDOUT' || code === 'EPIPE' ||
+    // admin_shutdown, crash_shutdown, cannot_connect_now, query_canceled (statement timeout), too_many_connections
+    code === '57P01' || code === '57P02' || code === '57P03' || code === '57014' || code === '53300'
+  )
+}
+
+function validationToAppError(err: ValidationError): AppError {
+  const seen = new Set<string>()
+  const errors: FieldError[] = []
+  for (const e of err.all) {
+    const path = 'path' in e ? e.path : ''
+    const field = err.type === 'body' ? path || '/' : path.replace(/^\//, '') || err.type
+    if (seen.has(field)) continue
+    seen.add(field)
+    errors.push({ field, message: 'summary' in e && e.summary ? e.summary : e.message })
+  }
+  const first = errors[0]
+  if (err.type === 'body') {
+    return new AppError(422, 'VALIDATION_FAILED', `Invalid body: ${first ? `${first.field}: ${first.message}` : 'does not match the schema'}`, { errors })
+  }
+  return new AppError(400, 'INVALID_PARAMETER', `Invalid ${err.type}: ${first ? `${first.field}: ${first.message}` : 'malformed'}`, { errors })
+}
+
+/**
+ * What every route shares: request ids, strict JSON body parsing with a size cap, and the one place that turns
+ * any thrown error into problem+json. Unknown errors become a bare 500: internals go to the log, never the client.
+ */
+export function httpBasics(log: Logger) {
+  const started = new WeakMap<Request, number>()
+  return new Elysia({ name: 'http-basics' })
+    .onRequest(({ request, set }) => {
+      const given = request.headers.get('x-request-id')
+      set.headers['x-request-id'] = given && REQUEST_ID.test(given) ? given : crypto.randomUUID()
+      started.set(request, performance.now())
+    })
+    .onParse({ as: 'global' }, async ({ request, contentType }) => {
+      const length = Number(request.headers.get('content-length') ?? 0)
+      if (length > MAX_BODY_BYTES) throw new AppError(413, 'PAYLOAD_TOO_LARGE', `The body must be at most ${MAX_BODY_BYTES} bytes`)
+      if (!JSON_TYPE.test(contentType ?? '')) {
+        throw new AppError(415, 'UNSUPPORTED_MEDIA_TYPE', 'Send the body as application/json', { headers: { 'accept-post': 'application/json' } })
+      }
+      const bytes = await request.arrayBuffer()
+      if (bytes.byteLength > MAX_BODY_BYTES) throw new AppError(413, 'PAYLOAD_TOO_LARGE', `The body must be at most ${MAX_BODY_BYTES} bytes`)
+      try {
+        return JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes))
+      } catch {
+        throw new AppError(400, 'MALFORMED_JSON', bytes.byteLength ? 'The body is not valid JSON' : 'The body is empty; send a JSON object')
+      }
+    })
+    .onError({ as: 'global' }, ({ code, error, set, request }) => {
+      const requestId = String(set.headers['x-request-id'] ?? '')
+      if (error instanceof AppError) return problemResponse(error, requestId)
+      if (code === 'VALIDATION') return problemResponse(validationToAppError(error as ValidationError), requestId)
+      if (code === 'PARSE') return problemResponse(new AppError(400, 'MALFORMED_JSON', 'The body is not valid JSON'), requestId)
+      if (code === 'NOT_FOUND') {
+        return problemResponse(new AppError(404, 'ROUTE_NOT_FOUND', `No route for ${request.method} ${new URL(request.url).pathname}`), requestId)
+      }
+      if (isUnavailable(error)) {
+        log.warn({ requestId, err: (error as Error).message }, 'dependency unavailable')
+        return problemResponse(new AppError(503, 'SERVICE_UNAVAILABLE', 'A backing service is unavailable; retry shortly', { headers: { 'retry-after': '2' } }), requestId)
+      }
+      log.error({ requestId, err: error, method: request.method, path: new URL(request.url).pathname }, 'unhandled error')
+      return problemResponse(new AppError(500, 'INTERNAL', 'An unexpected error occurred; quote the requestId if you report it'), requestId)
+    })
+    .onAfterResponse({ as: 'global' }, ({ request, set }) => {
+      if (!log.isLevelEnabled('debug')) return
+      const t0 = started.get(request)
+      log.debug({ requestId: set.headers['x-request-id'], method: request.method, url: new URL(request.url).pathname, status: set.status, ms: t0 && +(performance.now() - t0).toFixed(2) }, 'request')
+    })
+}

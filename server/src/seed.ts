@@ -1,0 +1,16 @@
+import type { Deps } from './deps'
+import * as authRepo from './auth/repo'
+
+export const DEMO = { email: 'demo@livedrop.local', password: 'livedrop-demo', username: 'demo', handle: 'demo' }
+
+/** Demo data for the zero set-up start: a creator with a product. Does nothing when it already exists. */
+export async function seedDemo(deps: Deps): Promise<{ email: string; password: string; creatorId: string; productId: string }> {
+  const existing = await authRepo.findUserByEmail(deps.sql, DEMO.email)
+  const userId = existing ? existing.id : (await deps.auth.register({ username: DEMO.username, email: DEMO.email, password: DEMO.password })).user.id
+  const creator = (await deps.creators.findByUser(userId)) ?? (await deps.creators.create(userId, { handle: DEMO.handle, displayName: 'Demo Creator' }))
+  const page = await deps.products.list({ creatorId: creator.id, limit: 1 })
+  const product = page.items[0] ?? (await deps.products.create(userId, {
+    title: 'Demo sneaker', description: 'A limited run to try LiveDrop with.', priceCents: 12900, currency: 'EUR',
+  }))
+  return { email: DEMO.email, password: DEMO.password, creatorId: creator.id, productId: product.id }
+}
