@@ -63,6 +63,8 @@ export function httpBasics(log: Logger) {
     .onError({ as: 'global' }, ({ code, error, set, request }) => {
       const requestId = String(set.headers['x-request-id'] ?? '')
       if (error instanceof AppError) return problemResponse(error, requestId)
+      // Elysia wraps whatever the parse hook throws.
+      if (code === 'PARSE' && (error as Error).cause instanceof AppError) return problemResponse((error as Error).cause as AppError, requestId)
       if (code === 'VALIDATION') return problemResponse(validationToAppError(error as ValidationError), requestId)
       if (code === 'PARSE') return problemResponse(new AppError(400, 'MALFORMED_JSON', 'The body is not valid JSON'), requestId)
       if (code === 'NOT_FOUND') {

@@ -1,0 +1,18 @@
+# The API server on the official Bun image. Build context: the repository root.
+FROM oven/bun:1.4.4-slim AS deps
+WORKDIR /app
+COPY package.json package-lock.json bunfig.toml ./
+COPY server/package.json server/package.json
+# npm's lockfile is the record; bun installs from it (text lockfile migration) without dev dependencies.
+RUN bun install --production --ignore-scripts
+
+FROM oven/bun:1.4.4-slim
+WORKDIR /app
+ENV NODE_ENV=production PORT=3000
+COPY --from=deps /app/node_modules node_modules
+COPY package.json bunfig.toml openapi.yaml ./
+COPY server server
+USER bun
+EXPOSE 3000
+HEALTHCHECK --interval=10s --timeout=3s --retries=3 CMD bun -e "fetch('http://127.0.0.1:3000/healthz').then(r => process.exit(r.ok ? 0 : 1)).catch(() => process.exit(1))"
+CMD ["bun", "server/src/main.ts"]

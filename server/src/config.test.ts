@@ -1,0 +1,22 @@
+import { describe, expect, test } from 'bun:test'
+import { loadConfig, ConfigError } from './config'
+
+describe('config', () => {
+  test('refuses a missing or short JWT_SECRET outside the embedded dev mode', () => {
+    expect(() => loadConfig({ DATABASE_URL: 'postgres://x/y' })).toThrow(ConfigError)
+    expect(() => loadConfig({ DATABASE_URL: 'postgres://x/y', JWT_SECRET: 'short' })).toThrow(/32 bytes/)
+    expect(loadConfig({ DATABASE_URL: 'postgres://x/y', JWT_SECRET: 'x'.repeat(32) }).jwtSecret).toBe('x'.repeat(32))
+  })
+
+  test('embedded dev mode may omit the secret; a given one must still be long enough', () => {
+    expect(loadConfig({}).jwtSecret).toBeUndefined()
+    expect(() => loadConfig({ JWT_SECRET: 'short' })).toThrow(ConfigError)
+  })
+
+  test('typed values are validated', () => {
+    expect(loadConfig({ PORT: '8080' }).port).toBe(8080)
+    expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/PORT/)
+    expect(() => loadConfig({ LOG_LEVEL: 'loud' })).toThrow(/LOG_LEVEL/)
+    expect(() => loadConfig({ RUN_SCHEDULER: 'maybe' })).toThrow(/RUN_SCHEDULER/)
+  })
+})

@@ -1,0 +1,92 @@
+import { expect } from 'bun:test'
+import { loadConfig, type Config } from '../src/config'
+import { createDeps, type Deps } from '../src/deps'
+import { createApp, type App } from '../src/app'
+import { createLogger } from '../src/logger'
+import { validateResponse } from '../src/contract/validate'
+
+export const TEST_JWT_SECRET = 'test-secret-0123456789abcdef0123456789abcdef'
+export const redisAvailable = () => Boolean(process.env.TEST_REDIS_URL)
+
+export function testConfig(overrides: Partial<Config> = {}): Config & { databaseUrl: string; jwtSecret: string } {
+  const base = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: process.env.TEST_LOG_LEVEL || 'silent', DATABASE_URL: process.env.TEST_DATABASE_URL, JWT_SECRET: TEST_JWT_SECRET, REDIS_URL: process.env.TEST_REDIS_URL || undefined, RUN_SCHEDULER: 'false' })
+  return { ...base, ...overrides, databaseUrl: overrides.databaseUrl ?? base.databaseUrl!, jwtSecret: overrides.jwtSecret ?? TEST_JWT_SECRET }
+}
+
+export interface ApiResponse<T = any> {
+  status: number
+  headers: Headers
+  body: T
+  text: string
+}
+
+export interface CallOptions {
+  body?: unknown
+  rawBody?: BodyInit
+  token?: string
+  headers?: Record<string, string>
+  /** skip the contract check (only for tests of malformed traffic the spec cannot describe) */
+  unchecked?: boolean
+}
+
+export type Api = <T = any>(method: string, path: string, opts?: CallOptions) => Promise<ApiResponse<T>>
+
+/**
+ * Calls the app in-process (no port) and checks every response against openapi.yaml: a response that is
+ * not what the contract says fails the test that produced it.
+ */
+export function makeApi(handle: (req: Request) => Promise<Response> | Response): Api {
+  return async (method, path, opts = {}) => {
+    const headers: Record<string, string> = { ...opts.headers }
+    let body: BodyInit | undefined = opts.rawBody
+    if (opts.body !== undefined) {
+      body = JSON.stringify(opts.body)
+      headers['content-type'] ??= 'application/json'
+    }
+    if (opts.token) headers.authorization = `Bearer ${opts.token}`
+    const res = await handle(new Request(`http://localhost${path}`, { method, headers, body }))
+    const text = await res.text()
+    const type = res.headers.get('content-type')
+    let parsed: any = text
+    if (type && /json/.test(type) && text) parsed = JSON.parse(text)
+    if (!opts.unchecked) {
+      const problems = validateResponse(method, new URL(`http://localhost${path}`).pathname, res.status, text === '' ? null : type, text === '' ? undefined : parsed)
+      if (problems.length) throw new Error(`response breaks the contract:\n  ${problems.join('\n  ')}\nbody: ${text.slice(0, 500)}`)
+    }
+    expect(res.headers.get('x-request-id')).toBeTruthy()
+    return { status: res.status, headers: res.headers, body: parsed, text }
+  }
+}
+
+export interface TestContext {
+  deps: Deps
+  app: App
+  api: Api
+  close(): Promise<void>
+}
+
+export function createTestContext(overrides: Partial<Config> = {}): TestContext {
+  const config = testConfig(overrides)
+  const deps = createDeps(config, createLogger(config))
+  const app = createApp(deps)
+  return { deps, app, api: makeApi((r) => app.handle(r)), close: () => deps.close() }
+}
+
+let seq = 0
+export const unique = (prefix = 'u') => `${prefix}${Date.now().toString(36)}${(seq++).toString(36)}${Math.random().toString(36).slice(2, 6)}`
+
+export async function registerUser(api: Api, over: Partial<{ username: string; email: string; password: string }> = {}) {
+  const username = over.username ?? unique('user_')
+  const email = over.email ?? `${username}@example.test`
+  const password = over.password ?? 'correct horse battery'
+  const res = await api('POST', '/v1/auth/register', { body: { username, email, password } })
+  expect(res.status).toBe(201)
+  return { ...res.body, email, password, username } as { user: any; accessToken: string; refreshToken: string; email: string; password: string; username: string }
+}
+
+export async function registerCreator(api: Api) {
+  const u = await registerUser(api)
+  const res = await api('POST', '/v1/creators', { token: u.accessToken, body: { handle: unique('h').toLowerCase(), displayName: 'Test Creator' } })
+  expect(res.status).toBe(201)
+  return { ...u, creator: res.body }
+}
