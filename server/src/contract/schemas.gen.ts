@@ -11,12 +11,30 @@ export const AuthSession = T.Object({ "user": Me, "accessToken": T.String(), "re
 export type AuthSession = typeof AuthSession.static
 export const CreateCreatorRequest = T.Object({ "handle": T.String({"minLength":2,"maxLength":30,"pattern":"^[a-z0-9][a-z0-9_-]*$"}), "displayName": T.String({"minLength":1,"maxLength":80}) }, {"additionalProperties":false})
 export type CreateCreatorRequest = typeof CreateCreatorRequest.static
+export const CreateDropRequest = T.Object({ "productId": T.String({"format":"uuid"}), "startsAt": T.String({"format":"date-time"}), "endsAt": T.Optional(T.String({"format":"date-time"})), "initialStock": T.Integer({"minimum":1,"maximum":1000000}), "lowStockThreshold": T.Optional(T.Integer({"minimum":0,"maximum":1000000})), "perUserLimit": T.Optional(T.Integer({"minimum":1,"maximum":1000})) }, {"additionalProperties":false})
+export type CreateDropRequest = typeof CreateDropRequest.static
+export const CreateOrderRequest = T.Object({ "dropId": T.String({"format":"uuid"}), "quantity": T.Integer({"minimum":1,"maximum":100}) }, {"additionalProperties":false})
+export type CreateOrderRequest = typeof CreateOrderRequest.static
 export const CreateProductRequest = T.Object({ "title": T.String({"minLength":1,"maxLength":200}), "description": T.Optional(T.String({"maxLength":5000,"default":""})), "priceCents": T.Integer({"minimum":0,"maximum":100000000}), "currency": T.String({"pattern":"^[A-Z]{3}$"}) }, {"additionalProperties":false})
 export type CreateProductRequest = typeof CreateProductRequest.static
+export const DropStatus = T.Union([T.Literal("scheduled"), T.Literal("live"), T.Literal("ended"), T.Literal("cancelled")])
+export type DropStatus = typeof DropStatus.static
+export const Drop = T.Object({ "id": T.String({"format":"uuid"}), "productId": T.String({"format":"uuid"}), "creatorId": T.String({"format":"uuid"}), "status": DropStatus, "startsAt": T.String({"format":"date-time"}), "endsAt": T.Union([T.String({"format":"date-time"}), T.Null()]), "initialStock": T.Integer({"minimum":1}), "availableStock": T.Integer({"minimum":0}), "lowStockThreshold": T.Union([T.Integer(), T.Null()]), "perUserLimit": T.Union([T.Integer(), T.Null()]), "createdAt": T.String({"format":"date-time"}) })
+export type Drop = typeof Drop.static
+export const DropAudit = T.Object({ "dropId": T.String({"format":"uuid"}), "initialStock": T.Integer(), "availableStock": T.Integer(), "sold": T.Integer(), "cancelled": T.Integer(), "adjusted": T.Integer(), "confirmedQuantity": T.Integer(), "ledgerSum": T.Integer(), "invariantHolds": T.Boolean() })
+export type DropAudit = typeof DropAudit.static
+export const DropPage = T.Object({ "items": T.Array(Drop), "nextCursor": T.Union([T.String(), T.Null()]) })
+export type DropPage = typeof DropPage.static
 export const Health = T.Object({ "status": T.Union([T.Literal("ok")]) })
 export type Health = typeof Health.static
 export const LoginRequest = T.Object({ "email": T.String({"format":"email","maxLength":254}), "password": T.String({"minLength":1,"maxLength":256}) }, {"additionalProperties":false})
 export type LoginRequest = typeof LoginRequest.static
+export const OrderStatus = T.Union([T.Literal("confirmed"), T.Literal("cancelled")])
+export type OrderStatus = typeof OrderStatus.static
+export const Order = T.Object({ "id": T.String({"format":"uuid"}), "dropId": T.String({"format":"uuid"}), "userId": T.String({"format":"uuid"}), "quantity": T.Integer({"minimum":1}), "unitPriceCents": T.Integer({"minimum":0}), "totalCents": T.Integer({"minimum":0}), "currency": T.String(), "status": OrderStatus, "createdAt": T.String({"format":"date-time"}), "cancelledAt": T.Union([T.String({"format":"date-time"}), T.Null()]) })
+export type Order = typeof Order.static
+export const OrderPage = T.Object({ "items": T.Array(Order), "nextCursor": T.Union([T.String(), T.Null()]) })
+export type OrderPage = typeof OrderPage.static
 export const Problem = T.Object({ "type": T.String(), "title": T.String(), "status": T.Integer({"minimum":400,"maximum":599}), "detail": T.Optional(T.String()), "instance": T.Optional(T.String()), "code": T.String({"pattern":"^[A-Z][A-Z0-9_]*$"}), "requestId": T.String(), "errors": T.Optional(T.Array(T.Object({ "field": T.String(), "message": T.String() }))) })
 export type Problem = typeof Problem.static
 export const Product = T.Object({ "id": T.String({"format":"uuid"}), "creatorId": T.String({"format":"uuid"}), "title": T.String(), "description": T.String(), "priceCents": T.Integer({"minimum":0}), "currency": T.String(), "createdAt": T.String({"format":"date-time"}), "updatedAt": T.String({"format":"date-time"}) })
@@ -29,6 +47,8 @@ export const RefreshRequest = T.Object({ "refreshToken": T.String({"minLength":1
 export type RefreshRequest = typeof RefreshRequest.static
 export const RegisterRequest = T.Object({ "username": T.String({"minLength":3,"maxLength":32,"pattern":"^[a-zA-Z0-9_]+$"}), "email": T.String({"format":"email","maxLength":254}), "password": T.String({"minLength":8,"maxLength":256}) }, {"additionalProperties":false})
 export type RegisterRequest = typeof RegisterRequest.static
+export const UpdateDropRequest = T.Object({ "startsAt": T.Optional(T.String({"format":"date-time"})), "endsAt": T.Optional(T.Union([T.String({"format":"date-time"}), T.Null()])), "initialStock": T.Optional(T.Integer({"minimum":1,"maximum":1000000})), "lowStockThreshold": T.Optional(T.Union([T.Integer({"minimum":0,"maximum":1000000}), T.Null()])), "perUserLimit": T.Optional(T.Union([T.Integer({"minimum":1,"maximum":1000}), T.Null()])) }, {"additionalProperties":false,"minProperties":1})
+export type UpdateDropRequest = typeof UpdateDropRequest.static
 export const UpdateProductRequest = T.Object({ "title": T.Optional(T.String({"minLength":1,"maxLength":200})), "description": T.Optional(T.String({"maxLength":5000})), "priceCents": T.Optional(T.Integer({"minimum":0,"maximum":100000000})), "currency": T.Optional(T.String({"pattern":"^[A-Z]{3}$"})) }, {"additionalProperties":false,"minProperties":1})
 export type UpdateProductRequest = typeof UpdateProductRequest.static
 export const User = T.Object({ "id": T.String({"format":"uuid"}), "username": T.String(), "createdAt": T.String({"format":"date-time"}) })
@@ -53,4 +73,14 @@ export const operations = {
   createProduct: { body: CreateProductRequest },
   getProduct: { params: t.Object({ "productId": t.String({"format":"uuid"}) }, { additionalProperties: false }) },
   updateProduct: { params: t.Object({ "productId": t.String({"format":"uuid"}) }, { additionalProperties: false }), body: UpdateProductRequest },
+  listDrops: { query: t.Object({ "status": t.Optional(DropStatus), "creatorId": t.Optional(t.String({"format":"uuid"})), "limit": t.Optional(t.Integer({"minimum":1,"maximum":100,"default":20})), "cursor": t.Optional(t.String({"minLength":1,"maxLength":512})) }) },
+  createDrop: { body: CreateDropRequest },
+  getDrop: { params: t.Object({ "dropId": t.String({"format":"uuid"}) }, { additionalProperties: false }) },
+  updateDrop: { params: t.Object({ "dropId": t.String({"format":"uuid"}) }, { additionalProperties: false }), body: UpdateDropRequest },
+  cancelDrop: { params: t.Object({ "dropId": t.String({"format":"uuid"}) }, { additionalProperties: false }) },
+  getDropAudit: { params: t.Object({ "dropId": t.String({"format":"uuid"}) }, { additionalProperties: false }) },
+  createOrder: { headers: t.Object({ "idempotency-key": t.String({"minLength":1,"maxLength":255}) }), body: CreateOrderRequest },
+  getOrder: { params: t.Object({ "orderId": t.String({"format":"uuid"}) }, { additionalProperties: false }) },
+  cancelOrder: { params: t.Object({ "orderId": t.String({"format":"uuid"}) }, { additionalProperties: false }) },
+  listMyOrders: { query: t.Object({ "limit": t.Optional(t.Integer({"minimum":1,"maximum":100,"default":20})), "cursor": t.Optional(t.String({"minLength":1,"maxLength":512})) }) },
 } as const
