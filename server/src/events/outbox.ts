@@ -1,0 +1,25 @@
+import type { Tx } from '../db'
+
+export type DomainEventType =
+  | 'drop.live' | 'drop.ended' | 'drop.cancelled' | 'drop.stock' | 'drop.low_stock' | 'drop.sold_out'
+  | 'order.confirmed' | 'order.cancelled'
+
+export interface DomainEvent {
+  type: DomainEventType
+  dropId?: string
+  userId?: string
+  creatorId?: string
+  data: Record<string, unknown>
+}
+
+/**
+ * Records a domain event in the transactional outbox. Call it with the transaction that makes the change, so
+ * the event exists exactly when the change commits (a rollback leaves nothing to publish; there is no second
+ * write to Redis that could succeed or fail on its own). One INSERT and nothing else: this runs inside the
+ * order statement's transaction. The relay (events/relay.ts) numbers and publishes the row after commit.
+ */
+export async function appendEvent(tx: Tx, e: DomainEvent): Promise<void> {
+  await tx`
+    insert into outbox (type, drop_id, user_id, creator_id, data)
+    values (${e.type}, ${e.dropId ?? null}, ${e.userId ?? null}, ${e.creatorId ?? null}, ${tx.json(e.data as never)})`
+}
