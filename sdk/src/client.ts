@@ -1,0 +1,91 @@
+import createClient, { type Client } from 'openapi-fetch'
+import type { paths, components } from './schema.js'
+import { createSession, type FetchLike, type RefreshOutcome, type TokenPair } from './session.js'
+import { createOrder, type CreateOrderBody, type CreateOrderOptions } from './orders.js'
+import { paginate, type ListInit, type ListItem, type ListPath } from './paginate.js'
+import { fetchTicket, streamPath, subscribe, type DropEventType, type LiveDropEvent, type MeEventType, type StreamTarget, type SubscribeOptions } from './events.js'
+
+export interface LiveDropOptions {
+  /** Where the API lives, e.g. `https://api.livedrop.example` (no `/v1`). */
+  baseUrl: string
+  /** Defaults to the global fetch. Tests pass `(input, init) => app.handle(new Request(input, init))`. */
+  fetch?: (input: Request, init?: RequestInit) => Promise<Response>
+  /** A token pair saved from an earlier session. */
+  tokens?: TokenPair | null
+  /** Called whenever the pair changes (log-in, refresh, log-out, refresh refused → null): persist it here. */
+  onTokens?: (tokens: TokenPair | null) => void
+}
+
+type AuthBody<Op extends 'login' | 'register'> = Op extends 'login' ? components['schemas']['LoginRequest'] : components['schemas']['RegisterRequest']
+
+export interface LiveDrop extends Client<paths> {
+  /** The underlying openapi-fetch client (typed path calls: `GET`, `POST`, `PATCH`, `DELETE`…). */
+  readonly client: Client<paths>
+  /** The current token pair, or null when logged out. */
+  readonly tokens: TokenPair | null
+  setTokens(tokens: TokenPair | null): void
+  /** fetch with the SDK's auth (Bearer header, single-flight refresh on expiry or 401), for raw calls. */
+  readonly fetch: FetchLike
+  /** Creates an account and keeps its token pair. */
+  register(body: AuthBody<'register'>): ReturnType<typeof postRegister>
+  /** Logs in and keeps the token pair. */
+  login(body: AuthBody<'login'>): ReturnType<typeof postLogin>
+  /** Revokes the refresh token's family on the server and forgets the pair. */
+  logout(): Promise<void>
+  /** Exchanges the refresh token now (the SDK also does it by itself when needed). */
+  refresh(): Promise<RefreshOutcome>
+  /** `POST /v1/orders` with an Idempotency-Key reused on every retry. */
+  createOrder(body: CreateOrderBody, opts?: CreateOrderOptions): ReturnType<typeof createOrder>
+  /** Every item of a list operation, page after page. */
+  paginate<P extends ListPath>(path: P, init?: ListInit<P>): AsyncGenerator<ListItem<P>, void, undefined>
+  subscribe(target: { dropId: string }, opts?: SubscribeOptions): AsyncGenerator<LiveDropEvent<DropEventType>, void, undefined>
+  subscribe(target: { me: true }, opts?: SubscribeOptions): AsyncGenerator<LiveDropEvent<MeEventType>, void, undefined>
+  /**
+   * The URL of a stream for a native `EventSource` (which cannot send headers): the personal stream gets a
+   * fresh single-use `?ticket=`.
+   */
+  eventSourceUrl(target: StreamTarget, opts?: { signal?: AbortSignal }): Promise<string>
+}
+
+const postLogin = (c: Client<paths>, body: AuthBody<'login'>) => c.POST('/v1/auth/login', { body })
+const postRegister = (c: Client<paths>, body: AuthBody<'register'>) => c.POST('/v1/auth/register', { body })
+
+export function createLiveDrop(options: LiveDropOptions): LiveDrop {
+  const baseUrl = options.baseUrl.replace(/\/+$/, '')
+  // Resolved at call time, not captured: the global fetch may be replaced after the client is made.
+  const plainFetch: FetchLike = options.fetch ?? ((input, init) => globalThis.fetch(input, init))
+  const session = createSession({ baseUrl, fetch: plainFetch, tokens: options.tokens, onTokens: options.onTokens })
+  const client = createClient<paths>({ baseUrl, fetch: (req: Request) => session.fetch(req) })
+  const streams = { baseUrl, authFetch: session.fetch, plainFetch }
+
+  const keep = <R extends { data?: { accessToken: string; refreshToken: string } }>(r: R): R => {
+    if (r.data) session.setTokens({ accessToken: r.data.accessToken, refreshToken: r.data.refreshToken })
+    return r
+  }
+
+  return {
+    ...client,
+    client,
+    get tokens() {
+      return session.tokens
+    },
+    setTokens: session.setTokens,
+    fetch: session.fetch,
+    register: async (body) => keep(await postRegister(client, body)),
+    login: async (body) => keep(await postLogin(client, body)),
+    async logout() {
+      const refreshToken = session.tokens?.refreshToken
+      session.setTokens(null)
+      if (refreshToken) await client.POST('/v1/auth/logout', { body: { refreshToken } })
+    },
+    refresh: session.refresh,
+    createOrder: (body, opts) => createOrder(client, body, opts),
+    paginate: (path, init) => paginate(client, path, init),
+    subscribe: ((target: StreamTarget, opts?: SubscribeOptions) => subscribe(streams, target, opts)) as LiveDrop['subscribe'],
+    async eventSourceUrl(target, opts) {
+      const url = new URL(baseUrl + streamPath(target))
+      if ('me' in target) url.searchParams.set('ticket', await fetchTicket(streams, opts?.signal))
+      return url.toString()
+    },
+  }
+}

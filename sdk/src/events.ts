@@ -1,0 +1,178 @@
+import { createParser, type EventSourceMessage } from 'eventsource-parser'
+import { LiveDropError, readProblem } from './errors.js'
+import { isNetworkError, parseRetryAfter, sleep } from './retry.js'
+import type { FetchLike } from './session.js'
+
+/** Event names of the two streams (PRODUCT.md, "Real time"). Unknown names still come through as strings. */
+export type DropEventType = 'drop.live' | 'drop.ended' | 'drop.cancelled' | 'drop.stock' | 'drop.low_stock' | 'drop.sold_out'
+export type MeEventType = 'order.confirmed' | 'order.cancelled' | 'drop.live' | 'drop.sold_out'
+
+export interface LiveDropEvent<T extends string = string> {
+  /** The server's event id (what a reconnection sends as `Last-Event-ID`). */
+  id: string | undefined
+  type: T | (string & {})
+  /** The event's `data`, parsed as JSON (the raw string when it is not JSON). */
+  data: unknown
+}
+
+/** A drop's public stream, or the caller's personal stream. */
+export type StreamTarget = { dropId: string } | { me: true }
+
+export interface SubscribeOptions {
+  /** Ends the iteration (and the connection) when aborted. Breaking out of `for await` does too. */
+  signal?: AbortSignal
+  /** Resume after this event id, e.g. one saved before a page reload. */
+  lastEventId?: string
+  /**
+   * Personal stream only: `header` sends the access token (default); `ticket` fetches a single-use ticket
+   * (`POST /v1/realtime/tickets`) before each connection and sends `?ticket=` instead, for environments whose
+   * proxies or gateways drop `Authorization` on streaming requests.
+   */
+  auth?: 'header' | 'ticket'
+  /** Wait before reconnecting until the server sets its own with `retry:`. Default 1000 ms. */
+  retryMs?: number
+  /** Ceiling of the backoff when reconnections keep failing. Default 30 000 ms. */
+  maxRetryMs?: number
+  /** Reconnect when nothing (not even a heartbeat) arrives for this long. Default 60 000 ms; 0 disables. */
+  idleTimeoutMs?: number
+}
+
+export interface StreamDeps {
+  baseUrl: string
+  /** Authenticating fetch (Bearer header, refresh on 401). */
+  authFetch: FetchLike
+  /** Plain fetch, for requests that must not carry the token. */
+  plainFetch: FetchLike
+}
+
+export function streamPath(target: StreamTarget): string {
+  return 'me' in target ? '/v1/me/events' : `/v1/drops/${encodeURIComponent(target.dropId)}/events`
+}
+
+/** A single-use ticket for the personal stream (`POST /v1/realtime/tickets` → `{ ticket, expiresAt }`). */
+export async function fetchTicket(deps: StreamDeps, signal?: AbortSignal): Promise<string> {
+  const res = await deps.authFetch(new Request(`${deps.baseUrl}/v1/realtime/tickets`, { method: 'POST', headers: { accept: 'application/json' }, signal }))
+  if (!res.ok) throw new LiveDropError(res, await readProblem(res))
+  const body = (await res.json()) as { ticket: string }
+  return body.ticket
+}
+
+/**
+ * An async iterator over a Server-Sent Events stream, over fetch (so it runs in browsers, Node and Bun alike
+ * and can send headers, which EventSource cannot).
+ *
+ * Exactly-once across reconnections: the id of each event is recorded *before* the event is handed to the
+ * caller, and every reconnection sends the last id as `Last-Event-ID`; the server replays what came after it.
+ * So an interruption between two events neither loses nor repeats one. The server's `retry:` sets the wait
+ * before reconnecting; repeated failures back off exponentially from there. A refusal (404 unknown drop,
+ * 401 after a failed refresh, 403) ends the iteration with a LiveDropError; a 204 ends it quietly (SSE's
+ * "do not reconnect").
+ */
+export async function* subscribe<T extends string = string>(deps: StreamDeps, target: StreamTarget, opts: SubscribeOptions = {}): AsyncGenerator<LiveDropEvent<T>, void, undefined> {
+  const outer = opts.signal
+  const maxRetryMs = opts.maxRetryMs ?? 30_000
+  const idleTimeoutMs = opts.idleTimeoutMs ?? 60_000
+  let retryMs = opts.retryMs ?? 1000
+  let lastEventId = opts.lastEventId
+  let failures = 0 // connections in a row that delivered no event
+
+  /** Waits before the next connection; false when the caller aborted meanwhile. */
+  const pause = async (serverAskedMs?: number) => {
+    const backoff = failures <= 1 ? retryMs : Math.min(maxRetryMs, retryMs * 2 ** (failures - 1)) * (0.5 + Math.random() / 2)
+    try {
+      await sleep(Math.max(backoff, serverAskedMs ?? 0), outer)
+      return true
+    } catch {
+      return false
+    }
+  }
+
+  while (!outer?.aborted) {
+    const conn = new AbortController()
+    const stop = () => conn.abort(outer?.reason)
+    outer?.addEventListener('abort', stop, { once: true })
+    let idle: ReturnType<typeof setTimeout> | undefined
+    try {
+      const url = new URL(deps.baseUrl + streamPath(target))
+      const headers = new Headers({ accept: 'text/event-stream', 'cache-control': 'no-cache' })
+      if (lastEventId !== undefined) headers.set('last-event-id', lastEventId)
+      let fetchFn = deps.authFetch
+      let res: Response
+      try {
+        if ('me' in target && opts.auth === 'ticket') {
+          url.searchParams.set('ticket', await fetchTicket(deps, conn.signal))
+          fetchFn = deps.plainFetch
+        }
+        res = await fetchFn(new Request(url, { headers, signal: conn.signal }))
+      } catch (err) {
+        if (outer?.aborted) return
+        if (!isNetworkError(err)) throw err
+        failures++
+        if (await pause()) continue
+        return
+      }
+      if (res.status === 204) return
+      if (!res.ok) {
+        if (res.status === 429 || res.status >= 502) {
+          await res.body?.cancel().catch(() => {})
+          failures++
+          if (await pause(parseRetryAfter(res.headers.get('retry-after')))) continue
+          return
+        }
+        throw new LiveDropError(res, await readProblem(res))
+      }
+      if (!res.body || !/^text\/event-stream/i.test(res.headers.get('content-type') ?? '')) {
+        throw new LiveDropError(res, await readProblem(res))
+      }
+
+      const pending: EventSourceMessage[] = []
+      const parser = createParser({
+        onEvent: (e) => pending.push(e),
+        onRetry: (ms) => {
+          retryMs = ms
+        },
+      })
+      const reader = res.body.getReader()
+      const decoder = new TextDecoder()
+      const armIdle = () => {
+        if (!idleTimeoutMs) return
+        clearTimeout(idle)
+        idle = setTimeout(() => conn.abort(new Error('idle stream')), idleTimeoutMs)
+      }
+      failures++
+      try {
+        for (;;) {
+          armIdle()
+          const { value, done } = await reader.read()
+          if (done) break
+          parser.feed(decoder.decode(value, { stream: true }))
+          while (pending.length) {
+            const e = pending.shift()!
+            if (e.id !== undefined) lastEventId = e.id
+            failures = 0
+            yield { id: e.id ?? lastEventId, type: e.event ?? 'message', data: parseData(e.data) }
+          }
+        }
+      } catch (err) {
+        // A reset, a lost network or our idle abort: reconnect below. Only the caller's abort ends the loop.
+        if (outer?.aborted) return
+        void err
+      } finally {
+        reader.cancel().catch(() => {})
+      }
+    } finally {
+      clearTimeout(idle)
+      outer?.removeEventListener('abort', stop)
+      conn.abort()
+    }
+    if (!(await pause())) return
+  }
+}
+
+function parseData(raw: string): unknown {
+  try {
+    return JSON.parse(raw)
+  } catch {
+    return raw
+  }
+}

@@ -1,0 +1,17 @@
+export { createLiveDrop, type LiveDrop, type LiveDropOptions } from './client.js'
+export { LiveDropError, isProblem, type Problem } from './errors.js'
+export { isExpiring, type FetchLike, type RefreshOutcome, type TokenPair } from './session.js'
+export { newIdempotencyKey, type CreateOrderBody, type CreateOrderOptions } from './orders.js'
+export { backoffDelay, parseRetryAfter, type RetryOptions } from './retry.js'
+export type { ListInit, ListItem, ListPath } from './paginate.js'
+export type { DropEventType, LiveDropEvent, MeEventType, StreamTarget, SubscribeOptions } from './events.js'
+export type { paths, components, operations } from './schema.js'
+
+import type { components } from './schema.js'
+type S = components['schemas']
+export type User = S['User']
+export type Me = S['Me']
+export type Creator = S['Creator']
+export type Product = S['Product']
+export type Drop = S['Drop']
+export type Order = S['Order']
