@@ -25,10 +25,26 @@ export const DropAudit = T.Object({ "dropId": T.String({"format":"uuid"}), "init
 export type DropAudit = typeof DropAudit.static
 export const DropPage = T.Object({ "items": T.Array(Drop), "nextCursor": T.Union([T.String(), T.Null()]) })
 export type DropPage = typeof DropPage.static
+export const FollowedCreator = T.Object({ "creator": Creator, "followedAt": T.String({"format":"date-time"}) })
+export type FollowedCreator = typeof FollowedCreator.static
+export const User = T.Object({ "id": T.String({"format":"uuid"}), "username": T.String(), "createdAt": T.String({"format":"date-time"}) })
+export type User = typeof User.static
+export const Follower = T.Object({ "user": User, "followedAt": T.String({"format":"date-time"}) })
+export type Follower = typeof Follower.static
+export const FollowerPage = T.Object({ "items": T.Array(Follower), "nextCursor": T.Union([T.String(), T.Null()]) })
+export type FollowerPage = typeof FollowerPage.static
+export const FollowingPage = T.Object({ "items": T.Array(FollowedCreator), "nextCursor": T.Union([T.String(), T.Null()]) })
+export type FollowingPage = typeof FollowingPage.static
 export const Health = T.Object({ "status": T.Union([T.Literal("ok")]) })
 export type Health = typeof Health.static
 export const LoginRequest = T.Object({ "email": T.String({"format":"email","maxLength":254}), "password": T.String({"minLength":1,"maxLength":256}) }, {"additionalProperties":false})
 export type LoginRequest = typeof LoginRequest.static
+export const NotificationType = T.Union([T.Literal("drop.live"), T.Literal("drop.sold_out"), T.Literal("order.confirmed"), T.Literal("order.cancelled")])
+export type NotificationType = typeof NotificationType.static
+export const Notification = T.Object({ "id": T.String({"format":"uuid"}), "type": NotificationType, "data": T.Object({  }), "readAt": T.Union([T.String({"format":"date-time"}), T.Null()]), "createdAt": T.String({"format":"date-time"}) })
+export type Notification = typeof Notification.static
+export const NotificationPage = T.Object({ "items": T.Array(Notification), "nextCursor": T.Union([T.String(), T.Null()]) })
+export type NotificationPage = typeof NotificationPage.static
 export const OrderStatus = T.Union([T.Literal("confirmed"), T.Literal("cancelled")])
 export type OrderStatus = typeof OrderStatus.static
 export const Order = T.Object({ "id": T.String({"format":"uuid"}), "dropId": T.String({"format":"uuid"}), "userId": T.String({"format":"uuid"}), "quantity": T.Integer({"minimum":1}), "unitPriceCents": T.Integer({"minimum":0}), "totalCents": T.Integer({"minimum":0}), "currency": T.String(), "status": OrderStatus, "createdAt": T.String({"format":"date-time"}), "cancelledAt": T.Union([T.String({"format":"date-time"}), T.Null()]) })
@@ -43,6 +59,8 @@ export const ProductPage = T.Object({ "items": T.Array(Product), "nextCursor": T
 export type ProductPage = typeof ProductPage.static
 export const Readiness = T.Object({ "status": T.Union([T.Literal("ready"), T.Literal("unavailable"), T.Literal("draining")]), "checks": T.Object({ "postgres": T.Union([T.Literal("up"), T.Literal("down")]), "redis": T.Union([T.Literal("up"), T.Literal("down"), T.Literal("memory")]) }) })
 export type Readiness = typeof Readiness.static
+export const RealtimeTicket = T.Object({ "ticket": T.String(), "expiresAt": T.String({"format":"date-time"}) })
+export type RealtimeTicket = typeof RealtimeTicket.static
 export const RefreshRequest = T.Object({ "refreshToken": T.String({"minLength":1,"maxLength":512}) }, {"additionalProperties":false})
 export type RefreshRequest = typeof RefreshRequest.static
 export const RegisterRequest = T.Object({ "username": T.String({"minLength":3,"maxLength":32,"pattern":"^[a-zA-Z0-9_]+$"}), "email": T.String({"format":"email","maxLength":254}), "password": T.String({"minLength":8,"maxLength":256}) }, {"additionalProperties":false})
@@ -51,8 +69,6 @@ export const UpdateDropRequest = T.Object({ "startsAt": T.Optional(T.String({"fo
 export type UpdateDropRequest = typeof UpdateDropRequest.static
 export const UpdateProductRequest = T.Object({ "title": T.Optional(T.String({"minLength":1,"maxLength":200})), "description": T.Optional(T.String({"maxLength":5000})), "priceCents": T.Optional(T.Integer({"minimum":0,"maximum":100000000})), "currency": T.Optional(T.String({"pattern":"^[A-Z]{3}$"})) }, {"additionalProperties":false,"minProperties":1})
 export type UpdateProductRequest = typeof UpdateProductRequest.static
-export const User = T.Object({ "id": T.String({"format":"uuid"}), "username": T.String(), "createdAt": T.String({"format":"date-time"}) })
-export type User = typeof User.static
 
 // Per-operation validation hooks for Elysia routes, keyed by operationId
 export const operations = {
@@ -83,4 +99,14 @@ export const operations = {
   getOrder: { params: t.Object({ "orderId": t.String({"format":"uuid"}) }, { additionalProperties: false }) },
   cancelOrder: { params: t.Object({ "orderId": t.String({"format":"uuid"}) }, { additionalProperties: false }) },
   listMyOrders: { query: t.Object({ "limit": t.Optional(t.Integer({"minimum":1,"maximum":100,"default":20})), "cursor": t.Optional(t.String({"minLength":1,"maxLength":512})) }) },
+  followCreator: { params: t.Object({ "creatorId": t.String({"format":"uuid"}) }, { additionalProperties: false }) },
+  unfollowCreator: { params: t.Object({ "creatorId": t.String({"format":"uuid"}) }, { additionalProperties: false }) },
+  listFollowers: { params: t.Object({ "creatorId": t.String({"format":"uuid"}) }, { additionalProperties: false }), query: t.Object({ "limit": t.Optional(t.Integer({"minimum":1,"maximum":100,"default":20})), "cursor": t.Optional(t.String({"minLength":1,"maxLength":512})) }) },
+  listFollowing: { params: t.Object({ "userId": t.String({"format":"uuid"}) }, { additionalProperties: false }), query: t.Object({ "limit": t.Optional(t.Integer({"minimum":1,"maximum":100,"default":20})), "cursor": t.Optional(t.String({"minLength":1,"maxLength":512})) }) },
+  listNotifications: { query: t.Object({ "unread": t.Optional(t.Boolean()), "limit": t.Optional(t.Integer({"minimum":1,"maximum":100,"default":20})), "cursor": t.Optional(t.String({"minLength":1,"maxLength":512})) }) },
+  markNotificationRead: { params: t.Object({ "notificationId": t.String({"format":"uuid"}) }, { additionalProperties: false }) },
+  markAllNotificationsRead: {  },
+  createRealtimeTicket: {  },
+  streamDropEvents: { params: t.Object({ "dropId": t.String({"format":"uuid"}) }, { additionalProperties: false }), headers: t.Object({ "last-event-id": t.Optional(t.String({"maxLength":64})) }) },
+  streamMyEvents: { query: t.Object({ "ticket": t.Optional(t.String({"minLength":1,"maxLength":128})) }), headers: t.Object({ "last-event-id": t.Optional(t.String({"maxLength":64})) }) },
 } as const
