@@ -1,0 +1,188 @@
+import type Redis from 'ioredis'
+import type { Logger } from '../logger'
+import type { Metrics } from './metrics'
+import { fallbackTracker } from './metrics'
+import type { PubSub } from './pubsub'
+
+/** A cached JSON document: the value, its serialized body and a strong ETag over that body. */
+export interface Entry<T> {
+  value: T
+  json: string
+  etag: string
+  /** when the value was read from the source of truth (ms since epoch): bounds staleness across both layers */
+  at: number
+}
+
+export interface CachePolicy {
+  /** metric label, e.g. 'drop' */
+  name: string
+  /** the oldest a value may be when served, whichever layer serves it */
+  maxStaleMs: number
+  /** how long an instance keeps a value in memory: bounds staleness when an invalidation message is lost */
+  localMs: number
+}
+
+/**
+ * Read-through cache of JSON documents in two layers: a short in-process layer for the hottest keys and a
+ * shared store (Redis, or memory in the zero set-up mode) so that N instances make one database read per key
+ * and period, not N. Concurrent misses of one key on one instance share a single load (single-flight), so a
+ * stampede on a hot drop makes one query. Any Redis failure degrades to "miss" — the database answers — and
+ * never to an error.
+ */
+export interface Cache {
+  get<T>(policy: CachePolicy, key: string, load: () => Promise<T>): Promise<Entry<T>>
+  /** Drops the keys everywhere: this instance at once, the shared layer, and other instances via pub/sub. */
+  invalidate(...keys: string[]): Promise<void>
+  close(): void
+}
+
+export const INVALIDATION_CHANNEL = 'cache:invalidate'
+
+export function makeEntry<T>(value: T, at = Date.now()): Entry<T> {
+  const json = JSON.stringify(value)
+  return { value, json, etag: `"${Bun.hash(json).toString(36)}"`, at }
+}
+
+/** The shared layer: Redis, or a map standing in for it when there is no Redis. */
+export interface SharedStore {
+  get(key: string): Promise<string | null>
+  set(key: string, value: string, ttlMs: number): Promise<void>
+  del(keys: string[]): Promise<void>
+}
+
+export function memoryStore(): SharedStore {
+  const map = new Map<string, { v: string; until: number }>()
+  return {
+    async get(key) {
+      const e = map.get(key)
+      if (!e) return null
+      if (e.until < Date.now()) {
+        map.delete(key)
+        return null
+      }
+      return e.v
+    },
+    async set(key, v, ttlMs) {
+      if (map.size > 50_000) map.delete(map.keys().next().value!)
+      map.set(key, { v, until: Date.now() + ttlMs })
+    },
+    async del(keys) {
+      for (const k of keys) map.delete(k)
+    },
+  }
+}
+
+export function redisStore(client: Redis, prefix: string): SharedStore {
+  return {
+    get: (key) => client.get(prefix + key),
+    async set(key, v, ttlMs) {
+      await client.set(prefix + key, v, 'PX', Math.max(1, ttlMs))
+    },
+    async del(keys) {
+      if (keys.length) await client.del(...keys.map((k) => prefix + k))
+    },
+  }
+}
+
+const LOCAL_MAX = 10_000
+
+export function createCache(deps: { store: SharedStore; pubsub: PubSub; metrics: Metrics; log: Logger; enabled?: boolean; channel?: string }): Cache {
+  const { store, pubsub, metrics, log } = deps
+  const channel = deps.channel ?? INVALIDATION_CHANNEL
+  const enabled = deps.enabled ?? true
+  const local = new Map<string, { entry: Entry<unknown>; until: number }>()
+  const inflight = new Map<string, Promise<Entry<unknown>>>()
+  // Bumped by every invalidation of a key: a load that started before the bump must not repopulate the local
+  // layer with what it read, or an invalidation racing a miss would be undone until the entry expires.
+  const generation = new Map<string, number>()
+  const redisHealth = fallbackTracker(metrics, 'cache', log)
+
+  const dropLocal = (key: string) => {
+    local.delete(key)
+    // Readers arriving after an invalidation must not join a load that may have read the old row.
+    inflight.delete(key)
+    generation.set(key, (generation.get(key) ?? 0) + 1)
+    if (generation.size > LOCAL_MAX * 2) generation.clear()
+  }
+  const unsubscribe = pubsub.subscribe(channel, (msg) => {
+    for (const key of msg.split('\n')) dropLocal(key)
+  })
+
+  const putLocal = (key: string, entry: Entry<unknown>, policy: CachePolicy) => {
+    if (local.size >= LOCAL_MAX) local.delete(local.keys().next().value!)
+    local.set(key, { entry, until: Math.min(Date.now() + policy.localMs, entry.at + policy.maxStaleMs) })
+  }
+
+  async function loadShared<T>(policy: CachePolicy, key: string, load: () => Promise<T>): Promise<Entry<T>> {
+    const gen = generation.get(key) ?? 0
+    let raw: string | null = null
+    try {
+      raw = await store.get(key)
+      redisHealth.ok()
+    } catch (err) {
+      redisHealth.failed(err)
+    }
+    let entry: Entry<T> | null = null
+    if (raw) {
+      const tab = raw.indexOf('\t')
+      const at = Number(raw.slice(0, tab))
+      if (Date.now() - at < policy.maxStaleMs) {
+        const json = raw.slice(tab + 1)
+        entry = { value: JSON.parse(json), json, etag: `"${Bun.hash(json).toString(36)}"`, at }
+        metrics.cacheHits.inc({ cache: policy.name, layer: 'shared' })
+      }
+    }
+    if (!entry) {
+      metrics.cacheMisses.inc({ cache: policy.name })
+      entry = makeEntry(await load())
+      const ttl = policy.maxStaleMs
+      store.set(key, `${entry.at}\t${entry.json}`, ttl).then(() => redisHealth.ok(), (err) => redisHealth.failed(err))
+    }
+    if ((generation.get(key) ?? 0) === gen) putLocal(key, entry as Entry<unknown>, policy)
+    return entry
+  }
+
+  return {
+    async get<T>(policy: CachePolicy, key: string, load: () => Promise<T>): Promise<Entry<T>> {
+      if (!enabled) return makeEntry(await load())
+      const hit = local.get(key)
+      if (hit && hit.until > Date.now()) {
+        metrics.cacheHits.inc({ cache: policy.name, layer: 'local' })
+        return hit.entry as Entry<T>
+      }
+      let p = inflight.get(key) as Promise<Entry<T>> | undefined
+      if (!p) {
+        p = loadShared(policy, key, load).finally(() => inflight.delete(key))
+        inflight.set(key, p as Promise<Entry<unknown>>)
+      }
+      return p
+    },
+    async invalidate(...keys) {
+      if (!keys.length) return
+      for (const k of keys) dropLocal(k)
+      // A reader on another instance may be between its database read and its shared-layer write: a second
+      // delete once that window has passed removes what it wrote. The window is bounded by the statement timeout
+      // in theory, but reads take milliseconds; TTLs bound anything left.
+      const drop = () => store.del(keys).then(() => redisHealth.ok(), (err) => redisHealth.failed(err))
+      await Promise.all([drop(), pubsub.publish(channel, keys.join('\n')).catch((err) => redisHealth.failed(err))])
+      setTimeout(() => void drop(), 500).unref?.()
+    },
+    close() {
+      unsubscribe()
+      local.clear()
+    },
+  }
+}
+
+/**
+ * The HTTP answer for a cached document: 304 when the client's If-None-Match names the current ETag, else
+ * the pre-serialized body (no JSON.stringify per request on the hot path).
+ */
+export function entryResponse(entry: Entry<unknown>, request: Request): Response {
+  const inm = request.headers.get('if-none-match')
+  // Weak comparison (RFC 9110 §13.1.2): W/"x" matches "x"; a list or * may be sent.
+  if (inm && (inm.trim() === '*' || inm.split(',').some((t) => t.trim().replace(/^W\//, '') === entry.etag))) {
+    return new Response(null, { status: 304, headers: { etag: entry.etag } })
+  }
+  return new Response(entry.json, { headers: { 'content-type': 'application/json', etag: entry.etag } })
+}

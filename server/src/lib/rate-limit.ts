@@ -1,0 +1,132 @@
+import type Redis from 'ioredis'
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible'
+import type { Logger } from '../logger'
+import { fallbackTracker, type Metrics } from './metrics'
+
+export type LimitClass = 'reads' | 'writes' | 'orders' | 'authIp' | 'authAccount'
+export const LIMIT_CLASSES: LimitClass[] = ['reads', 'writes', 'orders', 'authIp', 'authAccount']
+
+export interface Limit {
+  points: number
+  windowSec: number
+}
+
+export interface Decision {
+  allowed: boolean
+  limit: number
+  remaining: number
+  /** seconds until the window resets */
+  resetSec: number
+}
+
+export interface RateLimiter {
+  consume(cls: LimitClass, key: string): Promise<Decision>
+  /** whether the limiter currently runs on its in-process fallback */
+  readonly degraded: boolean
+}
+
+/**
+ * Fixed-window counters kept in Redis (one atomic Lua INCR+PTTL step per request, via rate-limiter-flexible),
+ * so every instance draws from the same budget. When Redis is not ready or a command fails or times out
+ * (ioredis commandTimeout, 200 ms), the same request is counted by an in-process limiter instead: the
+ * budget becomes per instance for the duration, which errs on the side of serving. Each call tries Redis
+ * first again, so the shared budget resumes by itself when Redis is back.
+ */
+export function createRateLimiter(deps: { client: Redis | null; prefix: string; limits: Record<LimitClass, Limit>; metrics: Metrics; log: Logger }): RateLimiter {
+  const health = fallbackTracker(deps.metrics, 'rate_limit', deps.log)
+  const classes = Object.fromEntries(
+    LIMIT_CLASSES.map((cls) => {
+      const { points, windowSec } = deps.limits[cls]
+      const memory = new RateLimiterMemory({ keyPrefix: cls, points, duration: windowSec })
+      const redis = deps.client
+        ? new RateLimiterRedis({ storeClient: deps.client, keyPrefix: `${deps.prefix}rl:${cls}`, points, duration: windowSec, rejectIfRedisNotReady: true })
+        : null
+      return [cls, { points, windowSec, memory, redis }]
+    }),
+  ) as Record<LimitClass, { points: number; windowSec: number; memory: RateLimiterMemory; redis: RateLimiterRedis | null }>
+
+  const decide = (points: number, res: RateLimiterRes, allowed: boolean): Decision => ({
+    allowed,
+    limit: points,
+    remaining: Math.max(0, res.remainingPoints),
+    resetSec: Math.max(1, Math.ceil(res.msBeforeNext / 1000)),
+  })
+
+  async function consumeIn(limiter: RateLimiterMemory | RateLimiterRedis, points: number, key: string): Promise<Decision> {
+    try {
+      return decide(points, await limiter.consume(key), true)
+    } catch (err) {
+      // rate-limiter-flexible rejects with the RateLimiterRes itself when the budget is spent.
+      if (err instanceof RateLimiterRes) return decide(points, err, false)
+      throw err
+    }
+  }
+
+  return {
+    get degraded() {
+      return health.active
+    },
+    async consume(cls, key) {
+      const c = classes[cls]
+      if (c.redis) {
+        try {
+          const d = await consumeIn(c.redis, c.points, key)
+          health.ok()
+          return d
+        } catch (err) {
+          health.failed(err)
+        }
+      }
+      return consumeIn(c.memory, c.points, key)
+    },
+  }
+}
+
+/** Trusted proxy addresses: exact IPs or IPv4 CIDR blocks. */
+export function proxyMatcher(entries: string[]): (ip: string) => boolean {
+  const exact = new Set<string>()
+  const blocks: Array<[number, number]> = []
+  for (const e of entries) {
+    const m = /^(\d+\.\d+\.\d+\.\d+)\/(\d{1,2})$/.exec(e)
+    if (m) {
+      const bits = Number(m[2])
+      const mask = bits === 0 ? 0 : (~0 << (32 - bits)) >>> 0
+      blocks.push([(ipv4ToInt(m[1])! & mask) >>> 0, mask])
+    } else exact.add(normalizeIp(e))
+  }
+  return (ip) => {
+    const n = normalizeIp(ip)
+    if (exact.has(n)) return true
+    const v4 = ipv4ToInt(n)
+    return v4 !== null && blocks.some(([net, mask]) => ((v4 & mask) >>> 0) === net)
+  }
+}
+
+function ipv4ToInt(ip: string): number | null {
+  const parts = ip.split('.')
+  if (parts.length !== 4) return null
+  let n = 0
+  for (const p of parts) {
+    const b = Number(p)
+    if (!/^\d{1,3}$/.test(p) || b > 255) return null
+    n = n * 256 + b
+  }
+  return n >>> 0
+}
+
+const normalizeIp = (ip: string) => ip.trim().toLowerCase().replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/, '')
+
+/**
+ * The client's address: the socket peer, unless the peer is a configured trusted proxy, in which case the
+ * right-most `X-Forwarded-For` entry that is not itself a trusted proxy (entries further left are written by
+ * the client and can be forged). With no trusted proxies configured the header is never read.
+ */
+export function clientIp(peer: string | undefined, forwardedFor: string | null, trusted: (ip: string) => boolean): string | undefined {
+  if (!peer) return undefined
+  if (!forwardedFor || !trusted(peer)) return normalizeIp(peer)
+  const hops = forwardedFor.split(',').map((s) => s.trim()).filter(Boolean)
+  for (let i = hops.length - 1; i >= 0; i--) {
+    if (!trusted(hops[i])) return normalizeIp(hops[i])
+  }
+  return normalizeIp(hops[0] ?? peer)
+}
