@@ -2,15 +2,27 @@ import { Elysia } from 'elysia'
 import type { Deps } from './deps'
 import { httpBasics } from './lib/http'
 import { opsRoutes } from './ops/routes'
+import { metricsRoutes } from './ops/metrics'
+import { metricsHttp } from './lib/metrics-http'
+import { rateLimitHttp } from './lib/rate-limit-http'
 import { authRoutes } from './auth/routes'
 import { usersRoutes } from './users/routes'
 import { creatorsRoutes } from './creators/routes'
 import { productsRoutes } from './products/routes'
+import { dropsRoutes } from './drops/routes'
+import { ordersRoutes } from './orders/routes'
 
 /** Composes the feature routes behind the shared HTTP basics. No I/O happens here. */
 export function createApp(deps: Deps) {
   return new Elysia({ normalize: false })
     .use(httpBasics(deps.log))
+    .use(metricsHttp(deps.metrics))
+    .use(deps.rateLimiter ? rateLimitHttp({
+      limiter: deps.rateLimiter,
+      metrics: deps.metrics,
+      trustedProxies: deps.config.rateLimit.trustedProxies,
+      userOf: (authorization) => deps.tokens.authenticate(authorization).catch(() => null),
+    }) : new Elysia())
     .use(opsRoutes({
       postgres: async () => {
         try {
@@ -24,10 +36,13 @@ export function createApp(deps: Deps) {
       redisKind: deps.backplane.kind,
       draining: () => deps.lifecycle.draining,
     }))
+    .use(metricsRoutes(deps.metrics))
     .use(authRoutes(deps.auth))
     .use(usersRoutes(deps.users, deps.tokens))
     .use(creatorsRoutes(deps.creators, deps.tokens))
     .use(productsRoutes(deps.products, deps.tokens))
+    .use(dropsRoutes(deps.drops, deps.tokens))
+    .use(ordersRoutes(deps.orders, deps.tokens))
 }
 
 export type App = ReturnType<typeof createApp>

@@ -22,6 +22,29 @@ export interface Config {
   embeddedPgPort: number
   shutdownGraceMs: number
   runScheduler: boolean
+  /** how long an order request holds its Idempotency-Key before a retry may take over (crash recovery) */
+  idempotencyLeaseSec: number
+  /** prefix of every Redis key and channel this deployment uses */
+  redisKeyPrefix: string
+  rateLimit: {
+    enabled: boolean
+    /** per class: at most `points` requests per `windowSec` per user (or client IP when anonymous) */
+    reads: RateLimitRule
+    writes: RateLimitRule
+    orders: RateLimitRule
+    /** log-in and registration per client IP */
+    authIp: RateLimitRule
+    /** log-in and registration per account (email) */
+    authAccount: RateLimitRule
+    /** proxies whose X-Forwarded-For is believed: IPs or IPv4 CIDRs; empty = never read the header */
+    trustedProxies: string[]
+  }
+  cache: { enabled: boolean }
+}
+
+export interface RateLimitRule {
+  points: number
+  windowSec: number
 }
 
 export class ConfigError extends Error {}
@@ -42,6 +65,14 @@ function bool(env: Record<string, string | undefined>, name: string, fallback: b
   if (/^(1|true|yes|on)$/i.test(raw)) return true
   if (/^(0|false|no|off)$/i.test(raw)) return false
   throw new ConfigError(`${name} must be true or false, got "${raw}"`)
+}
+
+function rule(env: Record<string, string | undefined>, name: string, fallback: RateLimitRule): RateLimitRule {
+  const raw = env[name]
+  if (raw === undefined || raw === '') return fallback
+  const m = /^(\d+)\/(\d+)$/.exec(raw.trim())
+  if (!m || Number(m[1]) < 1 || Number(m[2]) < 1) throw new ConfigError(`${name} must be "<requests>/<seconds>" (e.g. 20/10), got "${raw}"`)
+  return { points: Number(m[1]), windowSec: Number(m[2]) }
 }
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
@@ -76,5 +107,19 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     embeddedPgPort: int(env, 'EMBEDDED_PG_PORT', 54329, 1),
     shutdownGraceMs: int(env, 'SHUTDOWN_GRACE_MS', 8000, 0),
     runScheduler: bool(env, 'RUN_SCHEDULER', true),
+    idempotencyLeaseSec: int(env, 'IDEMPOTENCY_LEASE_SEC', 10, 1),
+    redisKeyPrefix: env.REDIS_KEY_PREFIX || 'livedrop:',
+    // Defaults: a load test's many users reading from one address must pass (6,000 reads/s per address),
+    // while one account hammering orders (over 2/s sustained) or guessing passwords is stopped.
+    rateLimit: {
+      enabled: bool(env, 'RATE_LIMIT_ENABLED', true),
+      reads: rule(env, 'RATE_LIMIT_READS', { points: 60_000, windowSec: 10 }),
+      writes: rule(env, 'RATE_LIMIT_WRITES', { points: 600, windowSec: 10 }),
+      orders: rule(env, 'RATE_LIMIT_ORDERS', { points: 20, windowSec: 10 }),
+      authIp: rule(env, 'RATE_LIMIT_AUTH_IP', { points: 1000, windowSec: 60 }),
+      authAccount: rule(env, 'RATE_LIMIT_AUTH_ACCOUNT', { points: 10, windowSec: 300 }),
+      trustedProxies: (env.TRUSTED_PROXIES ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+    },
+    cache: { enabled: bool(env, 'CACHE_ENABLED', true) },
   }
 }

@@ -7,6 +7,16 @@ import { createAuthService, type AuthService } from './auth/service'
 import { createUsersService, type UsersService } from './users/service'
 import { createCreatorsService, type CreatorsService } from './creators/service'
 import { createProductsService, type ProductsService } from './products/service'
+import { createMetrics, type Metrics } from './lib/metrics'
+import { createMemoryPubSub, createRedisPubSub, type PubSub } from './lib/pubsub'
+import { createCache, memoryStore, redisStore, type Cache } from './lib/cache'
+import { createRateLimiter, type RateLimiter } from './lib/rate-limit'
+import { createLifecycle, type Lifecycle } from './lib/lifecycle'
+import { createDropsService, type DropsService } from './drops/service'
+import { createScheduler, type Scheduler } from './drops/scheduler'
+import { deleteExpiredKeys } from './orders/repo'
+import { deleteExpiredRefreshTokens } from './auth/repo'
+import { createOrdersService, type OrdersService } from './orders/service'
 
 /** Everything the routes need, built once at boot from the resolved config. */
 export interface Deps {
@@ -19,7 +29,16 @@ export interface Deps {
   users: UsersService
   creators: CreatorsService
   products: ProductsService
-  lifecycle: { draining: boolean }
+  drops: DropsService
+  orders: OrdersService
+  /** Moves drops on time; started by main.ts (or a test), never by createDeps. */
+  scheduler: Scheduler
+  lifecycle: Lifecycle
+  metrics: Metrics
+  pubsub: PubSub
+  cache: Cache
+  /** null when RATE_LIMIT_ENABLED=false */
+  rateLimiter: RateLimiter | null
   close(): Promise<void>
 }
 
@@ -27,14 +46,48 @@ export function createDeps(config: Config & { databaseUrl: string; jwtSecret: st
   const sql = createSql(config.databaseUrl, config)
   const backplane = createBackplane(config.redisUrl, log)
   const tokens = createTokenService(config)
+  const metrics = createMetrics({
+    dbPoolMax: config.dbPoolMax,
+    // Bounded so that a scrape during a database outage answers quickly.
+    dbConnections: () => Promise.race([
+      sql<{ state: string; count: number }[]>`
+        select coalesce(state, 'unknown') as state, count(*)::int as count from pg_stat_activity
+        where application_name = 'livedrop' and datname = current_database() group by 1`,
+      Bun.sleep(500).then(() => []),
+    ]),
+  })
+  const pubsub = backplane.client ? createRedisPubSub(config.redisUrl!, backplane.client, log) : createMemoryPubSub(log)
+  const cache = createCache({
+    store: backplane.client ? redisStore(backplane.client, `${config.redisKeyPrefix}cache:`) : memoryStore(),
+    channel: `${config.redisKeyPrefix}cache:invalidate`,
+    pubsub, metrics, log, enabled: config.cache.enabled,
+  })
+  const rateLimiter = config.rateLimit.enabled
+    ? createRateLimiter({ client: backplane.client, prefix: config.redisKeyPrefix, limits: config.rateLimit, metrics, log })
+    : null
+  const lifecycle = createLifecycle((err) => log.error({ err }, 'drain hook failed'))
   const creators = createCreatorsService({ sql })
   const users = createUsersService({ sql, creators })
   const products = createProductsService({ sql, creators })
   const auth = createAuthService({ sql, tokens, users, refreshTtlSec: config.refreshTokenTtlSec })
+  const drops = createDropsService({ sql, creators, products })
+  const orders = createOrdersService({ sql, leaseSec: config.idempotencyLeaseSec })
+  const scheduler = createScheduler({
+    sql,
+    log,
+    actor: `scheduler:${process.pid}`,
+    maintenance: async () => {
+      await deleteExpiredKeys(sql)
+      await deleteExpiredRefreshTokens(sql)
+    },
+  })
   return {
-    config, log, sql, backplane, tokens, auth, users, creators, products,
-    lifecycle: { draining: false },
+    config, log, sql, backplane, tokens, auth, users, creators, products, drops, orders, scheduler,
+    lifecycle, metrics, pubsub, cache, rateLimiter,
     async close() {
+      await scheduler.stop()
+      cache.close()
+      await pubsub.close()
       await backplane.close()
       await sql.end({ timeout: 5 })
     },

@@ -25,6 +25,7 @@ await migrate(deps.sql, log)
 const demo = backends.embedded || process.env.SEED_DEMO === 'true' ? await seedDemo(deps) : null
 
 const app = createApp(deps)
+if (config.runScheduler) await deps.scheduler.start()
 const server = Bun.serve({
   port: config.port,
   hostname: config.host,

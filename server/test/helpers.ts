@@ -90,3 +90,36 @@ export async function registerCreator(api: Api) {
   expect(res.status).toBe(201)
   return { ...u, creator: res.body }
 }
+
+/**
+ * A creator with a product and a drop of it, scheduled through the API and then made due and moved live by
+ * the real scheduler (the start is pulled into the past in the database rather than waiting for it).
+ */
+export async function liveDrop(ctx: TestContext, opts: { initialStock?: number; perUserLimit?: number; lowStockThreshold?: number; priceCents?: number } = {}) {
+  const { api, deps } = ctx
+  const owner = await registerCreator(api)
+  const product = await api('POST', '/v1/products', { token: owner.accessToken, body: { title: 'Hot item', priceCents: opts.priceCents ?? 1500, currency: 'EUR' } })
+  expect(product.status).toBe(201)
+  const drop = await api('POST', '/v1/drops', {
+    token: owner.accessToken,
+    body: {
+      productId: product.body.id,
+      startsAt: new Date(Date.now() + 60_000).toISOString(),
+      initialStock: opts.initialStock ?? 10,
+      ...(opts.perUserLimit !== undefined ? { perUserLimit: opts.perUserLimit } : {}),
+      ...(opts.lowStockThreshold !== undefined ? { lowStockThreshold: opts.lowStockThreshold } : {}),
+    },
+  })
+  expect(drop.status).toBe(201)
+  await deps.sql`update drops set starts_at = now() - interval '1 millisecond' where id = ${drop.body.id}`
+  await deps.scheduler.tick()
+  const live = await api('GET', `/v1/drops/${drop.body.id}`)
+  expect(live.body.status).toBe('live')
+  return { owner, product: product.body, drop: live.body as any }
+}
+
+export async function auditOf(ctx: TestContext, dropId: string, ownerToken: string) {
+  const res = await ctx.api('GET', `/v1/drops/${dropId}/audit`, { token: ownerToken })
+  expect(res.status).toBe(200)
+  return res.body as { initialStock: number; availableStock: number; sold: number; cancelled: number; adjusted: number; confirmedQuantity: number; ledgerSum: number; invariantHolds: boolean }
+}

@@ -49,6 +49,9 @@ export function httpBasics(log: Logger) {
     .onParse({ as: 'global' }, async ({ request, contentType }) => {
       const length = Number(request.headers.get('content-length') ?? 0)
       if (length > MAX_BODY_BYTES) throw new AppError(413, 'PAYLOAD_TOO_LARGE', `The body must be at most ${MAX_BODY_BYTES} bytes`)
+      // A POST with no body at all (e.g. /cancel) is not a media-type error; routes that need a body then
+      // fail their schema with a 422.
+      if (!contentType && (length === 0 || request.body === null)) return undefined
       if (!JSON_TYPE.test(contentType ?? '')) {
         throw new AppError(415, 'UNSUPPORTED_MEDIA_TYPE', 'Send the body as application/json', { headers: { 'accept-post': 'application/json' } })
       }

@@ -1,0 +1,160 @@
+import type { Tx } from '../db'
+import type { CursorKey } from '../lib/pagination'
+
+export type DropStatus = 'scheduled' | 'live' | 'ended' | 'cancelled'
+
+export interface DropRow {
+  id: string
+  productId: string
+  creatorId: string
+  status: DropStatus
+  startsAt: Date
+  endsAt: Date | null
+  initialStock: number
+  availableStock: number
+  lowStockThreshold: number | null
+  perUserLimit: number | null
+  unitPriceCents: number
+  currency: string
+  createdAt: Date
+  updatedAt: Date
+}
+
+export async function insertDrop(tx: Tx, d: Omit<DropRow, 'status' | 'availableStock' | 'createdAt' | 'updatedAt'>): Promise<DropRow> {
+  const [row] = await tx<DropRow[]>`
+    insert into drops (id, product_id, creator_id, starts_at, ends_at, initial_stock, available_stock,
+                       low_stock_threshold, per_user_limit, unit_price_cents, currency)
+    values (${d.id}, ${d.productId}, ${d.creatorId}, ${d.startsAt}, ${d.endsAt}, ${d.initialStock}, ${d.initialStock},
+            ${d.lowStockThreshold}, ${d.perUserLimit}, ${d.unitPriceCents}, ${d.currency})
+    returning *`
+  await tx`insert into stock_ledger (drop_id, kind, delta) values (${d.id}, 'initial', ${d.initialStock})`
+  return row
+}
+
+export async function findDrop(sql: Tx, id: string): Promise<DropRow | undefined> {
+  const [row] = await sql<DropRow[]>`select * from drops where id = ${id}`
+  return row
+}
+
+export async function lockDrop(tx: Tx, id: string): Promise<DropRow | undefined> {
+  const [row] = await tx<DropRow[]>`select * from drops where id = ${id} for update`
+  return row
+}
+
+/** Scheduled drops list soonest first (keyset: startsAt, id); every other list newest first (keyset: id). */
+export async function listDrops(
+  sql: Tx,
+  q: { status?: DropStatus; creatorId?: string; after: CursorKey | null; limit: number },
+): Promise<DropRow[]> {
+  const filters = sql`
+    ${q.status ? sql`and status = ${q.status}` : sql``}
+    ${q.creatorId ? sql`and creator_id = ${q.creatorId}` : sql``}`
+  if (q.status === 'scheduled') {
+    return sql<DropRow[]>`
+      select * from drops where true ${filters}
+        ${q.after ? sql`and (starts_at, id) > (${q.after[0] as string}::timestamptz, ${q.after[1] as string}::uuid)` : sql``}
+      order by starts_at, id
+      limit ${q.limit + 1}`
+  }
+  return sql<DropRow[]>`
+    select * from drops where true ${filters}
+      ${q.after ? sql`and id < ${q.after[0] as string}` : sql``}
+    order by id desc
+    limit ${q.limit + 1}`
+}
+
+/** Applies a patch to a drop that is still scheduled; the status condition is the guard against a race with go-live. */
+export async function updateScheduledDrop(
+  tx: Tx,
+  id: string,
+  p: { startsAt: Date; endsAt: Date | null; initialStock: number; lowStockThreshold: number | null; perUserLimit: number | null },
+): Promise<DropRow | undefined> {
+  const [row] = await tx<DropRow[]>`
+    update drops set
+      starts_at = ${p.startsAt}, ends_at = ${p.endsAt},
+      initial_stock = ${p.initialStock}, available_stock = ${p.initialStock},
+      low_stock_threshold = ${p.lowStockThreshold}, per_user_limit = ${p.perUserLimit},
+      updated_at = now()
+    where id = ${id} and status = 'scheduled'
+    returning *`
+  return row
+}
+
+export async function recordAdjustment(tx: Tx, dropId: string, delta: number): Promise<void> {
+  if (delta !== 0) await tx`insert into stock_ledger (drop_id, kind, delta) values (${dropId}, 'adjustment', ${delta})`
+}
+
+export async function cancelDropRow(tx: Tx, id: string, actor: string): Promise<DropRow | undefined> {
+  const [row] = await tx<(DropRow & { fromStatus: string })[]>`
+    with old as (select id, status from drops where id = ${id} for update)
+    update drops d set status = 'cancelled', updated_at = now()
+    from old where d.id = old.id and old.status in ('scheduled', 'live')
+    returning d.*, old.status as from_status`
+  if (row) {
+    await tx`insert into drop_transitions (drop_id, from_status, to_status, actor) values (${id}, ${row.fromStatus}, 'cancelled', ${actor})`
+  }
+  return row
+}
+
+/**
+ * Moves every due drop in one statement. The conditional UPDATE is the guard: when several scheduler
+ * instances run it at once, the row lock makes the losers re-check `status` and skip the row, so each
+ * drop moves exactly once; drop_transitions' unique key would reject a second record anyway.
+ */
+export async function transitionDue(tx: Tx, to: 'live' | 'ended', actor: string): Promise<Array<DropRow & { dueAt: Date }>> {
+  const rows =
+    to === 'live'
+      ? await tx<Array<DropRow & { dueAt: Date }>>`
+          update drops set status = 'live', updated_at = now()
+          where status = 'scheduled' and starts_at <= clock_timestamp()
+          returning *, starts_at as due_at`
+      : await tx<Array<DropRow & { dueAt: Date }>>`
+          update drops set status = 'ended', updated_at = now()
+          where status = 'live' and ends_at <= clock_timestamp()
+          returning *, ends_at as due_at`
+  if (rows.length) {
+    const from = to === 'live' ? 'scheduled' : 'live'
+    await tx`
+      insert into drop_transitions (drop_id, from_status, to_status, due_at, actor)
+      select id, ${from}, ${to}, due_at, ${actor}
+      from unnest(${rows.map((r) => r.id)}::uuid[], ${rows.map((r) => r.dueAt.toISOString())}::timestamptz[]) as t(id, due_at)`
+  }
+  return rows
+}
+
+/** Milliseconds until the next start or end, by the database's clock (so app-server clock skew does not matter). */
+export async function msUntilNextDue(sql: Tx): Promise<number | null> {
+  const [row] = await sql<{ ms: number | null }[]>`
+    select extract(epoch from (least(
+      (select min(starts_at) from drops where status = 'scheduled'),
+      (select min(ends_at) from drops where status = 'live' and ends_at is not null)
+    ) - clock_timestamp())) * 1000 as ms`
+  return row.ms === null ? null : Number(row.ms)
+}
+
+export interface AuditRow {
+  initialStock: number
+  availableStock: number
+  sold: number
+  cancelled: number
+  adjusted: number
+  ledgerSum: number
+  confirmedQuantity: number
+}
+
+/** One statement, so every figure comes from the same snapshot. */
+export async function auditDrop(sql: Tx, id: string): Promise<AuditRow | undefined> {
+  const [row] = await sql<AuditRow[]>`
+    select d.initial_stock, d.available_stock,
+      coalesce((select -sum(delta) from stock_ledger where drop_id = d.id and kind = 'order'), 0)::int as sold,
+      coalesce((select sum(delta) from stock_ledger where drop_id = d.id and kind = 'cancel'), 0)::int as cancelled,
+      coalesce((select sum(delta) from stock_ledger where drop_id = d.id and kind = 'adjustment'), 0)::int as adjusted,
+      coalesce((select sum(delta) from stock_ledger where drop_id = d.id), 0)::int as ledger_sum,
+      coalesce((select sum(quantity) from orders where drop_id = d.id and status = 'confirmed'), 0)::int as confirmed_quantity
+    from drops d where d.id = ${id}`
+  return row
+}
+
+export async function notifyScheduleChanged(tx: Tx): Promise<void> {
+  await tx`select pg_notify('livedrop_schedule', '')`
+}

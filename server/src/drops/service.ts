@@ -1,0 +1,173 @@
+import type { Sql, Tx } from '../db'
+import { AppError, notFound } from '../errors'
+import { newId } from '../lib/ids'
+import { decodeCursor, toPage, type Page } from '../lib/pagination'
+import type { CreateDropRequest, Drop, DropAudit, UpdateDropRequest } from '../contract/schemas.gen'
+import type { CreatorsService } from '../creators/service'
+import type { ProductsService } from '../products/service'
+import { appendEvent } from '../events/outbox'
+import * as repo from './repo'
+
+export interface DropsService {
+  create(userId: string, input: CreateDropRequest): Promise<Drop>
+  get(dropId: string): Promise<Drop>
+  list(q: { status?: repo.DropStatus; creatorId?: string; limit: number; cursor?: string }): Promise<Page<Drop>>
+  update(userId: string, dropId: string, patch: UpdateDropRequest): Promise<Drop>
+  cancel(userId: string, dropId: string): Promise<Drop>
+  audit(userId: string, dropId: string): Promise<DropAudit>
+  /** Called after any change to a drop row, e.g. to invalidate caches. */
+  onChange(listener: (dropId: string) => void): void
+}
+
+export const toDrop = (r: repo.DropRow): Drop => ({
+  id: r.id,
+  productId: r.productId,
+  creatorId: r.creatorId,
+  status: r.status,
+  startsAt: r.startsAt.toISOString(),
+  endsAt: r.endsAt ? r.endsAt.toISOString() : null,
+  initialStock: r.initialStock,
+  availableStock: r.availableStock,
+  lowStockThreshold: r.lowStockThreshold,
+  perUserLimit: r.perUserLimit,
+  createdAt: r.createdAt.toISOString(),
+})
+
+// A start a few hundred ms ahead can already be past when the row is written; the client meant "now-ish
+// but in the future", and the scheduler handles a start that is due on arrival. Anything older is a mistake.
+const PAST_TOLERANCE_MS = 1000
+
+function checkSchedule(startsAt: Date, endsAt: Date | null, now = Date.now()) {
+  if (startsAt.getTime() < now - PAST_TOLERANCE_MS) {
+    throw new AppError(422, 'STARTS_IN_PAST', 'startsAt must be in the future', { errors: [{ field: '/startsAt', message: 'must be in the future' }] })
+  }
+  if (endsAt && endsAt.getTime() <= startsAt.getTime()) {
+    throw new AppError(422, 'INVALID_SCHEDULE', 'endsAt must be after startsAt', { errors: [{ field: '/endsAt', message: 'must be after startsAt' }] })
+  }
+}
+
+export function createDropsService(deps: { sql: Sql; creators: CreatorsService; products: ProductsService }): DropsService {
+  const { sql } = deps
+  const listeners: Array<(dropId: string) => void> = []
+  const changed = (dropId: string) => listeners.forEach((l) => l(dropId))
+
+  async function ownedDrop(userId: string, dropId: string, tx: Tx = sql): Promise<repo.DropRow> {
+    const [drop, creator] = await Promise.all([repo.findDrop(tx, dropId), deps.creators.findByUser(userId, tx)])
+    if (!drop) throw notFound('drop')
+    if (!creator || creator.id !== drop.creatorId) throw new AppError(403, 'FORBIDDEN', 'Only the drop owner can do this')
+    return drop
+  }
+
+  return {
+    onChange: (l) => void listeners.push(l),
+
+    async create(userId, input) {
+      const startsAt = new Date(input.startsAt)
+      const endsAt = input.endsAt ? new Date(input.endsAt) : null
+      checkSchedule(startsAt, endsAt)
+      const [product, creator] = await Promise.all([
+        deps.products.get(input.productId).catch((e) => {
+          if (e instanceof AppError && e.status === 404) throw new AppError(404, 'NOT_FOUND', 'product not found', { errors: [{ field: '/productId', message: 'no such product' }] })
+          throw e
+        }),
+        deps.creators.findByUser(userId),
+      ])
+      if (!creator || creator.id !== product.creatorId) throw new AppError(403, 'FORBIDDEN', "Only the product's creator can schedule a drop of it")
+      if (input.lowStockThreshold !== undefined && input.lowStockThreshold >= input.initialStock) {
+        throw new AppError(422, 'VALIDATION_FAILED', 'lowStockThreshold must be below initialStock', { errors: [{ field: '/lowStockThreshold', message: 'must be below initialStock' }] })
+      }
+      const row = await sql.begin(async (tx) => {
+        const row = await repo.insertDrop(tx, {
+          id: newId(),
+          productId: product.id,
+          creatorId: creator.id,
+          startsAt,
+          endsAt,
+          initialStock: input.initialStock,
+          lowStockThreshold: input.lowStockThreshold ?? null,
+          perUserLimit: input.perUserLimit ?? null,
+          unitPriceCents: product.priceCents,
+          currency: product.currency,
+        })
+        // Wakes every instance's scheduler: this drop may be due sooner than what it sleeps towards.
+        await repo.notifyScheduleChanged(tx)
+        return row
+      })
+      return toDrop(row)
+    },
+
+    async get(dropId) {
+      const row = await repo.findDrop(sql, dropId)
+      if (!row) throw notFound('drop')
+      return toDrop(row)
+    },
+
+    async list(q) {
+      const scheduled = q.status === 'scheduled'
+      const after = decodeCursor(q.cursor, scheduled ? ['time', 'uuid'] : ['uuid'])
+      const rows = await repo.listDrops(sql, { status: q.status, creatorId: q.creatorId, after, limit: q.limit })
+      return toPage(rows, q.limit, toDrop, (r) => (scheduled ? [r.startsAt.toISOString(), r.id] : [r.id]))
+    },
+
+    async update(userId, dropId, patch) {
+      const row = await sql.begin(async (tx) => {
+        const current = await ownedDrop(userId, dropId, tx)
+        const locked = await repo.lockDrop(tx, dropId)
+        if (!locked || locked.status !== 'scheduled') {
+          throw new AppError(409, 'DROP_NOT_SCHEDULED', `A drop can only be changed while scheduled; this one is ${locked?.status ?? current.status}`)
+        }
+        const startsAt = patch.startsAt !== undefined ? new Date(patch.startsAt) : locked.startsAt
+        const endsAt = patch.endsAt !== undefined ? (patch.endsAt === null ? null : new Date(patch.endsAt)) : locked.endsAt
+        if (patch.startsAt !== undefined || patch.endsAt !== undefined) checkSchedule(startsAt, endsAt)
+        const initialStock = patch.initialStock ?? locked.initialStock
+        const lowStockThreshold = patch.lowStockThreshold !== undefined ? patch.lowStockThreshold : locked.lowStockThreshold
+        if (lowStockThreshold !== null && lowStockThreshold >= initialStock) {
+          throw new AppError(422, 'VALIDATION_FAILED', 'lowStockThreshold must be below initialStock', { errors: [{ field: '/lowStockThreshold', message: 'must be below initialStock' }] })
+        }
+        const updated = await repo.updateScheduledDrop(tx, dropId, {
+          startsAt,
+          endsAt,
+          initialStock,
+          lowStockThreshold,
+          perUserLimit: patch.perUserLimit !== undefined ? patch.perUserLimit : locked.perUserLimit,
+        })
+        if (!updated) throw new AppError(409, 'DROP_NOT_SCHEDULED', 'A drop can only be changed while scheduled')
+        await repo.recordAdjustment(tx, dropId, initialStock - locked.initialStock)
+        await repo.notifyScheduleChanged(tx)
+        return updated
+      })
+      changed(dropId)
+      return toDrop(row)
+    },
+
+    async cancel(userId, dropId) {
+      const result = await sql.begin(async (tx) => {
+        const current = await ownedDrop(userId, dropId, tx)
+        const row = await repo.cancelDropRow(tx, dropId, `user:${userId}`)
+        if (row) {
+          await appendEvent(tx, { type: 'drop.cancelled', dropId, creatorId: row.creatorId, data: toDrop(row) })
+          await repo.notifyScheduleChanged(tx)
+          return row
+        }
+        const now = (await repo.findDrop(tx, dropId)) ?? current
+        if (now.status === 'cancelled') return now
+        throw new AppError(409, 'DROP_NOT_CANCELLABLE', `Only scheduled or live drops can be cancelled; this one is ${now.status}`)
+      })
+      changed(dropId)
+      return toDrop(result)
+    },
+
+    async audit(userId, dropId) {
+      const [drop, creator] = await Promise.all([repo.findDrop(sql, dropId), deps.creators.findByUser(userId)])
+      // Owner-only read: anybody else learns nothing, not even that the drop has an audit.
+      if (!drop || !creator || creator.id !== drop.creatorId) throw notFound('drop')
+      const a = await repo.auditDrop(sql, dropId)
+      if (!a) throw notFound('drop')
+      return {
+        dropId,
+        ...a,
+        invariantHolds: a.initialStock === a.availableStock + a.confirmedQuantity && a.ledgerSum === a.availableStock && a.availableStock >= 0,
+      }
+    },
+  }
+}

@@ -1,0 +1,181 @@
+import type { Tx } from '../db'
+import type { CursorKey } from '../lib/pagination'
+
+export interface OrderRow {
+  id: string
+  dropId: string
+  userId: string
+  quantity: number
+  unitPriceCents: number
+  totalCents: number
+  currency: string
+  status: 'confirmed' | 'cancelled'
+  createdAt: Date
+  cancelledAt: Date | null
+}
+
+export interface KeyRow {
+  fingerprint: Buffer
+  responseStatus: number | null
+  responseBody: string | null
+  held: boolean
+  remainingSec: number | null
+  expired: boolean
+}
+
+/** Claims a fresh key with a lease. → false when the key already exists (then see readKey). */
+export async function claimKey(sql: Tx, k: { userId: string; key: string; fingerprint: Buffer; lease: string; leaseSec: number }): Promise<boolean> {
+  const rows = await sql`
+    insert into idempotency_keys (user_id, key, fingerprint, lease, locked_until)
+    values (${k.userId}, ${k.key}, ${k.fingerprint}, ${k.lease}, now() + make_interval(secs => ${k.leaseSec}))
+    on conflict (user_id, key) do nothing
+    returning 1`
+  return rows.length === 1
+}
+
+export async function readKey(sql: Tx, userId: string, key: string): Promise<KeyRow | undefined> {
+  const [row] = await sql<KeyRow[]>`
+    select fingerprint, response_status, response_body,
+      coalesce(locked_until > now(), false) as held,
+      extract(epoch from (locked_until - now()))::float8 as remaining_sec,
+      created_at < now() - interval '24 hours' as expired
+    from idempotency_keys where user_id = ${userId} and key = ${key}`
+  return row
+}
+
+/**
+ * Takes over a key whose request died mid-way (lease expired, no stored response). Conditional, so of
+ * several retries racing for it exactly one wins.
+ */
+export async function takeOverKey(sql: Tx, k: { userId: string; key: string; lease: string; leaseSec: number }): Promise<boolean> {
+  const rows = await sql`
+    update idempotency_keys set lease = ${k.lease}, locked_until = now() + make_interval(secs => ${k.leaseSec})
+    where user_id = ${k.userId} and key = ${k.key} and response_status is null and (locked_until is null or locked_until <= now())
+    returning 1`
+  return rows.length === 1
+}
+
+export async function deleteExpiredKey(sql: Tx, userId: string, key: string): Promise<void> {
+  await sql`delete from idempotency_keys where user_id = ${userId} and key = ${key} and created_at < now() - interval '24 hours'`
+}
+
+/** Stores a final answer (refusals included) — only while this request still holds the lease. */
+export async function completeKey(sql: Tx, k: { userId: string; key: string; lease: string; status: number; body: string }): Promise<boolean> {
+  const rows = await sql`
+    update idempotency_keys
+    set response_status = ${k.status}, response_body = ${k.body}, completed_at = now(), lease = null, locked_until = null
+    where user_id = ${k.userId} and key = ${k.key} and lease = ${k.lease}
+    returning 1`
+  return rows.length === 1
+}
+
+/** After an unexpected failure: free the key at once so that the client's retry runs instead of waiting out the lease. */
+export async function releaseKey(sql: Tx, k: { userId: string; key: string; lease: string }): Promise<void> {
+  await sql`update idempotency_keys set lease = null, locked_until = null where user_id = ${k.userId} and key = ${k.key} and lease = ${k.lease} and response_status is null`
+}
+
+export async function deleteExpiredKeys(sql: Tx): Promise<number> {
+  const r = await sql`delete from idempotency_keys where created_at < now() - interval '24 hours'`
+  return r.count
+}
+
+export interface PlacedOrder {
+  body: string
+  availableStock: number
+  lowStockThreshold: number | null
+  creatorId: string
+}
+
+/**
+ * The order, in ONE statement, so it is atomic without holding locks across round trips:
+ *  - `k` locks the idempotency key row and proves this request still holds its lease (a request whose lease
+ *    was taken over after a stall places nothing);
+ *  - `d` is the guarded decrement: `available_stock >= qty` and `status = 'live'` are re-checked on the
+ *    latest row version after waiting for the row lock (READ COMMITTED re-evaluation), so concurrent
+ *    orders serialize on the drop row and stock can never go below zero (the CHECK constraint backs it);
+ *  - `p` adds to the buyer's units in the drop; its upsert works on the latest row version under that row's
+ *    lock, and the CHECK constraint (quantity <= per_user_limit) aborts the whole statement — decrement and
+ *    order included — when the buyer would go over the limit;
+ *  - `l` appends the ledger row, `c` stores the response for replays with the key, all in the same commit.
+ * Returns nothing when the drop is not live or lacks stock; the caller then finds out which.
+ */
+export async function placeOrder(
+  tx: Tx,
+  o: { orderId: string; dropId: string; userId: string; quantity: number; key: string; lease: string },
+): Promise<PlacedOrder | undefined> {
+  const [row] = await tx<PlacedOrder[]>`
+    with k as (
+      select 1 from idempotency_keys where user_id = ${o.userId} and key = ${o.key} and lease = ${o.lease} for update
+    ), d as (
+      update drops set available_stock = available_stock - ${o.quantity}, updated_at = now()
+      where id = ${o.dropId} and status = 'live' and (ends_at is null or ends_at > now())
+        and available_stock >= ${o.quantity} and exists (select 1 from k)
+      returning id, available_stock, low_stock_threshold, per_user_limit, unit_price_cents, currency, creator_id
+    ), ins as (
+      insert into orders (id, drop_id, user_id, quantity, unit_price_cents, total_cents, currency)
+      select ${o.orderId}, d.id, ${o.userId}, ${o.quantity}, d.unit_price_cents, d.unit_price_cents * ${o.quantity}, d.currency from d
+      returning *
+    ), p as (
+      insert into drop_purchases (drop_id, user_id, quantity, per_user_limit)
+      select ins.drop_id, ins.user_id, ins.quantity, d.per_user_limit from ins cross join d
+      on conflict (drop_id, user_id) do update
+        set quantity = drop_purchases.quantity + excluded.quantity, per_user_limit = excluded.per_user_limit
+      returning quantity
+    ), l as (
+      insert into stock_ledger (drop_id, kind, delta, order_id) select drop_id, 'order', -quantity, id from ins
+    ), b as (
+      select row_to_json(x)::text as body from (
+        select id, drop_id as "dropId", user_id as "userId", quantity, unit_price_cents as "unitPriceCents",
+               total_cents as "totalCents", currency, status,
+               to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as "createdAt",
+               null::text as "cancelledAt"
+        from ins) x
+    ), c as (
+      update idempotency_keys set response_status = 201, response_body = b.body, completed_at = now(), lease = null, locked_until = null
+      from b where user_id = ${o.userId} and key = ${o.key}
+    )
+    select b.body, d.available_stock, d.low_stock_threshold, d.creator_id, (select count(*) from p) as purchases
+    from b cross join d`
+  return row
+}
+
+export async function findDropForRefusal(sql: Tx, dropId: string) {
+  const [row] = await sql<{ status: string; availableStock: number; ended: boolean }[]>`
+    select status, available_stock, coalesce(ends_at <= now(), false) as ended from drops where id = ${dropId}`
+  return row
+}
+
+export async function cancelOrder(tx: Tx, orderId: string, userId: string): Promise<(OrderRow & { availableStock: number }) | undefined> {
+  // Lock order: the order row, then the drop row, then the purchase row — the same direction as placeOrder
+  // (drop, then purchase), so the two never deadlock.
+  const [row] = await tx<(OrderRow & { availableStock: number })[]>`
+    with o as (
+      update orders set status = 'cancelled', cancelled_at = now()
+      where id = ${orderId} and user_id = ${userId} and status = 'confirmed'
+      returning *
+    ), d as (
+      update drops set available_stock = drops.available_stock + o.quantity, updated_at = now()
+      from o where drops.id = o.drop_id
+      returning drops.available_stock
+    ), p as (
+      update drop_purchases set quantity = drop_purchases.quantity - o.quantity
+      from o where drop_purchases.drop_id = o.drop_id and drop_purchases.user_id = o.user_id
+    ), l as (
+      insert into stock_ledger (drop_id, kind, delta, order_id) select drop_id, 'cancel', quantity, id from o
+    )
+    select o.*, d.available_stock from o cross join d`
+  return row
+}
+
+export async function findOrder(sql: Tx, orderId: string, userId: string): Promise<OrderRow | undefined> {
+  const [row] = await sql<OrderRow[]>`select * from orders where id = ${orderId} and user_id = ${userId}`
+  return row
+}
+
+export async function listOrders(sql: Tx, q: { userId: string; after: CursorKey | null; limit: number }): Promise<OrderRow[]> {
+  return sql<OrderRow[]>`
+    select * from orders where user_id = ${q.userId}
+      ${q.after ? sql`and id < ${q.after[0] as string}` : sql``}
+    order by id desc
+    limit ${q.limit + 1}`
+}

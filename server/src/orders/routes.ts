@@ -1,0 +1,35 @@
+import { Elysia } from 'elysia'
+import { operations as op } from '../contract/schemas.gen'
+import { AppError, PROBLEM_CONTENT_TYPE } from '../errors'
+import { authGuard } from '../auth/plugin'
+import type { TokenService } from '../auth/tokens'
+import type { OrdersService } from './service'
+
+// The Idempotency-Key header is checked here rather than by the generated header schema so that a missing
+// key gets its own documented code (IDEMPOTENCY_KEY_MISSING) instead of a generic INVALID_PARAMETER.
+function idempotencyKey(value: string | undefined): string {
+  if (value === undefined || value === '') {
+    throw new AppError(400, 'IDEMPOTENCY_KEY_MISSING', 'Send an Idempotency-Key header (1–255 characters), unique per intended purchase', {
+      errors: [{ field: 'idempotency-key', message: 'required' }],
+    })
+  }
+  if (value.length > 255) {
+    throw new AppError(400, 'INVALID_PARAMETER', 'Idempotency-Key must be at most 255 characters', { errors: [{ field: 'idempotency-key', message: 'at most 255 characters' }] })
+  }
+  return value
+}
+
+export const ordersRoutes = (orders: OrdersService, tokens: TokenService) =>
+  new Elysia()
+    .use(authGuard(tokens))
+    .post('/v1/orders', async ({ userId, body, headers, set }) => {
+      const result = await orders.place(userId, idempotencyKey(headers['idempotency-key']), body, String(set.headers['x-request-id']))
+      const responseHeaders: Record<string, string> = {
+        'content-type': result.status < 400 ? 'application/json' : PROBLEM_CONTENT_TYPE,
+      }
+      if (result.replayed) responseHeaders['idempotent-replayed'] = 'true'
+      return new Response(result.body, { status: result.status, headers: responseHeaders })
+    }, { body: op.createOrder.body, auth: true })
+    .get('/v1/orders/:orderId', ({ userId, params }) => orders.get(userId, params.orderId), { ...op.getOrder, auth: true })
+    .post('/v1/orders/:orderId/cancel', ({ userId, params }) => orders.cancel(userId, params.orderId), { ...op.cancelOrder, auth: true })
+    .get('/v1/me/orders', ({ userId, query }) => orders.list(userId, { limit: query.limit ?? 20, cursor: query.cursor }), { ...op.listMyOrders, auth: true })

@@ -1,0 +1,167 @@
+import { createHash } from 'node:crypto'
+import type { Sql } from '../db'
+import { AppError, notFound, problemBody } from '../errors'
+import { newId } from '../lib/ids'
+import { decodeCursor, toPage, type Page } from '../lib/pagination'
+import type { CreateOrderRequest, Order } from '../contract/schemas.gen'
+import { appendEvent } from '../events/outbox'
+import * as repo from './repo'
+
+export interface OrderResult {
+  status: number
+  /** The exact bytes of the first answer; replays send them again. */
+  body: string
+  replayed: boolean
+}
+
+export interface OrdersService {
+  place(userId: string, idempotencyKey: string, input: CreateOrderRequest, requestId: string): Promise<OrderResult>
+  get(userId: string, orderId: string): Promise<Order>
+  list(userId: string, q: { limit: number; cursor?: string }): Promise<Page<Order>>
+  cancel(userId: string, orderId: string): Promise<Order>
+  /** Refusal and confirmation counts for metrics; called once per decided order request. */
+  onOutcome(listener: (outcome: 'confirmed' | 'SOLD_OUT' | 'DROP_NOT_LIVE' | 'PURCHASE_LIMIT_EXCEEDED' | 'NOT_FOUND', dropId: string) => void): void
+}
+
+export const toOrder = (r: repo.OrderRow): Order => ({
+  id: r.id,
+  dropId: r.dropId,
+  userId: r.userId,
+  quantity: r.quantity,
+  unitPriceCents: r.unitPriceCents,
+  totalCents: r.totalCents,
+  currency: r.currency,
+  status: r.status,
+  createdAt: r.createdAt.toISOString(),
+  cancelledAt: r.cancelledAt ? r.cancelledAt.toISOString() : null,
+})
+
+type Outcome = Parameters<Parameters<OrdersService['onOutcome']>[0]>[0]
+
+/** The request's identity for idempotency: same key + same fingerprint = the same intended purchase. */
+const fingerprint = (input: CreateOrderRequest) =>
+  createHash('sha256').update(`POST /v1/orders\n${JSON.stringify({ dropId: input.dropId, quantity: input.quantity })}`).digest()
+
+export function createOrdersService(deps: { sql: Sql; leaseSec?: number }): OrdersService {
+  const { sql } = deps
+  // Longer than any request can run (statement timeout 5 s), so a live request never loses its lease.
+  const leaseSec = deps.leaseSec ?? 10
+  const listeners: Array<(o: Outcome, dropId: string) => void> = []
+  const outcome = (o: Outcome, dropId: string) => listeners.forEach((l) => l(o, dropId))
+
+  /** → a fresh lease on the key, or the stored answer to replay; throws 409 in-use / 422 reused. */
+  async function acquire(userId: string, key: string, fp: Buffer): Promise<{ lease: string } | { replay: OrderResult }> {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const lease = newId()
+      if (await repo.claimKey(sql, { userId, key, fingerprint: fp, lease, leaseSec })) return { lease }
+      const existing = await repo.readKey(sql, userId, key)
+      if (!existing) continue // deleted by the 24 h clean-up in between: claim again
+      if (existing.expired) {
+        await repo.deleteExpiredKey(sql, userId, key)
+        continue
+      }
+      if (!Buffer.from(existing.fingerprint).equals(fp)) {
+        throw new AppError(422, 'IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was used with a different request body; use a new key for a new purchase')
+      }
+      if (existing.responseStatus !== null && existing.responseBody !== null) {
+        return { replay: { status: existing.responseStatus, body: existing.responseBody, replayed: true } }
+      }
+      if (existing.held) {
+        const wait = Math.max(1, Math.ceil(existing.remainingSec ?? 1))
+        throw new AppError(409, 'IDEMPOTENCY_KEY_IN_USE', 'A request with this Idempotency-Key is still being processed; retry shortly', {
+          headers: { 'retry-after': String(Math.min(wait, 2)) },
+        })
+      }
+      // The first request died mid-way (its lease ran out, nothing was stored): this retry takes over.
+      if (await repo.takeOverKey(sql, { userId, key, lease, leaseSec })) return { lease }
+    }
+    throw new AppError(409, 'IDEMPOTENCY_KEY_IN_USE', 'A request with this Idempotency-Key is still being processed; retry shortly', { headers: { 'retry-after': '1' } })
+  }
+
+  async function refuse(userId: string, key: string, lease: string, requestId: string, status: number, code: string, detail: string): Promise<OrderResult> {
+    const body = JSON.stringify(problemBody(code, status, requestId, detail))
+    // Refusals are answers too: a retry with the same key must get the same SOLD_OUT, not a fresh attempt.
+    await repo.completeKey(sql, { userId, key, lease, status, body })
+    return { status, body, replayed: false }
+  }
+
+  return {
+    onOutcome: (l) => void listeners.push(l),
+
+    async place(userId, key, input, requestId) {
+      const got = await acquire(userId, key, fingerprint(input))
+      if ('replay' in got) return got.replay
+      const { lease } = got
+      try {
+        const placed = await sql.begin(async (tx) => {
+          const row = await repo.placeOrder(tx, { orderId: newId(), dropId: input.dropId, userId, quantity: input.quantity, key, lease })
+          if (!row) return undefined
+          const order = JSON.parse(row.body) as Order
+          await appendEvent(tx, { type: 'order.confirmed', userId, dropId: input.dropId, data: { order, availableStock: row.availableStock } })
+          const before = row.availableStock + input.quantity
+          // Under the drop's row lock `before` is exact, so each crossing is seen by exactly one order.
+          if (row.lowStockThreshold !== null && before > row.lowStockThreshold && row.availableStock <= row.lowStockThreshold && row.availableStock > 0) {
+            await appendEvent(tx, { type: 'drop.low_stock', dropId: input.dropId, creatorId: row.creatorId, data: { availableStock: row.availableStock, lowStockThreshold: row.lowStockThreshold } })
+          }
+          if (row.availableStock === 0) {
+            await appendEvent(tx, { type: 'drop.sold_out', dropId: input.dropId, creatorId: row.creatorId, data: { availableStock: 0 } })
+          }
+          return row
+        })
+        if (placed) {
+          outcome('confirmed', input.dropId)
+          return { status: 201, body: placed.body, replayed: false }
+        }
+        const drop = await repo.findDropForRefusal(sql, input.dropId)
+        if (!drop) {
+          outcome('NOT_FOUND', input.dropId)
+          return refuse(userId, key, lease, requestId, 404, 'NOT_FOUND', 'drop not found')
+        }
+        if (drop.status !== 'live' || drop.ended) {
+          outcome('DROP_NOT_LIVE', input.dropId)
+          return refuse(userId, key, lease, requestId, 409, 'DROP_NOT_LIVE', `The drop is ${drop.ended && drop.status === 'live' ? 'over' : drop.status}; orders are taken only while it is live`)
+        }
+        if (drop.availableStock < input.quantity) {
+          outcome('SOLD_OUT', input.dropId)
+          return refuse(userId, key, lease, requestId, 409, 'SOLD_OUT', drop.availableStock === 0 ? 'The drop is sold out' : `Only ${drop.availableStock} left`)
+        }
+        // Live with stock, yet nothing placed: the lease was taken over by a retry while this request stalled.
+        throw new AppError(409, 'IDEMPOTENCY_KEY_IN_USE', 'A retry with this Idempotency-Key took over; its answer will be stored', { headers: { 'retry-after': '1' } })
+      } catch (err: any) {
+        if (err?.code === '23514' && err.constraint_name === 'drop_purchases_limit_check') {
+          outcome('PURCHASE_LIMIT_EXCEEDED', input.dropId)
+          return refuse(userId, key, lease, requestId, 409, 'PURCHASE_LIMIT_EXCEEDED', 'This order would take you over the per-buyer limit of this drop')
+        }
+        if (!(err instanceof AppError)) await repo.releaseKey(sql, { userId, key, lease }).catch(() => {})
+        throw err
+      }
+    },
+
+    async get(userId, orderId) {
+      const row = await repo.findOrder(sql, orderId, userId)
+      // Somebody else's order is indistinguishable from a missing one.
+      if (!row) throw notFound('order')
+      return toOrder(row)
+    },
+
+    async list(userId, q) {
+      const after = decodeCursor(q.cursor, ['uuid'])
+      const rows = await repo.listOrders(sql, { userId, after, limit: q.limit })
+      return toPage(rows, q.limit, toOrder, (r) => [r.id])
+    },
+
+    async cancel(userId, orderId) {
+      return sql.begin(async (tx) => {
+        const row = await repo.cancelOrder(tx, orderId, userId)
+        if (row) {
+          const order = toOrder(row)
+          await appendEvent(tx, { type: 'order.cancelled', userId, dropId: row.dropId, data: { order, availableStock: row.availableStock } })
+          return order
+        }
+        const existing = await repo.findOrder(tx, orderId, userId)
+        if (!existing) throw notFound('order')
+        return toOrder(existing) // already cancelled: idempotent
+      })
+    },
+  }
+}
