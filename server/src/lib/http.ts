@@ -17,6 +17,12 @@ function isUnavailable(err: any): boolean {
   )
 }
 
+/** Error answers bypass `set`; copying their status there lets after-response hooks (metrics, logs) see it. */
+function sent(set: { status?: number | string }, res: Response): Response {
+  set.status = res.status
+  return res
+}
+
 function validationToAppError(err: ValidationError): AppError {
   const seen = new Set<string>()
   const errors: FieldError[] = []
@@ -65,20 +71,20 @@ export function httpBasics(log: Logger) {
     })
     .onError({ as: 'global' }, ({ code, error, set, request }) => {
       const requestId = String(set.headers['x-request-id'] ?? '')
-      if (error instanceof AppError) return problemResponse(error, requestId)
+      if (error instanceof AppError) return sent(set, problemResponse(error, requestId))
       // Elysia wraps whatever the parse hook throws.
-      if (code === 'PARSE' && (error as Error).cause instanceof AppError) return problemResponse((error as Error).cause as AppError, requestId)
-      if (code === 'VALIDATION') return problemResponse(validationToAppError(error as ValidationError), requestId)
-      if (code === 'PARSE') return problemResponse(new AppError(400, 'MALFORMED_JSON', 'The body is not valid JSON'), requestId)
+      if (code === 'PARSE' && (error as Error).cause instanceof AppError) return sent(set, problemResponse((error as Error).cause as AppError, requestId))
+      if (code === 'VALIDATION') return sent(set, problemResponse(validationToAppError(error as ValidationError), requestId))
+      if (code === 'PARSE') return sent(set, problemResponse(new AppError(400, 'MALFORMED_JSON', 'The body is not valid JSON'), requestId))
       if (code === 'NOT_FOUND') {
-        return problemResponse(new AppError(404, 'ROUTE_NOT_FOUND', `No route for ${request.method} ${new URL(request.url).pathname}`), requestId)
+        return sent(set, problemResponse(new AppError(404, 'ROUTE_NOT_FOUND', `No route for ${request.method} ${new URL(request.url).pathname}`), requestId))
       }
       if (isUnavailable(error)) {
         log.warn({ requestId, err: (error as Error).message }, 'dependency unavailable')
-        return problemResponse(new AppError(503, 'SERVICE_UNAVAILABLE', 'A backing service is unavailable; retry shortly', { headers: { 'retry-after': '2' } }), requestId)
+        return sent(set, problemResponse(new AppError(503, 'SERVICE_UNAVAILABLE', 'A backing service is unavailable; retry shortly', { headers: { 'retry-after': '2' } }), requestId))
       }
       log.error({ requestId, err: error, method: request.method, path: new URL(request.url).pathname }, 'unhandled error')
-      return problemResponse(new AppError(500, 'INTERNAL', 'An unexpected error occurred; quote the requestId if you report it'), requestId)
+      return sent(set, problemResponse(new AppError(500, 'INTERNAL', 'An unexpected error occurred; quote the requestId if you report it'), requestId))
     })
     .onAfterResponse({ as: 'global' }, ({ request, set }) => {
       if (!log.isLevelEnabled('debug')) return
