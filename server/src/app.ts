@@ -39,9 +39,9 @@ export function createApp(deps: Deps) {
     .use(metricsRoutes(deps.metrics))
     .use(authRoutes(deps.auth))
     .use(usersRoutes(deps.users, deps.tokens))
-    .use(creatorsRoutes(deps.creators, deps.tokens))
-    .use(productsRoutes(deps.products, deps.tokens))
-    .use(dropsRoutes(deps.drops, deps.tokens))
+    .use(creatorsRoutes(deps.creators, deps.tokens, deps.cache))
+    .use(productsRoutes(deps.products, deps.tokens, deps.cache))
+    .use(dropsRoutes(deps.drops, deps.tokens, deps.cache))
     .use(ordersRoutes(deps.orders, deps.tokens))
 }
 

@@ -9,7 +9,7 @@ import { createCreatorsService, type CreatorsService } from './creators/service'
 import { createProductsService, type ProductsService } from './products/service'
 import { createMetrics, type Metrics } from './lib/metrics'
 import { createMemoryPubSub, createRedisPubSub, type PubSub } from './lib/pubsub'
-import { createCache, memoryStore, redisStore, type Cache } from './lib/cache'
+import { cacheKeys, createCache, memoryStore, redisStore, type Cache } from './lib/cache'
 import { createRateLimiter, type RateLimiter } from './lib/rate-limit'
 import { createLifecycle, type Lifecycle } from './lib/lifecycle'
 import { createDropsService, type DropsService } from './drops/service'
@@ -72,9 +72,18 @@ export function createDeps(config: Config & { databaseUrl: string; jwtSecret: st
   const auth = createAuthService({ sql, tokens, users, refreshTtlSec: config.refreshTokenTtlSec })
   const drops = createDropsService({ sql, creators, products })
   const orders = createOrdersService({ sql, leaseSec: config.idempotencyLeaseSec })
+  // Cache invalidation and business metrics hang off the features' hooks; the features know nothing of either.
+  drops.onChange((dropId) => void cache.invalidate(cacheKeys.drop(dropId)))
+  orders.onOutcome((outcome, dropId) => {
+    if (outcome === 'confirmed') {
+      metrics.ordersConfirmed.inc()
+      void cache.invalidate(cacheKeys.drop(dropId))
+    } else metrics.ordersRefused.inc({ reason: outcome })
+  })
   const scheduler = createScheduler({
     sql,
     log,
+    onTransition: (moved) => void cache.invalidate(...moved.map((d) => cacheKeys.drop(d.id))),
     actor: `scheduler:${process.pid}`,
     maintenance: async () => {
       await deleteExpiredKeys(sql)

@@ -186,3 +186,24 @@ export function entryResponse(entry: Entry<unknown>, request: Request): Response
   }
   return new Response(entry.json, { headers: { 'content-type': 'application/json', etag: entry.etag } })
 }
+
+/**
+ * What is cached and how stale each may be. Drops carry `availableStock`, which moves with every order: they
+ * may be at most 1 s old whatever the invalidations do (a lost message, a cancel that sends none). Products
+ * and creators change rarely and are invalidated on change; their local layer bounds staleness when an
+ * invalidation message is lost (e.g. Redis down).
+ */
+export const CACHED = {
+  drop: { name: 'drop', maxStaleMs: 1000, localMs: 1000 },
+  dropList: { name: 'drop_list', maxStaleMs: 1000, localMs: 1000 },
+  product: { name: 'product', maxStaleMs: 60_000, localMs: 5000 },
+  creator: { name: 'creator', maxStaleMs: 10_000, localMs: 2000 },
+} satisfies Record<string, CachePolicy>
+
+export const cacheKeys = {
+  drop: (id: string) => `drop:${id}`,
+  dropList: (q: { status?: string; creatorId?: string; limit: number; cursor?: string }) =>
+    `drops:${q.status ?? ''}:${q.creatorId ?? ''}:${q.limit}:${q.cursor ?? ''}`,
+  product: (id: string) => `product:${id}`,
+  creator: (id: string) => `creator:${id}`,
+}
