@@ -1,0 +1,208 @@
+/**
+ * What a run found, in three forms: a table on stdout, results/<scenario>-<time>.json, and a self-contained
+ * HTML page (inline SVG, no CDN) with latency over time.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { cpus, totalmem, type as osType, release } from 'node:os'
+import { join } from 'node:path'
+import { summarize, type EngineResult, type Summary } from './engine'
+
+export interface Check {
+  name: string
+  ok: boolean
+  detail: string
+}
+
+export interface TimelinePoint {
+  /** second of the run (by intended send time) */
+  t: number
+  count: number
+  failed: number
+  p50: number
+  p95: number
+  p99: number
+  max: number
+}
+
+export interface PhaseReport {
+  name: string
+  rate: number
+  durationSec: number
+  connections: number
+  sent: number
+  completed: number
+  failed: number
+  errorRate: number
+  late: number
+  achievedRate: number
+  statusCounts: Record<string, number>
+  errors: Record<string, number>
+  latency: Summary
+  byRoute: Record<string, Summary & { failed: number }>
+  timeline: TimelinePoint[]
+}
+
+export interface RunReport {
+  scenario: string
+  startedAt: string
+  target: string
+  server: string
+  machine: { cpus: number; cpuModel: string; memGiB: number; os: string; runtime: string }
+  params: Record<string, unknown>
+  phases: PhaseReport[]
+  /** find-max: one line per step */
+  steps?: { rate: number; p95: number; errorRate: number; late: number; held: boolean }[]
+  maxRateHeld?: number | null
+  /** sse and other non-HTTP measurements */
+  extra?: Record<string, unknown>
+  checks: Check[]
+  pass: boolean
+}
+
+export function machine(): RunReport['machine'] {
+  const c = cpus()
+  const bun = (process.versions as Record<string, string | undefined>).bun
+  return {
+    cpus: c.length,
+    cpuModel: c[0]?.model ?? 'unknown',
+    memGiB: Math.round(totalmem() / 2 ** 30),
+    os: `${osType()} ${release()}`,
+    runtime: bun ? `bun ${bun}` : `node ${process.versions.node}`,
+  }
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return 0
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!
+}
+
+export function timeline(r: EngineResult): TimelinePoint[] {
+  const buckets = new Map<number, { ms: number[]; failed: number }>()
+  for (const s of r.samples) {
+    const t = Math.max(0, Math.floor(s.at))
+    const b = buckets.get(t) ?? { ms: [], failed: 0 }
+    b.ms.push(s.ms)
+    if (!s.ok) b.failed++
+    buckets.set(t, b)
+  }
+  const round = (n: number) => Math.round(n * 100) / 100
+  return [...buckets.entries()].sort((a, b) => a[0] - b[0]).map(([t, b]) => {
+    const ms = b.ms.sort((x, y) => x - y)
+    return { t, count: ms.length, failed: b.failed, p50: round(percentile(ms, 50)), p95: round(percentile(ms, 95)), p99: round(percentile(ms, 99)), max: round(ms[ms.length - 1] ?? 0) }
+  })
+}
+
+export function phaseReport(name: string, r: EngineResult): PhaseReport {
+  const attempts = r.completed + Object.values(r.errors).reduce((a, b) => a + b, 0)
+  return {
+    name,
+    rate: r.rate,
+    durationSec: r.durationSec,
+    connections: r.connections,
+    sent: r.sent,
+    completed: r.completed,
+    failed: r.failed,
+    errorRate: attempts ? r.failed / attempts : 0,
+    late: r.late,
+    achievedRate: Math.round((r.completed / r.durationSec) * 10) / 10,
+    statusCounts: r.statusCounts,
+    errors: r.errors,
+    latency: summarize(r.hist),
+    byRoute: Object.fromEntries(Object.entries(r.byRoute).map(([k, v]) => [k, { ...summarize(v.hist), failed: v.failed }])),
+    timeline: timeline(r),
+  }
+}
+
+const pad = (s: string, n: number) => (s.length >= n ? s : s + ' '.repeat(n - s.length))
+const lpad = (s: string, n: number) => (s.length >= n ? s : ' '.repeat(n - s.length) + s)
+
+export function table(report: RunReport): string {
+  const lines: string[] = []
+  lines.push(`LiveDrop load test: ${report.scenario}   target ${report.target}`)
+  lines.push(`machine: ${report.machine.cpus} CPU (${report.machine.cpuModel}), ${report.machine.memGiB} GiB, ${report.machine.runtime}; load generator on the same machine: ${report.server.startsWith('bun server') ? 'yes' : 'unknown'}`)
+  for (const p of report.phases) {
+    lines.push('')
+    lines.push(`${p.name}: ${p.rate}/s for ${p.durationSec}s over ${p.connections} connections; sent ${p.sent}, answered ${p.completed} (${p.achievedRate}/s), failed ${p.failed} (${(p.errorRate * 100).toFixed(2)} %), late sends ${p.late}`)
+    lines.push(`  statuses ${Object.entries(p.statusCounts).map(([k, v]) => `${k}×${v}`).join(' ')}${Object.keys(p.errors).length ? `   errors ${Object.entries(p.errors).map(([k, v]) => `${k}×${v}`).join(', ')}` : ''}`)
+    lines.push(`  ${pad('route', 34)}${lpad('count', 8)}${lpad('failed', 8)}${lpad('p50 ms', 9)}${lpad('p95 ms', 9)}${lpad('p99 ms', 9)}${lpad('max ms', 9)}`)
+    const rows: [string, Summary & { failed: number }][] = [...Object.entries(p.byRoute), ['all', { ...p.latency, failed: p.failed }]]
+    for (const [k, s] of rows) {
+      lines.push(`  ${pad(k, 34)}${lpad(String(s.count), 8)}${lpad(String(s.failed), 8)}${lpad(s.p50.toFixed(1), 9)}${lpad(s.p95.toFixed(1), 9)}${lpad(s.p99.toFixed(1), 9)}${lpad(s.max.toFixed(1), 9)}`)
+    }
+  }
+  if (report.steps) {
+    lines.push('')
+    lines.push(`find-max steps:  ${pad('rate/s', 8)}${lpad('p95 ms', 9)}${lpad('errors', 9)}${lpad('late', 7)}  held`)
+    for (const s of report.steps) lines.push(`                 ${pad(String(s.rate), 8)}${lpad(s.p95.toFixed(1), 9)}${lpad((s.errorRate * 100).toFixed(2) + '%', 9)}${lpad(String(s.late), 7)}  ${s.held ? 'yes' : 'NO'}`)
+    lines.push(`highest rate held: ${report.maxRateHeld ?? 'none'}/s`)
+  }
+  if (report.extra) {
+    lines.push('')
+    for (const [k, v] of Object.entries(report.extra)) lines.push(`${k}: ${typeof v === 'object' ? JSON.stringify(v) : v}`)
+  }
+  lines.push('')
+  for (const c of report.checks) lines.push(`${c.ok ? 'PASS' : 'FAIL'}  ${c.name}: ${c.detail}`)
+  lines.push('')
+  lines.push(report.pass ? 'RESULT: PASS' : 'RESULT: FAIL')
+  return lines.join('\n')
+}
+
+const esc = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!)
+
+/** Latency over time for one phase as an inline SVG: p50, p95, p99 per second, failures as red ticks. */
+function chart(p: PhaseReport, targetP95?: number): string {
+  const W = 880
+  const H = 280
+  const L = 56
+  const B = 32
+  const pts = p.timeline
+  if (pts.length === 0) return '<p>no samples</p>'
+  const maxT = Math.max(1, pts[pts.length - 1]!.t + 1)
+  const maxY = Math.max(1, targetP95 ?? 0, ...pts.map((x) => x.p99)) * 1.1
+  const x = (t: number) => L + ((t + 0.5) / maxT) * (W - L - 10)
+  const y = (v: number) => H - B - (v / maxY) * (H - B - 10)
+  const line = (key: 'p50' | 'p95' | 'p99', color: string) =>
+    `<polyline fill="none" stroke="${color}" stroke-width="2" points="${pts.map((q) => `${x(q.t).toFixed(1)},${y(q[key]).toFixed(1)}`).join(' ')}"/>`
+  const ticks = [0, 0.25, 0.5, 0.75, 1].map((f) => {
+    const v = maxY * f
+    return `<line x1="${L}" x2="${W - 10}" y1="${y(v)}" y2="${y(v)}" stroke="#eee"/><text x="${L - 6}" y="${y(v) + 4}" text-anchor="end" font-size="11">${v.toFixed(v < 10 ? 1 : 0)}</text>`
+  })
+  const xt = Array.from({ length: Math.min(10, maxT) + 1 }, (_, i) => Math.round((i * maxT) / Math.min(10, maxT))).map(
+    (t) => `<text x="${x(t - 0.5)}" y="${H - B + 16}" text-anchor="middle" font-size="11">${t}s</text>`,
+  )
+  const fails = pts.filter((q) => q.failed > 0).map((q) => `<rect x="${x(q.t) - 2}" y="${H - B - 6}" width="4" height="6" fill="#d22"><title>${q.failed} failed</title></rect>`)
+  const target = targetP95 ? `<line x1="${L}" x2="${W - 10}" y1="${y(targetP95)}" y2="${y(targetP95)}" stroke="#d22" stroke-dasharray="6 4"/><text x="${W - 12}" y="${y(targetP95) - 4}" text-anchor="end" font-size="11" fill="#d22">target p95 ${targetP95} ms</text>` : ''
+  return `<svg viewBox="0 0 ${W} ${H}" width="100%" role="img" aria-label="latency over time">${ticks.join('')}${target}${line('p50', '#4a90d9')}${line('p95', '#f5a623')}${line('p99', '#9013fe')}${fails.join('')}${xt.join('')}<text x="12" y="${H / 2}" transform="rotate(-90 12 ${H / 2})" font-size="11" text-anchor="middle">ms</text></svg>
+<p class="legend"><span style="color:#4a90d9">■ p50</span> <span style="color:#f5a623">■ p95</span> <span style="color:#9013fe">■ p99</span> <span style="color:#d22">▮ failures</span> (per second of intended send time)</p>`
+}
+
+export function html(report: RunReport, targets: Record<string, number | undefined> = {}): string {
+  const phases = report.phases
+    .map((p) => `<h2>${esc(p.name)}: ${p.rate}/s for ${p.durationSec}s</h2>${chart(p, targets[p.name])}
+<table><tr><th>route</th><th>count</th><th>failed</th><th>p50</th><th>p95</th><th>p99</th><th>max</th></tr>
+${[...Object.entries(p.byRoute), ['all', { ...p.latency, failed: p.failed }] as const].map(([k, s]) => `<tr><td>${esc(k)}</td><td>${s.count}</td><td>${s.failed}</td><td>${s.p50}</td><td>${s.p95}</td><td>${s.p99}</td><td>${s.max}</td></tr>`).join('\n')}
+</table><p>statuses: ${esc(JSON.stringify(p.statusCounts))} · errors: ${esc(JSON.stringify(p.errors))} · late sends: ${p.late}</p>`)
+    .join('\n')
+  const steps = report.steps
+    ? `<h2>find-max</h2><table><tr><th>rate/s</th><th>p95 ms</th><th>error rate</th><th>late</th><th>held</th></tr>${report.steps.map((s) => `<tr><td>${s.rate}</td><td>${s.p95}</td><td>${(s.errorRate * 100).toFixed(2)} %</td><td>${s.late}</td><td>${s.held ? 'yes' : 'no'}</td></tr>`).join('')}</table><p>Highest rate held: <b>${report.maxRateHeld ?? 'none'}</b>/s</p>`
+    : ''
+  const extra = report.extra ? `<h2>measurements</h2><pre>${esc(JSON.stringify(report.extra, null, 2))}</pre>` : ''
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>LiveDrop load test: ${esc(report.scenario)}</title>
+<style>body{font:14px system-ui,sans-serif;max-width:960px;margin:2em auto;padding:0 1em}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:3px 8px;text-align:right}td:first-child{text-align:left}.pass{color:#080}.fail{color:#c00}.legend{font-size:12px}</style></head><body>
+<h1>LiveDrop load test: ${esc(report.scenario)} <span class="${report.pass ? 'pass' : 'fail'}">${report.pass ? 'PASS' : 'FAIL'}</span></h1>
+<p>${esc(report.startedAt)} · target ${esc(report.target)} · ${esc(report.server)}<br>machine: ${report.machine.cpus} CPU (${esc(report.machine.cpuModel)}), ${report.machine.memGiB} GiB, ${esc(report.machine.os)}, ${esc(report.machine.runtime)}</p>
+<ul>${report.checks.map((c) => `<li class="${c.ok ? 'pass' : 'fail'}">${c.ok ? 'PASS' : 'FAIL'} ${esc(c.name)}: ${esc(c.detail)}</li>`).join('')}</ul>
+${steps}${phases}${extra}
+<h2>parameters</h2><pre>${esc(JSON.stringify(report.params, null, 2))}</pre>
+</body></html>
+`
+}
+
+export function writeReport(report: RunReport, dir: string, targets: Record<string, number | undefined> = {}): { json: string; html: string } {
+  mkdirSync(dir, { recursive: true })
+  const stamp = report.startedAt.replace(/[:.]/g, '-')
+  const base = join(dir, `${report.scenario}-${stamp}`)
+  writeFileSync(`${base}.json`, JSON.stringify(report, null, 2))
+  writeFileSync(`${base}.html`, html(report, targets))
+  return { json: `${base}.json`, html: `${base}.html` }
+}
