@@ -26,14 +26,16 @@ const demo = backends.embedded || process.env.SEED_DEMO === 'true' ? await seedD
 
 const app = createApp(deps)
 if (config.runScheduler) await deps.scheduler.start()
-const server = Bun.serve({
+// app.listen (rather than Bun.serve with app.fetch) gives handlers `server`, whose requestIP is the client
+// address the rate limiter keys anonymous callers by.
+app.listen({
   port: config.port,
   hostname: config.host,
-  fetch: app.fetch,
   // Bun's own cap sits above the API's 64 KiB so that the API answers 413 as problem+json itself.
   maxRequestBodySize: 4 * MAX_BODY_BYTES,
   idleTimeout: 30,
 })
+const server = app.server!
 const url = `http://localhost:${server.port}`
 log.info({ url, postgres: backends.embedded ? 'embedded' : 'external', redis: deps.backplane.kind }, 'livedrop listening')
 console.error(
@@ -44,7 +46,7 @@ console.error(
     `  Contract       ${url}/openapi.yaml`,
     `  PostgreSQL     ${backends.embedded ? `embedded (data in ${config.dataDir}/pgdata)` : 'DATABASE_URL'}`,
     `  Redis          ${deps.backplane.kind === 'redis' ? 'REDIS_URL' : 'in-process stand-ins (set REDIS_URL to use Redis)'}`,
-    ...(demo ? [`  Demo login     ${demo.email} / ${demo.password}`, `  Demo product   ${demo.productId}`] : []),
+    ...(demo ? [`  Demo login     ${demo.email} / ${demo.password}`, `  Demo product   ${demo.productId}`, `  Demo drop      ${url}/v1/drops/${demo.dropId}`] : []),
     '',
   ].join('\n'),
 )
@@ -53,15 +55,23 @@ let stopping = false
 async function shutdown(signal: string) {
   if (stopping) return
   stopping = true
-  deps.lifecycle.draining = true
   log.info({ signal }, 'draining')
   const force = setTimeout(() => {
     log.error('shutdown grace period over; exiting')
     process.exit(1)
   }, config.shutdownGraceMs + 1500)
   force.unref()
-  // Stop listening; requests in flight finish.
-  await server.stop(false)
+  // /readyz answers 503 from here on, and long-lived streams get their retry hint and close (drain hooks),
+  // so that nothing but ordinary requests keeps a connection open.
+  const drained = deps.lifecycle.drain()
+  // Stop accepting connections; requests in flight finish. Whatever is still running at the end of the
+  // grace period is cut, so that the pools can close (no transaction is left open: postgres ends them).
+  const stopped = server.stop(false)
+  const inTime = await Promise.race([Promise.all([stopped, drained]).then(() => true), Bun.sleep(config.shutdownGraceMs).then(() => false)])
+  if (!inTime) {
+    log.warn('requests still running at the end of the grace period: closing their connections')
+    await server.stop(true)
+  }
   await deps.close()
   await backends.stop()
   log.info('stopped')

@@ -3,8 +3,8 @@ import * as authRepo from './auth/repo'
 
 export const DEMO = { email: 'demo@livedrop.local', password: 'livedrop-demo', username: 'demo', handle: 'demo' }
 
-/** Demo data for the zero set-up start: a creator with a product. Does nothing when it already exists. */
-export async function seedDemo(deps: Deps): Promise<{ email: string; password: string; creatorId: string; productId: string }> {
+/** Demo data for the zero set-up start: a creator with a product and a drop. Does nothing when it already exists. */
+export async function seedDemo(deps: Deps): Promise<{ email: string; password: string; creatorId: string; productId: string; dropId: string }> {
   const existing = await authRepo.findUserByEmail(deps.sql, DEMO.email)
   const userId = existing ? existing.id : (await deps.auth.register({ username: DEMO.username, email: DEMO.email, password: DEMO.password })).user.id
   const creator = (await deps.creators.findByUser(userId)) ?? (await deps.creators.create(userId, { handle: DEMO.handle, displayName: 'Demo Creator' }))
@@ -12,5 +12,10 @@ export async function seedDemo(deps: Deps): Promise<{ email: string; password: s
   const product = page.items[0] ?? (await deps.products.create(userId, {
     title: 'Demo sneaker', description: 'A limited run to try LiveDrop with.', priceCents: 12900, currency: 'EUR',
   }))
-  return { email: DEMO.email, password: DEMO.password, creatorId: creator.id, productId: product.id }
+  // A drop that goes live two minutes after start, unless the demo creator already has one coming or running.
+  const upcoming = [...(await deps.drops.list({ creatorId: creator.id, status: 'scheduled', limit: 1 })).items, ...(await deps.drops.list({ creatorId: creator.id, status: 'live', limit: 1 })).items]
+  const drop = upcoming[0] ?? (await deps.drops.create(userId, {
+    productId: product.id, startsAt: new Date(Date.now() + 120_000).toISOString(), initialStock: 100, perUserLimit: 2, lowStockThreshold: 10,
+  }))
+  return { email: DEMO.email, password: DEMO.password, creatorId: creator.id, productId: product.id, dropId: drop.id }
 }
