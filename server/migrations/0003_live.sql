@@ -36,17 +36,19 @@ create index outbox_drop_seq_idx on outbox (drop_id, seq) where seq is not null 
 create index outbox_user_seq_idx on outbox (user_id, seq) where seq is not null and user_id is not null;
 create index outbox_creator_live_idx on outbox (creator_id, seq) where seq is not null and type = 'drop.live';
 
--- Progress of the relay's stages: 'published' (handed to pub/sub) and 'notified' (stored notifications written).
+-- Progress of background consumers of the outbox: 'notified' = every event up to seq has its stored
+-- notifications written. (Publishing needs no cursor: instances reconcile against max(seq), see events/hub.ts.)
 create table outbox_cursors (
   name  text primary key,
   seq   bigint not null default 0
 );
-insert into outbox_cursors (name) values ('published'), ('notified');
+insert into outbox_cursors (name) values ('notified');
 
 create table follows (
   creator_id   uuid not null references creators (id) on delete cascade,
   follower_id  uuid not null references users (id) on delete cascade,
-  created_at   timestamptz not null default now(),
+  -- Millisecond precision, so that the keyset cursor (an RFC 3339 string with ms) matches stored values exactly.
+  created_at   timestamptz not null default date_trunc('milliseconds', now()),
   primary key (creator_id, follower_id)
 );
 -- Keyset pagination of both lists, newest first.

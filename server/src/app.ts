@@ -11,6 +11,9 @@ import { creatorsRoutes } from './creators/routes'
 import { productsRoutes } from './products/routes'
 import { dropsRoutes } from './drops/routes'
 import { ordersRoutes } from './orders/routes'
+import { followsRoutes } from './follows/routes'
+import { notificationsRoutes } from './notifications/routes'
+import { eventsRoutes } from './events/routes'
 
 /** Composes the feature routes behind the shared HTTP basics. No I/O happens here. */
 export function createApp(deps: Deps) {
@@ -43,6 +46,9 @@ export function createApp(deps: Deps) {
     .use(productsRoutes(deps.products, deps.tokens, deps.cache))
     .use(dropsRoutes(deps.drops, deps.tokens, deps.cache))
     .use(ordersRoutes(deps.orders, deps.tokens))
+    .use(followsRoutes(deps.follows, deps.tokens))
+    .use(notificationsRoutes(deps.notifications, deps.tokens))
+    .use(eventsRoutes(deps.live, deps.tokens))
 }
 
 export type App = ReturnType<typeof createApp>

@@ -17,6 +17,9 @@ import { createScheduler, type Scheduler } from './drops/scheduler'
 import { deleteExpiredKeys } from './orders/repo'
 import { deleteExpiredRefreshTokens } from './auth/repo'
 import { createOrdersService, type OrdersService } from './orders/service'
+import { createFollowsService, type FollowsService } from './follows/service'
+import { createNotificationsService, type NotificationsService } from './notifications/service'
+import { createLiveService, type LiveService } from './events/service'
 
 /** Everything the routes need, built once at boot from the resolved config. */
 export interface Deps {
@@ -31,6 +34,10 @@ export interface Deps {
   products: ProductsService
   drops: DropsService
   orders: OrdersService
+  follows: FollowsService
+  notifications: NotificationsService
+  /** Outbox relay, notifier, SSE streams; background parts started by main.ts (or a test) with live.start(). */
+  live: LiveService
   /** Moves drops on time; started by main.ts (or a test), never by createDeps. */
   scheduler: Scheduler
   lifecycle: Lifecycle
@@ -72,6 +79,14 @@ export function createDeps(config: Config & { databaseUrl: string; jwtSecret: st
   const auth = createAuthService({ sql, tokens, users, refreshTtlSec: config.refreshTokenTtlSec })
   const drops = createDropsService({ sql, creators, products })
   const orders = createOrdersService({ sql, leaseSec: config.idempotencyLeaseSec })
+  const follows = createFollowsService({ sql, creators, users })
+  const notifications = createNotificationsService({ sql })
+  const live = createLiveService({
+    sql, pubsub, log, notifications, channelPrefix: config.redisKeyPrefix,
+    onConnections: (stream, delta) => metrics.sseConnections.inc({ stream }, delta),
+  })
+  // Draining closes the streams (clients reconnect elsewhere with Last-Event-ID) before the pools close.
+  lifecycle.onDrain(() => live.closeStreams())
   // Cache invalidation and business metrics hang off the features' hooks; the features know nothing of either.
   drops.onChange((dropId) => void cache.invalidate(cacheKeys.drop(dropId)))
   orders.onOutcome((outcome, dropId) => {
@@ -92,9 +107,10 @@ export function createDeps(config: Config & { databaseUrl: string; jwtSecret: st
   })
   return {
     config, log, sql, backplane, tokens, auth, users, creators, products, drops, orders, scheduler,
-    lifecycle, metrics, pubsub, cache, rateLimiter,
+    lifecycle, metrics, pubsub, cache, rateLimiter, follows, notifications, live,
     async close() {
       await scheduler.stop()
+      await live.stop()
       cache.close()
       await pubsub.close()
       await backplane.close()

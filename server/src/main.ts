@@ -26,6 +26,8 @@ const demo = backends.embedded || process.env.SEED_DEMO === 'true' ? await seedD
 
 const app = createApp(deps)
 if (config.runScheduler) await deps.scheduler.start()
+// Outbox relay, live-event hub and notifier: every instance runs them (they coordinate through Postgres).
+await deps.live.start()
 // app.listen (rather than Bun.serve with app.fetch) gives handlers `server`, whose requestIP is the client
 // address the rate limiter keys anonymous callers by.
 app.listen({

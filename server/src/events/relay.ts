@@ -1,0 +1,81 @@
+import type { Sql } from '../db'
+import type { Logger } from '../logger'
+import type { PubSub } from '../lib/pubsub'
+import * as repo from './repo'
+
+export interface RelayOptions {
+  sql: Sql
+  pubsub: PubSub
+  channel: string
+  log: Logger
+  /** Poll period while the outbox is empty. appendEvent cannot NOTIFY: NOTIFY serialises commits cluster-wide. */
+  idleMs?: number
+  batch?: number
+  retentionSec?: number
+}
+
+export type Relay = ReturnType<typeof createRelay>
+
+/**
+ * Moves committed outbox rows to pub/sub. Every instance may run it: numbering happens under a transaction-
+ * scoped advisory lock (one numberer at a time, dense seqs), and publishing happens after that commit, so a
+ * subscriber never sees a seq that could still be rolled back. If the process dies between commit and publish,
+ * or Redis refuses the message, nothing is lost: the hubs reconcile against the outbox (hub.ts). Two relays'
+ * batches may reach Redis out of order; the hubs' gap filling restores the order.
+ */
+export function createRelay(opts: RelayOptions) {
+  const { sql, log } = opts
+  const idleMs = opts.idleMs ?? 25
+  const batch = opts.batch ?? 500
+  const retentionSec = opts.retentionSec ?? 3600
+  let running = false
+  let loop: Promise<void> | null = null
+  let lastPrune = 0
+  let publishFailing = false
+
+  async function tick(): Promise<number> {
+    if (!(await repo.hasUnnumbered(sql))) return 0
+    const rows = await sql.begin(async (tx) => ((await repo.tryRelayLock(tx)) ? repo.numberPending(tx, batch) : []))
+    if (!rows.length) return 0
+    try {
+      await opts.pubsub.publish(opts.channel, JSON.stringify(rows))
+      if (publishFailing) log.info('live events publish again')
+      publishFailing = false
+    } catch (err) {
+      if (!publishFailing) log.warn({ err: (err as Error).message }, 'live events publish failed; instances will reconcile from the outbox')
+      publishFailing = true
+    }
+    return rows.length
+  }
+
+  async function run() {
+    while (running) {
+      let n = 0
+      try {
+        n = await tick()
+        if (Date.now() - lastPrune > 60_000) {
+          lastPrune = Date.now()
+          await repo.prune(sql, retentionSec)
+        }
+      } catch (err) {
+        log.warn({ err: (err as Error).message }, 'outbox relay tick failed')
+        await Bun.sleep(500)
+      }
+      if (n < batch && running) await Bun.sleep(idleMs)
+    }
+  }
+
+  return {
+    /** One pass (tests): numbers and publishes what is committed now. → events published. */
+    tick,
+    start() {
+      if (running) return
+      running = true
+      loop = run()
+    },
+    async stop() {
+      running = false
+      await loop
+    },
+  }
+}

@@ -1,0 +1,184 @@
+import { createHash, randomBytes } from 'node:crypto'
+import type { Sql } from '../db'
+import type { Logger } from '../logger'
+import { notFound, unauthorized } from '../errors'
+import type { PubSub } from '../lib/pubsub'
+import { createSseResponse, encodeFrame } from '../lib/sse'
+import type { RealtimeTicket } from '../contract/schemas.gen'
+import type { NotificationsService } from '../notifications/service'
+import { createNotifier } from '../notifications/notifier'
+import { createHub, frameOf, stockFrame, type Subscriber } from './hub'
+import { createRelay, type Relay } from './relay'
+import * as repo from './repo'
+
+export interface LiveOptions {
+  sql: Sql
+  pubsub: PubSub
+  log: Logger
+  notifications: NotificationsService
+  /** Pub/sub channel prefix (REDIS_KEY_PREFIX); the database name is appended so environments never mix. */
+  channelPrefix: string
+  heartbeatMs?: number
+  retryMs?: number
+  /** Most events a reconnecting client gets replayed; further behind → `reset`. */
+  replayWindow?: number
+  ticketTtlSec?: number
+  maxBufferedBytes?: number
+  stockIntervalMs?: number
+  reconcileMs?: number
+  relayIdleMs?: number
+  onConnections?: (kind: 'drop' | 'user', delta: number) => void
+}
+
+export type LiveService = ReturnType<typeof createLiveService>
+
+const sha256 = (s: string) => createHash('sha256').update(s).digest()
+
+/** Last-Event-ID is the seq of the last event received; anything else is treated as "no id". */
+function parseLastEventId(raw: string | undefined | null): number | null {
+  if (!raw || !/^\d{1,15}$/.test(raw)) return null
+  return Number(raw)
+}
+
+/**
+ * Everything live: the relay (outbox → pub/sub), the hub (pub/sub → this instance's streams), the notifier
+ * (outbox → stored notifications), the two SSE streams and realtime tickets. `start()` runs the background
+ * parts (main.ts, or a test); streams opened before `start()` still get their opening state and replay.
+ */
+export function createLiveService(opts: LiveOptions) {
+  const { sql, log } = opts
+  const retryMs = opts.retryMs ?? 2000
+  const replayWindow = opts.replayWindow ?? 1000
+  const ticketTtlSec = opts.ticketTtlSec ?? 60
+  const maxBufferedBytes = opts.maxBufferedBytes ?? 1024 * 1024
+  const hub = createHub({
+    sql, pubsub: opts.pubsub, log,
+    heartbeatMs: opts.heartbeatMs, stockIntervalMs: opts.stockIntervalMs, reconcileMs: opts.reconcileMs,
+    onConnections: opts.onConnections,
+  })
+  const notifier = createNotifier({ sql, log })
+  let relay: Relay | null = null
+  let channel: Promise<string> | null = null
+  let started: Promise<void> | null = null
+
+  // One channel per database: two environments sharing a Redis must never read each other's seqs.
+  const channelName = () => (channel ??= sql<{ db: string }[]>`select current_database() as db`.then(([r]) => `${opts.channelPrefix}events:${r.db}`))
+  const getRelay = async () => (relay ??= createRelay({ sql, pubsub: opts.pubsub, channel: await channelName(), log, idleMs: opts.relayIdleMs }))
+
+  /**
+   * Opens a stream: registers it first (live frames buffer), then reads the head seq and the state, so every
+   * event is either covered by the state/replay (seq ≤ head) or arrives live (seq > head); the subscriber's
+   * lastSent drops the overlap. The state may already reflect an order whose event is not numbered yet; its
+   * drop.stock then repeats the same figure — harmless, and never the other way round (stale after fresh).
+   */
+  async function open(
+    kind: 'drop' | 'user',
+    id: string,
+    lastEventId: number | null,
+    signal: AbortSignal | undefined,
+    state: () => Promise<unknown>,
+    replay: (after: number, head: number, limit: number) => Promise<repo.EventRow[]>,
+  ): Promise<Response> {
+    let sub: Subscriber | null = null
+    const { response, writer } = createSseResponse({
+      retryMs, maxBufferedBytes, signal,
+      onClose: () => sub && hub.remove(sub),
+    })
+    sub = hub.add(kind, id, writer)
+    const current = sub
+    try {
+      const head = await repo.headSeq(sql)
+      const sendState = async (type: 'state' | 'reset') => {
+        writer.write(encodeFrame(head, type, { type, ...(kind === 'drop' ? { dropId: id } : {}), data: await state(), createdAt: new Date().toISOString() }))
+      }
+      if (lastEventId === null) {
+        await sendState('state')
+      } else if (lastEventId > head) {
+        // An id this outbox never issued (another environment, a restored database): start over.
+        await sendState('reset')
+      } else if (lastEventId < head) {
+        const oldest = await repo.oldestSeq(sql)
+        const rows = lastEventId + 1 < oldest ? null : await replay(lastEventId, head, replayWindow + 1)
+        if (!rows || rows.length > replayWindow) await sendState('reset')
+        else writeReplay(kind, id, rows, writer.write)
+      }
+      current.lastSent = head
+      hub.release(current)
+    } catch (err) {
+      writer.close()
+      throw err
+    }
+    return response
+  }
+
+  /** Replayed events, in order; on a drop stream the orders in between collapse into one drop.stock each run. */
+  function writeReplay(kind: 'drop' | 'user', dropId: string, rows: repo.EventRow[], write: (f: Uint8Array) => boolean) {
+    let stock: repo.EventRow | null = null
+    const flush = () => {
+      if (stock) write(stockFrame(stock.seq, dropId, stock.data.availableStock as number, stock.createdAt))
+      stock = null
+    }
+    for (const r of rows) {
+      const isOrder = r.type === 'order.confirmed' || r.type === 'order.cancelled'
+      if (kind === 'drop' && isOrder) {
+        if (typeof r.data.availableStock === 'number') stock = r
+        continue
+      }
+      flush()
+      write(frameOf(r))
+    }
+    flush()
+  }
+
+  return {
+    async start(parts: { relay?: boolean; notifier?: boolean } = {}) {
+      started ??= (async () => {
+        await hub.start(await channelName())
+        if (parts.relay ?? true) (await getRelay()).start()
+        if (parts.notifier ?? true) notifier.start()
+      })()
+      await started
+    },
+    async stop() {
+      if (!started) return
+      await started
+      await relay?.stop()
+      await notifier.stop()
+      await hub.stop()
+      started = null
+    },
+    /** Closes every open stream (shutdown): clients got a `retry:` hint and reconnect, to another instance. */
+    closeStreams: () => hub.closeAll(),
+    relayTick: async () => (await getRelay()).tick(),
+    notifierTick: () => notifier.tick(),
+    subscriptions: () => hub.subscriptions(),
+    streamKeys: () => hub.keys(),
+
+    async openDropStream(dropId: string, lastEventIdHeader: string | undefined, signal?: AbortSignal) {
+      const exists = await repo.findDropState(sql, dropId)
+      if (!exists) throw notFound('drop')
+      return open('drop', dropId, parseLastEventId(lastEventIdHeader), signal,
+        async () => (await repo.findDropState(sql, dropId)) ?? exists,
+        (after, head, limit) => repo.dropEventsAfter(sql, dropId, after, head, limit))
+    },
+
+    async openUserStream(userId: string, lastEventIdHeader: string | undefined, signal?: AbortSignal) {
+      return open('user', userId, parseLastEventId(lastEventIdHeader), signal,
+        async () => ({ unreadNotifications: await opts.notifications.unreadCount(userId) }),
+        (after, head, limit) => repo.userEventsAfter(sql, userId, after, head, limit))
+    },
+
+    async issueTicket(userId: string): Promise<RealtimeTicket> {
+      const ticket = randomBytes(32).toString('base64url')
+      const expiresAt = await repo.insertTicket(sql, sha256(ticket), userId, ticketTtlSec)
+      return { ticket, expiresAt: expiresAt.toISOString() }
+    },
+
+    /** → the ticket's user, once; an unknown, used or expired ticket is a 401. */
+    async redeemTicket(ticket: string): Promise<string> {
+      const userId = await repo.redeemTicket(sql, sha256(ticket))
+      if (!userId) throw unauthorized('The ticket is unknown, used or expired; get a new one from POST /v1/realtime/tickets')
+      return userId
+    },
+  }
+}

@@ -1,0 +1,50 @@
+import type { Sql } from '../db'
+import { AppError } from '../errors'
+import { decodeCursor, toPage, type Page } from '../lib/pagination'
+import type { FollowedCreator, Follower } from '../contract/schemas.gen'
+import type { CreatorsService } from '../creators/service'
+import type { UsersService } from '../users/service'
+import * as repo from './repo'
+
+export interface FollowsService {
+  follow(userId: string, creatorId: string): Promise<void>
+  unfollow(userId: string, creatorId: string): Promise<void>
+  followers(creatorId: string, q: { limit: number; cursor?: string }): Promise<Page<Follower>>
+  following(userId: string, q: { limit: number; cursor?: string }): Promise<Page<FollowedCreator>>
+}
+
+export function createFollowsService(deps: { sql: Sql; creators: CreatorsService; users: UsersService }): FollowsService {
+  const { sql } = deps
+  return {
+    async follow(userId, creatorId) {
+      const creator = await deps.creators.get(creatorId)
+      if (creator.userId === userId) throw new AppError(422, 'CANNOT_FOLLOW_SELF', 'You cannot follow your own creator profile')
+      await sql.begin((tx) => repo.insertFollow(tx, creatorId, userId))
+    },
+    async unfollow(userId, creatorId) {
+      await deps.creators.get(creatorId)
+      await sql.begin((tx) => repo.deleteFollow(tx, creatorId, userId))
+    },
+    async followers(creatorId, q) {
+      await deps.creators.get(creatorId)
+      const after = decodeCursor(q.cursor, ['time', 'uuid'])
+      const rows = await repo.listFollowers(sql, creatorId, after, q.limit)
+      return toPage(rows, q.limit, (r) => ({
+        user: { id: r.userId, username: r.username, createdAt: r.userCreatedAt.toISOString() },
+        followedAt: r.followedAt.toISOString(),
+      }), (r) => [r.followedAt.toISOString(), r.userId])
+    },
+    async following(userId, q) {
+      await deps.users.getPublic(userId)
+      const after = decodeCursor(q.cursor, ['time', 'uuid'])
+      const rows = await repo.listFollowing(sql, userId, after, q.limit)
+      return toPage(rows, q.limit, (r) => ({
+        creator: {
+          id: r.id, userId: r.userId, handle: r.handle, displayName: r.displayName,
+          followerCount: r.followerCount, createdAt: r.createdAt.toISOString(),
+        },
+        followedAt: r.followedAt.toISOString(),
+      }), (r) => [r.followedAt.toISOString(), r.id])
+    },
+  }
+}

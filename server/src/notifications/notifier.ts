@@ -1,0 +1,62 @@
+import type { Sql } from '../db'
+import type { Logger } from '../logger'
+import * as repo from './repo'
+
+export type Notifier = ReturnType<typeof createNotifier>
+
+/**
+ * Writes stored notifications for numbered outbox events, in the background (never on the request path and
+ * never in the relay's path, so a 100,000-follower drop.live does not delay live delivery). Exactly once: the
+ * 'notified' cursor row is locked (`for update skip locked`: other instances skip instead of waiting) and
+ * advanced in the same transaction as the inserts; the (user_id, event_seq) key makes even a replay harmless.
+ */
+export function createNotifier(opts: { sql: Sql; log: Logger; idleMs?: number; batch?: number }) {
+  const { sql, log } = opts
+  const idleMs = opts.idleMs ?? 100
+  const batch = opts.batch ?? 200
+  let running = false
+  let loop: Promise<void> | null = null
+
+  async function tick(): Promise<number> {
+    return sql.begin(async (tx) => {
+      // One statement may insert a notification per follower of a celebrity: give it more than the API's 5 s.
+      await tx`set local statement_timeout = '120s'`
+      const cursor = await repo.lockNotifiedCursor(tx)
+      if (cursor === null) return 0
+      const events = await repo.nextNotifiableEvents(tx, cursor, batch)
+      for (const e of events) {
+        if (e.type === 'drop.live' && e.creatorId) await repo.notifyFollowers(tx, e)
+        else if (e.type === 'drop.sold_out' && e.dropId) await repo.notifyBuyers(tx, e)
+        else if ((e.type === 'order.confirmed' || e.type === 'order.cancelled') && e.userId) await repo.notifyUser(tx, e)
+      }
+      if (events.length) await repo.setNotifiedCursor(tx, events[events.length - 1].seq)
+      return events.length
+    })
+  }
+
+  async function run() {
+    while (running) {
+      let n = 0
+      try {
+        n = await tick()
+      } catch (err) {
+        log.warn({ err: (err as Error).message }, 'notifier tick failed')
+        await Bun.sleep(500)
+      }
+      if (n < batch && running) await Bun.sleep(idleMs)
+    }
+  }
+
+  return {
+    tick,
+    start() {
+      if (running) return
+      running = true
+      loop = run()
+    },
+    async stop() {
+      running = false
+      await loop
+    },
+  }
+}
