@@ -164,7 +164,9 @@ async function generateSdkTypes(): Promise<string | null> {
   const sdkDir = join(root, 'sdk')
   if (!existsSync(join(sdkDir, 'package.json'))) return null
   const { default: openapiTS, astToString } = await import('openapi-typescript')
-  const ast = await openapiTS(new URL(`file://${specPath}`))
+  // defaultNonNullable off: a field with a `default` (CreateProductRequest.description) stays optional in request
+  // bodies, where the server fills it in; the response schemas list their fields as required anyway.
+  const ast = await openapiTS(new URL(`file://${specPath}`), { defaultNonNullable: false })
   return HEADER + astToString(ast)
 }
 

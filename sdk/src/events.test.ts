@@ -156,7 +156,7 @@ describe('subscribe', () => {
     })
     const ld = createLiveDrop({ baseUrl: srv.url, tokens: { accessToken: 'access-1', refreshToken: 'r' } })
     for await (const e of ld.subscribe({ me: true })) {
-      expect(e).toEqual(log[0] as LiveDropEvent)
+      expect(e as LiveDropEvent).toEqual(log[0] as LiveDropEvent)
       break
     }
     expect(srv.connections).toHaveLength(1)

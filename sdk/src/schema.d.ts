@@ -707,7 +707,7 @@ export interface components {
         CreateProductRequest: {
             title: string;
             /** @default  */
-            description: string;
+            description?: string;
             priceCents: number;
             /** @description ISO 4217 code. */
             currency: string;

@@ -41,7 +41,9 @@ export async function startSseServer(log: LoggedEvent[], script: Script, opts: {
     const conn: Connection = { n: connections.length + 1, lastEventId: headers.get('last-event-id'), url, headers, cancelled: false }
     const early = opts.before?.(new Request(url, { method: req.method, headers }), conn)
     if (early) {
-      res.writeHead(early.status, Object.fromEntries(early.headers))
+      const out: Record<string, string> = {}
+      early.headers.forEach((v, k) => (out[k] = v))
+      res.writeHead(early.status, out)
       res.end(Buffer.from(await early.arrayBuffer()))
       return
     }
