@@ -149,7 +149,7 @@ export function runLoad(opts: EngineOptions): Promise<EngineResult> {
 
   return new Promise((resolve, reject) => {
     const states: ClientState[] = []
-    let instance: ReturnType<typeof autocannon>
+    let instance: autocannon.Instance
     const started = performance.now()
     t0 = performance.now() + 50
     try {
@@ -187,7 +187,7 @@ export function runLoad(opts: EngineOptions): Promise<EngineResult> {
             },
           ],
           setupClient: (client: any) => wrapClient(client),
-        } as any,
+        } as autocannon.Options,
         (err: Error | null) => {
           for (const s of states) {
             if (s.timer) clearTimeout(s.timer)
@@ -202,7 +202,7 @@ export function runLoad(opts: EngineOptions): Promise<EngineResult> {
             statusCounts, errors, byRoute, hist, samples: samples.sort((a, b) => a.at - b.at), wallSec: (performance.now() - started) / 1000,
           })
         },
-      )
+      ) as unknown as autocannon.Instance
     } catch (err) {
       return reject(err)
     }

@@ -105,7 +105,7 @@ async function once(api: Api, runId: string, o: RunOptions, d: ReturnType<typeof
 }
 
 function sseExtra(r: Awaited<ReturnType<typeof measureLive>>) {
-  return { subscribers: r.subscribers, connected: r.connected, delivered: r.delivered, latencyMsAfterStartsAt: r.latency, fanOutSpreadMs: r.spreadMs, connectSec: Math.round(r.connectSec * 10) / 10 }
+  return { subscribers: r.subscribers, connected: r.connected, delivered: r.delivered, latencyMsAfterStartsAt: r.latency, latencyMsAfterEventCreatedAt: r.fromEvent, fanOutSpreadMs: r.spreadMs, connectSec: Math.round(r.connectSec * 10) / 10 }
 }
 
 /**
