@@ -89,6 +89,7 @@ export function createDeps(config: Config & { databaseUrl: string; jwtSecret: st
   lifecycle.onDrain(() => live.closeStreams())
   // Cache invalidation and business metrics hang off the features' hooks; the features know nothing of either.
   drops.onChange((dropId) => void cache.invalidate(cacheKeys.drop(dropId)))
+  follows.onChange((creatorId) => void cache.invalidate(cacheKeys.creator(creatorId)))
   orders.onOutcome((outcome, dropId) => {
     if (outcome === 'confirmed') {
       metrics.ordersConfirmed.inc()

@@ -20,6 +20,13 @@ export interface DomainEvent {
  */
 export async function appendEvent(tx: Tx, e: DomainEvent): Promise<void> {
   await tx`
-    insert into outbox (type, drop_id, user_id, creator_id, data)
+    ${outboxInsert(tx)}
     values (${e.type}, ${e.dropId ?? null}, ${e.userId ?? null}, ${e.creatorId ?? null}, ${tx.json(e.data as never)})`
 }
+
+/**
+ * The head of an outbox INSERT, for a statement that writes its events itself as part of a larger atomic
+ * statement (the order statement appends its events in a CTE: `ev as (${outboxInsert(sql)} select …)`), so
+ * the column list lives in one place. Rows: (type, drop_id, user_id, creator_id, data jsonb).
+ */
+export const outboxInsert = (sql: Tx) => sql`insert into outbox (type, drop_id, user_id, creator_id, data)`

@@ -11,19 +11,24 @@ export interface FollowsService {
   unfollow(userId: string, creatorId: string): Promise<void>
   followers(creatorId: string, q: { limit: number; cursor?: string }): Promise<Page<Follower>>
   following(userId: string, q: { limit: number; cursor?: string }): Promise<Page<FollowedCreator>>
+  /** Called after a follow or unfollow changed a creator's followerCount (e.g. to invalidate caches). */
+  onChange(listener: (creatorId: string) => void): void
 }
 
 export function createFollowsService(deps: { sql: Sql; creators: CreatorsService; users: UsersService }): FollowsService {
   const { sql } = deps
+  const listeners: Array<(creatorId: string) => void> = []
+  const changed = (creatorId: string) => listeners.forEach((l) => l(creatorId))
   return {
+    onChange: (l) => void listeners.push(l),
     async follow(userId, creatorId) {
       const creator = await deps.creators.get(creatorId)
       if (creator.userId === userId) throw new AppError(422, 'CANNOT_FOLLOW_SELF', 'You cannot follow your own creator profile')
-      await sql.begin((tx) => repo.insertFollow(tx, creatorId, userId))
+      if (await sql.begin((tx) => repo.insertFollow(tx, creatorId, userId))) changed(creatorId)
     },
     async unfollow(userId, creatorId) {
       await deps.creators.get(creatorId)
-      await sql.begin((tx) => repo.deleteFollow(tx, creatorId, userId))
+      if (await sql.begin((tx) => repo.deleteFollow(tx, creatorId, userId))) changed(creatorId)
     },
     async followers(creatorId, q) {
       await deps.creators.get(creatorId)

@@ -1,0 +1,105 @@
+/** Test-side Server-Sent Events reader: parses frames from a Response body, with timeouts. */
+export interface SseEvent {
+  id: string | null
+  event: string
+  data: any
+}
+
+export interface SseReader {
+  status: number
+  headers: Headers
+  /** The next event (comments skipped); rejects after timeoutMs. */
+  next(timeoutMs?: number): Promise<SseEvent>
+  /** Events until `until` returns true for one (included). */
+  collect(until: (e: SseEvent, all: SseEvent[]) => boolean, timeoutMs?: number): Promise<SseEvent[]>
+  /** Events that arrive within ms (none expected → []). */
+  drain(ms: number): Promise<SseEvent[]>
+  retry: number | null
+  comments: number
+  close(): Promise<void>
+}
+
+export async function readSse(res: Response): Promise<SseReader> {
+  const reader = res.body!.getReader()
+  const decoder = new TextDecoder()
+  let buf = ''
+  const queue: SseEvent[] = []
+  const waiters: Array<() => void> = []
+  let ended = false
+  const state = { retry: null as number | null, comments: 0 }
+  void (async () => {
+    try {
+      for (;;) {
+        const { value, done } = await reader.read()
+        if (done) break
+        buf += decoder.decode(value, { stream: true })
+        let i: number
+        while ((i = buf.indexOf('\n\n')) >= 0) {
+          const block = buf.slice(0, i)
+          buf = buf.slice(i + 2)
+          const ev: SseEvent = { id: null, event: 'message', data: undefined }
+          let hasData = false
+          for (const line of block.split('\n')) {
+            if (line.startsWith(':')) state.comments++
+            else if (line.startsWith('retry: ')) state.retry = Number(line.slice(7))
+            else if (line.startsWith('id: ')) ev.id = line.slice(4)
+            else if (line.startsWith('event: ')) ev.event = line.slice(7)
+            else if (line.startsWith('data: ')) {
+              ev.data = JSON.parse(line.slice(6))
+              hasData = true
+            }
+          }
+          if (hasData) queue.push(ev)
+        }
+        waiters.splice(0).forEach((w) => w())
+      }
+    } catch {
+      // cancelled
+    }
+    ended = true
+    waiters.splice(0).forEach((w) => w())
+  })()
+  const next = async (timeoutMs = 3000): Promise<SseEvent> => {
+    const deadline = Date.now() + timeoutMs
+    while (!queue.length) {
+      if (ended) throw new Error('stream ended')
+      const left = deadline - Date.now()
+      if (left <= 0) throw new Error(`no event within ${timeoutMs} ms`)
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, left)
+        waiters.push(() => {
+          clearTimeout(t)
+          resolve()
+        })
+      })
+    }
+    return queue.shift()!
+  }
+  return {
+    status: res.status,
+    headers: res.headers,
+    next,
+    async collect(until, timeoutMs = 5000) {
+      const all: SseEvent[] = []
+      const deadline = Date.now() + timeoutMs
+      for (;;) {
+        const e = await next(Math.max(1, deadline - Date.now()))
+        all.push(e)
+        if (until(e, all)) return all
+      }
+    },
+    async drain(ms) {
+      await Bun.sleep(ms)
+      return queue.splice(0)
+    },
+    get retry() {
+      return state.retry
+    },
+    get comments() {
+      return state.comments
+    },
+    async close() {
+      await reader.cancel().catch(() => {})
+    },
+  }
+}
