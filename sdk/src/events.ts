@@ -2,17 +2,26 @@ import { createParser, type EventSourceMessage } from 'eventsource-parser'
 import { LiveDropError, readProblem } from './errors.js'
 import { isNetworkError, parseRetryAfter, sleep } from './retry.js'
 import type { FetchLike } from './session.js'
+import type { components } from './schema.js'
 
-/** Event names of the two streams (PRODUCT.md, "Real time"). Unknown names still come through as strings. */
-export type DropEventType = 'drop.live' | 'drop.ended' | 'drop.cancelled' | 'drop.stock' | 'drop.low_stock' | 'drop.sold_out'
-export type MeEventType = 'order.confirmed' | 'order.cancelled' | 'drop.live' | 'drop.sold_out'
+/**
+ * Event names of the two streams (openapi.yaml, `streamDropEvents` / `streamMyEvents`). Each stream opens with
+ * `state` (the current state) and sends `reset` (the current state again) to a client too far behind to replay.
+ * Unknown names still come through as strings, so a newer server does not break an older SDK.
+ */
+export type DropEventType = 'state' | 'reset' | 'drop.live' | 'drop.ended' | 'drop.cancelled' | 'drop.stock' | 'drop.low_stock' | 'drop.sold_out'
+export type MeEventType = 'state' | 'reset' | components['schemas']['NotificationType']
 
 export interface LiveDropEvent<T extends string = string> {
   /** The server's event id (what a reconnection sends as `Last-Event-ID`). */
   id: string | undefined
   type: T | (string & {})
-  /** The event's `data`, parsed as JSON (the raw string when it is not JSON). */
+  /** The event's payload: the `data` of the server's `{type, dropId?, data, createdAt}` envelope. */
   data: unknown
+  /** The drop the event is about (drop stream). */
+  dropId?: string
+  /** When the event happened (RFC 3339). */
+  createdAt?: string
 }
 
 /** A drop's public stream, or the caller's personal stream. */
@@ -150,7 +159,7 @@ export async function* subscribe<T extends string = string>(deps: StreamDeps, ta
             const e = pending.shift()!
             if (e.id !== undefined) lastEventId = e.id
             failures = 0
-            yield { id: e.id ?? lastEventId, type: e.event ?? 'message', data: parseData(e.data) }
+            yield toEvent(e, lastEventId) as LiveDropEvent<T>
           }
         }
       } catch (err) {
@@ -169,10 +178,22 @@ export async function* subscribe<T extends string = string>(deps: StreamDeps, ta
   }
 }
 
-function parseData(raw: string): unknown {
+/**
+ * The server wraps every payload as `{type, dropId?, data, createdAt}` (type repeating `event:`); unwrap it.
+ * A `data:` that is not such an envelope is passed through (parsed as JSON when it is JSON).
+ */
+function toEvent(e: EventSourceMessage, lastEventId: string | undefined): LiveDropEvent {
+  const type = e.event ?? 'message'
+  const id = e.id ?? lastEventId
+  let parsed: unknown
   try {
-    return JSON.parse(raw)
+    parsed = JSON.parse(e.data)
   } catch {
-    return raw
+    return { id, type, data: e.data }
   }
+  if (typeof parsed === 'object' && parsed !== null && 'data' in parsed && (parsed as { type?: unknown }).type === type) {
+    const env = parsed as { data: unknown; dropId?: string; createdAt?: string }
+    return { id, type, data: env.data, ...(env.dropId !== undefined ? { dropId: env.dropId } : {}), ...(env.createdAt !== undefined ? { createdAt: env.createdAt } : {}) }
+  }
+  return { id, type, data: parsed }
 }

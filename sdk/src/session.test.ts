@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, test } from 'bun:test'
-import { createSdkContext } from '../test/helpers'
+import { createSdkContext, withRejectedAccessToken } from '../test/helpers'
 import { isExpiring, type TokenPair } from './index'
 
 // Access tokens that live 1 s, so that expiry happens within the test.
@@ -7,13 +7,6 @@ const t = createSdkContext({ accessTokenTtlSec: 1 })
 afterAll(() => t.close())
 
 const refreshCalls = (from: number) => t.requests.slice(from).filter((r) => new URL(r.url).pathname === '/v1/auth/refresh').length
-/** A well-formed JWT that looks valid for an hour to the client and that the server rejects (bad signature). */
-const farFuture = (pair: TokenPair) => {
-  const claims = { sub: '01900000-0000-7000-8000-000000000000', iat: Math.floor(Date.now() / 1000), exp: Math.floor(Date.now() / 1000) + 3600 }
-  const b64 = (o: object) => btoa(JSON.stringify(o)).replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_')
-  return { ...pair, accessToken: `${b64({ alg: 'HS256', typ: 'JWT' })}.${b64(claims)}.${'A'.repeat(43)}` }
-}
-
 describe('token refresh', () => {
   test('an expired access token is refreshed before the call, once, and the new pair is reported', async () => {
     const u = await t.user()
@@ -35,7 +28,7 @@ describe('token refresh', () => {
 
   test('a 401 on a token that looked valid triggers one refresh and one replay, body included', async () => {
     const c = await t.creator()
-    const ld = t.sdk({ tokens: farFuture(c.ld.tokens!) })
+    const ld = t.sdk({ tokens: withRejectedAccessToken(c.ld.tokens!) })
     const from = t.requests.length
     const r = await ld.POST('/v1/products', { body: { title: 'After refresh', priceCents: 10, currency: 'EUR' } })
     expect(r.response.status).toBe(201)
@@ -56,7 +49,7 @@ describe('token refresh', () => {
 
     // Same through the 401 path: the server refuses a token the client believed in.
     const fresh = await t.user()
-    const rejected = t.sdk({ tokens: farFuture(fresh.ld.tokens!) })
+    const rejected = t.sdk({ tokens: withRejectedAccessToken(fresh.ld.tokens!) })
     from = t.requests.length
     const again = await Promise.all(Array.from({ length: 12 }, () => rejected.GET('/v1/me')))
     expect(again.map((r) => r.response.status)).toEqual(Array(12).fill(200))
@@ -70,7 +63,7 @@ describe('token refresh', () => {
     const dead = u.ld.tokens!
     await u.ld.logout() // revokes the family on the server
     const seen: Array<TokenPair | null> = []
-    const ld = t.sdk({ tokens: farFuture(dead), onTokens: (p) => seen.push(p) })
+    const ld = t.sdk({ tokens: withRejectedAccessToken(dead), onTokens: (p) => seen.push(p) })
     const results = await Promise.all([ld.GET('/v1/me'), ld.GET('/v1/me'), ld.GET('/v1/me')])
     for (const r of results) {
       expect(r.data).toBeUndefined()

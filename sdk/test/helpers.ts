@@ -1,7 +1,7 @@
 import { expect } from 'bun:test'
 import { createTestContext, unique, type TestContext } from '../../server/test/helpers'
 import { validateResponse } from '../../server/src/contract/validate'
-import { createLiveDrop, type LiveDropOptions } from '../src/index'
+import { createLiveDrop, type LiveDropOptions, type TokenPair } from '../src/index'
 
 export { unique }
 
@@ -52,4 +52,48 @@ export function createSdkContext(overrides: Parameters<typeof createTestContext>
     return { ld: u.ld, creatorId: data!.id, userId: u.userId }
   }
   return { ...ctx, fetch, requests, sdk, user, creator }
+}
+
+/** The pair with its access token replaced by a well-formed JWT that looks valid for an hour and that the server rejects. */
+export function withRejectedAccessToken(pair: TokenPair): TokenPair {
+  const now = Math.floor(Date.now() / 1000)
+  const b64 = (o: object) => btoa(JSON.stringify(o)).replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_')
+  const claims = { sub: '01900000-0000-7000-8000-000000000000', iat: now, exp: now + 3600 }
+  return { ...pair, accessToken: `${b64({ alg: 'HS256', typ: 'JWT' })}.${b64(claims)}.${'A'.repeat(43)}` }
+}
+
+/** A stream body that passes `events` whole event frames, then half of the next one, then fails like a dropped connection. */
+export function cutAfter(res: Response, events: number): Response {
+  const reader = res.body!.getReader()
+  const decoder = new TextDecoder()
+  const encoder = new TextEncoder()
+  let buf = ''
+  let passed = 0
+  const body = new ReadableStream<Uint8Array>({
+    async pull(ctrl) {
+      // Loop until something can be handed on: a pull that enqueues nothing is not called again.
+      for (;;) {
+        const { value, done } = await reader.read()
+        if (done) return ctrl.close()
+        buf += decoder.decode(value, { stream: true })
+        let out = ''
+        let i: number
+        while ((i = buf.indexOf('\n\n')) >= 0) {
+          const block = buf.slice(0, i + 2)
+          const isEvent = /^data:/m.test(block)
+          if (isEvent && passed === events) {
+            ctrl.enqueue(encoder.encode(out + block.slice(0, Math.floor(block.length / 2))))
+            await reader.cancel()
+            return ctrl.error(new TypeError('network connection lost'))
+          }
+          if (isEvent) passed++
+          out += block
+          buf = buf.slice(i + 2)
+        }
+        if (out) return ctrl.enqueue(encoder.encode(out))
+      }
+    },
+    cancel: () => reader.cancel(),
+  })
+  return new Response(body, { status: res.status, headers: res.headers })
 }

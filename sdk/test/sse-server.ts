@@ -9,6 +9,8 @@ export interface LoggedEvent {
   id: string
   type: string
   data: unknown
+  dropId?: string
+  createdAt?: string
 }
 
 export interface Connection {
@@ -29,7 +31,8 @@ export type Script = (conn: Connection, backlog: LoggedEvent[]) => {
   retryMs?: number
 }
 
-export const frame = (e: LoggedEvent) => `id: ${e.id}\nevent: ${e.type}\ndata: ${JSON.stringify(e.data)}\n\n`
+/** A frame as the real server writes it: the payload inside a `{type, dropId?, data, createdAt}` envelope. */
+export const frame = (e: LoggedEvent) => `id: ${e.id}\nevent: ${e.type}\ndata: ${JSON.stringify({ type: e.type, dropId: e.dropId, data: e.data, createdAt: e.createdAt })}\n\n`
 
 export async function startSseServer(log: LoggedEvent[], script: Script, opts: { before?: (req: Request, conn: Connection) => Response | undefined } = {}) {
   const connections: Connection[] = []
@@ -84,4 +87,10 @@ export async function startSseServer(log: LoggedEvent[], script: Script, opts: {
 }
 
 export const makeLog = (n: number): LoggedEvent[] =>
-  Array.from({ length: n }, (_, i) => ({ id: String(i + 1), type: i === 0 ? 'drop.live' : 'drop.stock', data: { availableStock: 100 - i } }))
+  Array.from({ length: n }, (_, i) => ({
+    id: String(i + 1),
+    type: i === 0 ? 'drop.live' : 'drop.stock',
+    data: { availableStock: 100 - i },
+    dropId: '01900000-0000-7000-8000-0000000000d1',
+    createdAt: new Date(Date.UTC(2026, 0, 1, 0, 0, i)).toISOString(),
+  }))

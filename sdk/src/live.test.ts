@@ -1,0 +1,116 @@
+import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
+import { testConfig } from '../../server/test/helpers'
+import { createSdkContext, cutAfter, withRejectedAccessToken } from '../test/helpers'
+import type { LiveDropEvent } from './index'
+
+// Against the real server's streams (GET /v1/drops/{id}/events, GET /v1/me/events), in-process.
+const t = createSdkContext({ rateLimit: { ...testConfig().rateLimit, orders: { points: 100_000, windowSec: 10 } } })
+beforeAll(() => t.deps.live.start())
+afterAll(() => t.close())
+
+const path = (r: Request) => new URL(r.url).pathname
+
+async function scheduledDrop(initialStock = 10) {
+  const c = await t.creator()
+  const product = await c.ld.POST('/v1/products', { body: { title: 'Jacket', priceCents: 9900, currency: 'EUR' } })
+  const made = await c.ld.POST('/v1/drops', { body: { productId: product.data!.id, startsAt: new Date(Date.now() + 60_000).toISOString(), initialStock } })
+  expect(made.response.status).toBe(201)
+  return { ...c, drop: made.data! }
+}
+const goLive = async (dropId: string) => {
+  await t.deps.sql`update drops set starts_at = now() - interval '1 millisecond' where id = ${dropId}`
+  await t.deps.scheduler.tick()
+}
+
+/** Collects events until `done` says so, failing the test after `ms`. */
+async function collect<T extends string>(it: AsyncGenerator<LiveDropEvent<T>>, done: (all: LiveDropEvent<T>[]) => boolean, ms = 15_000) {
+  const all: LiveDropEvent<T>[] = []
+  const timer = setTimeout(() => void it.return(undefined), ms)
+  for await (const e of it) {
+    all.push(e)
+    if (done(all)) break
+  }
+  clearTimeout(timer)
+  return all
+}
+
+describe('live streams of the real server through the SDK', () => {
+  test('a drop stream opens with its state, then drop.live when the scheduler starts it, then stock', async () => {
+    const { drop } = await scheduledDrop(10)
+    const buyer = await t.user()
+    const it = t.sdk().subscribe({ dropId: drop.id })
+    const first = await it.next()
+    expect(first.value).toMatchObject({ type: 'state', dropId: drop.id, data: { id: drop.id, status: 'scheduled', availableStock: 10 } })
+    await goLive(drop.id)
+    const live = await it.next()
+    expect(live.value).toMatchObject({ type: 'drop.live', dropId: drop.id })
+    expect(Number(live.value!.id)).toBeGreaterThan(Number(first.value!.id ?? 0))
+    expect((await buyer.ld.createOrder({ dropId: drop.id, quantity: 3 })).response.status).toBe(201)
+    const rest = await collect(it, (all) => all.some((e) => e.type === 'drop.stock'))
+    expect(rest.find((e) => e.type === 'drop.stock')!.data).toMatchObject({ availableStock: 7 })
+  })
+
+  test('the personal stream cut twice mid-event resumes with Last-Event-ID: every order.confirmed once, in order', async () => {
+    const { drop } = await scheduledDrop(50)
+    await goLive(drop.id)
+    const buyer = await t.user()
+    let connections = 0
+    const lastIds: Array<string | null> = []
+    const ld = t.sdk({
+      tokens: buyer.ld.tokens,
+      fetch: async (req) => {
+        const res = await t.fetch(req)
+        if (path(req) !== '/v1/me/events') return res
+        connections++
+        lastIds.push(req.headers.get('last-event-id'))
+        // connection 1: the state and one order, connection 2: two orders; then cut mid-event each time
+        return connections === 1 ? cutAfter(res, 2) : connections === 2 ? cutAfter(res, 2) : res
+      },
+    })
+    const it = ld.subscribe({ me: true })
+    expect((await it.next()).value!.type).toBe('state')
+    const orderIds: string[] = []
+    const placing = (async () => {
+      for (let i = 0; i < 6; i++) {
+        const r = await buyer.ld.createOrder({ dropId: drop.id, quantity: 1 })
+        orderIds.push(r.data!.id)
+        await Bun.sleep(150)
+      }
+    })()
+    const events = await collect(it, (all) => all.filter((e) => e.type === 'order.confirmed').length === 6, 20_000)
+    await placing
+    const confirmed = events.filter((e) => e.type === 'order.confirmed')
+    expect(confirmed.map((e) => (e.data as { order: { id: string } }).order.id)).toEqual(orderIds)
+    const ids = confirmed.map((e) => Number(e.id))
+    expect(ids).toEqual([...ids].sort((a, b) => a - b))
+    expect(new Set(ids).size).toBe(6)
+    expect(events.filter((e) => e.type === 'state' || e.type === 'reset')).toEqual([]) // resumed, not restarted
+    expect(connections).toBe(3)
+    expect(lastIds[0]).toBeNull()
+    expect(lastIds[1]).toBe(String(ids[0]))
+    expect(lastIds[2]).toBe(String(ids[2]))
+  }, 30_000)
+
+  test('the personal stream with a ticket instead of the header', async () => {
+    const buyer = await t.user()
+    const from = t.requests.length
+    const it = buyer.ld.subscribe({ me: true }, { auth: 'ticket' })
+    const first = await it.next()
+    expect(first.value).toMatchObject({ type: 'state', data: { unreadNotifications: 0 } })
+    await it.return(undefined)
+    const sent = t.requests.slice(from)
+    expect(sent.map(path)).toEqual(['/v1/realtime/tickets', '/v1/me/events'])
+    expect(sent[1].headers.get('authorization')).toBeNull()
+    expect(new URL(sent[1].url).searchParams.get('ticket')).toBeTruthy()
+  })
+
+  test('the personal stream refreshes a rejected access token and opens', async () => {
+    const buyer = await t.user()
+    const ld = t.sdk({ tokens: withRejectedAccessToken(buyer.ld.tokens!) })
+    const from = t.requests.length
+    const it = ld.subscribe({ me: true })
+    expect((await it.next()).value!.type).toBe('state')
+    await it.return(undefined)
+    expect(t.requests.slice(from).map(path)).toEqual(['/v1/me/events', '/v1/auth/refresh', '/v1/me/events'])
+  })
+})
