@@ -16,6 +16,10 @@ export function createSql(url: string, config: Pick<Config, 'dbPoolMax' | 'dbSta
     transform: postgres.camel,
     idle_timeout: 30,
     connect_timeout: 5,
+    // postgres.js's default reconnect backoff grows to 20 s per connection after a few failures, so after an
+    // outage queries landing on a backing-off connection waited seconds while the database was fine again.
+    // Cap it at 1 s: recovery within a second, and at most one attempt per connection per second meanwhile.
+    backoff: (retries: number) => Math.min(0.05 * 2 ** retries, 1),
     // Bounded waits: a query never hangs a request longer than the statement timeout.
     connection: {
       application_name: 'livedrop',
