@@ -6,7 +6,7 @@ const ctx = createTestContext({ rateLimit: { ...testConfig().rateLimit, orders: 
 const { api, deps } = ctx
 afterAll(() => ctx.close())
 
-const order = (token: string, dropId: string, quantity = 1, key = crypto.randomUUID(), a: Api = api) =>
+const order = (token: string, dropId: string, quantity = 1, key: string = crypto.randomUUID(), a: Api = api) =>
   a('POST', '/v1/orders', { token, body: { dropId, quantity }, headers: { 'idempotency-key': key } })
 
 describe('placing orders', () => {

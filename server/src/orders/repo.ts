@@ -1,5 +1,6 @@
 import type { Tx } from '../db'
 import type { CursorKey } from '../lib/pagination'
+import { outboxInsert } from '../events/outbox'
 
 export interface OrderRow {
   id: string
@@ -82,12 +83,12 @@ export async function deleteExpiredKeys(sql: Tx): Promise<number> {
 export interface PlacedOrder {
   body: string
   availableStock: number
-  lowStockThreshold: number | null
-  creatorId: string
 }
 
 /**
- * The order, in ONE statement, so it is atomic without holding locks across round trips:
+ * The order, in ONE autocommit statement: atomic without a transaction block, and the drop's row lock is
+ * held only for the statement and its commit, not across round trips — on one hot drop every order
+ * serializes on that lock, so its hold time is the throughput limit.
  *  - `k` locks the idempotency key row and proves this request still holds its lease (a request whose lease
  *    was taken over after a stall places nothing);
  *  - `d` is the guarded decrement: `available_stock >= qty` and `status = 'live'` are re-checked on the
@@ -96,21 +97,24 @@ export interface PlacedOrder {
  *  - `p` adds to the buyer's units in the drop; its upsert works on the latest row version under that row's
  *    lock, and the CHECK constraint (quantity <= per_user_limit) aborts the whole statement — decrement and
  *    order included — when the buyer would go over the limit;
- *  - `l` appends the ledger row, `c` stores the response for replays with the key, all in the same commit.
+ *  - `l` appends the ledger row, `c` stores the response for replays with the key, `ev` appends the events
+ *    to the outbox (order.confirmed; drop.low_stock when this order crosses the threshold — `before` is
+ *    exact under the row lock, so one order sees each crossing; drop.sold_out when it takes the last unit).
  * Returns nothing when the drop is not live or lacks stock; the caller then finds out which.
  */
 export async function placeOrder(
-  tx: Tx,
+  sql: Tx,
   o: { orderId: string; dropId: string; userId: string; quantity: number; key: string; lease: string },
 ): Promise<PlacedOrder | undefined> {
-  const [row] = await tx<PlacedOrder[]>`
+  const [row] = await sql<PlacedOrder[]>`
     with k as (
       select 1 from idempotency_keys where user_id = ${o.userId} and key = ${o.key} and lease = ${o.lease} for update
     ), d as (
       update drops set available_stock = available_stock - ${o.quantity}, updated_at = now()
       where id = ${o.dropId} and status = 'live' and (ends_at is null or ends_at > now())
         and available_stock >= ${o.quantity} and exists (select 1 from k)
-      returning id, available_stock, low_stock_threshold, per_user_limit, unit_price_cents, currency, creator_id
+      returning id, available_stock, available_stock + ${o.quantity} as before, low_stock_threshold, per_user_limit,
+                unit_price_cents, currency, creator_id
     ), ins as (
       insert into orders (id, drop_id, user_id, quantity, unit_price_cents, total_cents, currency)
       select ${o.orderId}, d.id, ${o.userId}, ${o.quantity}, d.unit_price_cents, d.unit_price_cents * ${o.quantity}, d.currency from d
@@ -133,8 +137,20 @@ export async function placeOrder(
     ), c as (
       update idempotency_keys set response_status = 201, response_body = b.body, completed_at = now(), lease = null, locked_until = null
       from b where user_id = ${o.userId} and key = ${o.key}
+    ), ev as (
+      ${outboxInsert(sql)}
+      select 'order.confirmed', d.id, ${o.userId}::uuid, null::uuid, jsonb_build_object('order', b.body::jsonb, 'availableStock', d.available_stock)
+        from d cross join b
+      union all
+      select 'drop.low_stock', d.id, null, d.creator_id, jsonb_build_object('availableStock', d.available_stock, 'lowStockThreshold', d.low_stock_threshold)
+        from d cross join b
+        where d.low_stock_threshold is not null and d.before > d.low_stock_threshold
+          and d.available_stock <= d.low_stock_threshold and d.available_stock > 0
+      union all
+      select 'drop.sold_out', d.id, null, d.creator_id, jsonb_build_object('availableStock', 0)
+        from d cross join b where d.available_stock = 0
     )
-    select b.body, d.available_stock, d.low_stock_threshold, d.creator_id, (select count(*) from p) as purchases
+    select b.body, d.available_stock, (select count(*) from p) as purchases
     from b cross join d`
   return row
 }

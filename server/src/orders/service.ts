@@ -93,21 +93,7 @@ export function createOrdersService(deps: { sql: Sql; leaseSec?: number }): Orde
       if ('replay' in got) return got.replay
       const { lease } = got
       try {
-        const placed = await sql.begin(async (tx) => {
-          const row = await repo.placeOrder(tx, { orderId: newId(), dropId: input.dropId, userId, quantity: input.quantity, key, lease })
-          if (!row) return undefined
-          const order = JSON.parse(row.body) as Order
-          await appendEvent(tx, { type: 'order.confirmed', userId, dropId: input.dropId, data: { order, availableStock: row.availableStock } })
-          const before = row.availableStock + input.quantity
-          // Under the drop's row lock `before` is exact, so each crossing is seen by exactly one order.
-          if (row.lowStockThreshold !== null && before > row.lowStockThreshold && row.availableStock <= row.lowStockThreshold && row.availableStock > 0) {
-            await appendEvent(tx, { type: 'drop.low_stock', dropId: input.dropId, creatorId: row.creatorId, data: { availableStock: row.availableStock, lowStockThreshold: row.lowStockThreshold } })
-          }
-          if (row.availableStock === 0) {
-            await appendEvent(tx, { type: 'drop.sold_out', dropId: input.dropId, creatorId: row.creatorId, data: { availableStock: 0 } })
-          }
-          return row
-        })
+        const placed = await repo.placeOrder(sql, { orderId: newId(), dropId: input.dropId, userId, quantity: input.quantity, key, lease })
         if (placed) {
           outcome('confirmed', input.dropId)
           return { status: 201, body: placed.body, replayed: false }
