@@ -11,6 +11,8 @@ export interface Check {
   name: string
   ok: boolean
   detail: string
+  /** a speed target (p95, on-time sending, delivery time); the rest is correctness, which CI gates on */
+  speed?: boolean
 }
 
 export interface TimelinePoint {

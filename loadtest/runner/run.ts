@@ -176,7 +176,7 @@ async function findMax(api: Api, runId: string, o: RunOptions, d: ReturnType<typ
     await new Promise((r) => setTimeout(r, 2000))
   }
   const checks: Check[] = [
-    { name: 'a rate held its targets', ok: held !== null, detail: held !== null ? `highest rate held ${held}/s (p95 ≤ ${target.p95Ms} ms, failed ≤ ${target.maxErrorRate * 100} %)` : 'no step held' },
+    { name: 'a rate held its targets', ok: held !== null, speed: true, detail: held !== null ? `highest rate held ${held}/s (p95 ≤ ${target.p95Ms} ms, failed ≤ ${target.maxErrorRate * 100} %)` : 'no step held' },
     ...correctness,
   ]
   return { phases, checks, steps, maxRateHeld: held }

@@ -75,6 +75,7 @@ export function serverEnv(base: Record<string, string | undefined>, port: number
   }
   // Budgets and channels of this run stay apart from any other deployment sharing the Redis.
   if (env.REDIS_URL) env.REDIS_KEY_PREFIX = `livedrop-lt-${runId}:`
+  for (const k of Object.keys(env)) if (env[k] === undefined || env[k] === '') delete env[k]
   return env
 }
 

@@ -27,10 +27,10 @@ export function browseLoad(baseUrl: string, seed: Seeded, rate: number, duration
 export function loadChecks(p: PhaseReport, target: { p95Ms: number; maxErrorRate: number }, label = p.name): Check[] {
   const fivexx = Object.entries(p.statusCounts).filter(([s]) => s.startsWith('5')).reduce((a, [, n]) => a + n, 0)
   return [
-    { name: `${label} p95 ≤ ${target.p95Ms} ms`, ok: p.latency.p95 <= target.p95Ms, detail: `p95 ${p.latency.p95} ms (p50 ${p.latency.p50}, p99 ${p.latency.p99}, max ${p.latency.max})` },
-    { name: `${label} failed requests ≤ ${target.maxErrorRate * 100} %`, ok: p.errorRate <= target.maxErrorRate, detail: `${p.failed} of ${p.completed + Object.values(p.errors).reduce((a, b) => a + b, 0)} (${(p.errorRate * 100).toFixed(2)} %)` },
+    { name: `${label} p95 ≤ ${target.p95Ms} ms`, ok: p.latency.p95 <= target.p95Ms, speed: true, detail: `p95 ${p.latency.p95} ms (p50 ${p.latency.p50}, p99 ${p.latency.p99}, max ${p.latency.max})` },
+    { name: `${label} failed requests ≤ ${target.maxErrorRate * 100} %`, ok: p.errorRate <= target.maxErrorRate, speed: true, detail: `${p.failed} of ${p.completed + Object.values(p.errors).reduce((a, b) => a + b, 0)} (${(p.errorRate * 100).toFixed(2)} %)` },
     { name: `${label} no 5xx`, ok: fivexx === 0, detail: `${fivexx} responses 5xx` },
-    { name: `${label} arrivals sent on time`, ok: p.late <= TARGETS.maxDroppedRatio * Math.max(1, p.sent), detail: `${p.late} of ${p.sent} sent > 1 s late (load generator saturated)` },
+    { name: `${label} arrivals sent on time`, ok: p.late <= TARGETS.maxDroppedRatio * Math.max(1, p.sent), speed: true, detail: `${p.late} of ${p.sent} sent > 1 s late (load generator saturated)` },
   ]
 }
 
