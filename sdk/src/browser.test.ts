@@ -1,0 +1,130 @@
+import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
+import { chromium, type Browser } from 'playwright-core'
+import { testConfig } from '../../server/test/helpers'
+import { createSdkContext } from '../test/helpers'
+import { buildSdk, sdkDir } from '../test/build'
+
+/**
+ * A real browser (Debian's Chromium, headless, driven by playwright-core) loads the *built* SDK
+ * (`npm run build -w sdk` → dist/livedrop.browser.js) from a page served by the server's origin, logs in,
+ * subscribes to a drop stream and sees `drop.live`, buys, and opens the personal stream with a native
+ * EventSource through a ticket.
+ */
+const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium'
+const hasChromium = existsSync(CHROMIUM)
+if (!hasChromium) console.error(`SKIPPED: sdk browser test: no Chromium at ${CHROMIUM} (apt-get install -y chromium)`)
+
+const t = createSdkContext({ rateLimit: { ...testConfig().rateLimit, orders: { points: 100_000, windowSec: 10 } } })
+let browser: Browser | undefined
+let server: ReturnType<typeof Bun.serve> | undefined
+
+const PAGE = `<!doctype html>
+<html><head><meta charset="utf-8"><title>LiveDrop SDK in a browser</title></head>
+<body>
+<script type="module">
+  import * as LiveDrop from '/sdk/livedrop.browser.js'
+  window.LiveDrop = LiveDrop
+  window.sdkLoaded = true
+</script>
+</body></html>`
+
+beforeAll(async () => {
+  if (!hasChromium) return
+  await buildSdk()
+  const bundle = join(sdkDir, 'dist/livedrop.browser.js')
+  await t.deps.live.start()
+  // The test page and the built SDK are served next to the API on one origin, as an app would host them.
+  server = Bun.serve({
+    port: 0,
+    hostname: '127.0.0.1',
+    idleTimeout: 0, // SSE streams stay open between heartbeats
+    fetch(req) {
+      const { pathname } = new URL(req.url)
+      if (pathname === '/app/') return new Response(PAGE, { headers: { 'content-type': 'text/html; charset=utf-8' } })
+      if (pathname === '/sdk/livedrop.browser.js') return new Response(Bun.file(bundle), { headers: { 'content-type': 'text/javascript' } })
+      return t.app.handle(req)
+    },
+  })
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  })
+}, 120_000)
+
+afterAll(async () => {
+  await browser?.close()
+  server?.stop(true)
+  await t.close()
+})
+
+describe.skipIf(!hasChromium)('the built SDK in headless Chromium', () => {
+  test('log in, watch a drop go live, buy, and open the personal stream with an EventSource ticket', async () => {
+    const c = await t.creator()
+    const product = await c.ld.POST('/v1/products', { body: { title: 'Vinyl', priceCents: 3000, currency: 'EUR' } })
+    const drop = await c.ld.POST('/v1/drops', { body: { productId: product.data!.id, startsAt: new Date(Date.now() + 60_000).toISOString(), initialStock: 3 } })
+    const buyer = await t.user()
+
+    const page = await browser!.newPage()
+    const errors: string[] = []
+    page.on('pageerror', (e) => errors.push(String(e)))
+    await page.goto(`http://127.0.0.1:${server!.port}/app/`)
+    await page.waitForFunction(() => (window as any).sdkLoaded === true, null, { timeout: 10_000 })
+
+    // In the page: log in, read /v1/me, subscribe to the drop stream (events kept on window).
+    const opened = await page.evaluate(async ({ email, password, dropId }) => {
+      const w = window as any
+      const ld = w.LiveDrop.createLiveDrop({ baseUrl: location.origin })
+      w.ld = ld
+      const login = await ld.login({ email, password })
+      const me = await ld.GET('/v1/me')
+      w.events = []
+      w.abort = new AbortController()
+      const it = ld.subscribe({ dropId }, { signal: w.abort.signal })
+      const first = await it.next()
+      w.events.push(first.value)
+      void (async () => {
+        for await (const e of it) w.events.push(e)
+      })()
+      return { loginStatus: login.response.status, meEmail: me.data.email, first: first.value, ua: navigator.userAgent }
+    }, { email: buyer.email, password: buyer.password, dropId: drop.data!.id })
+    expect(opened.loginStatus).toBe(200)
+    expect(opened.meEmail).toBe(buyer.email)
+    expect(opened.ua).toContain('HeadlessChrome')
+    expect(opened.first).toMatchObject({ type: 'state', dropId: drop.data!.id, data: { status: 'scheduled' } })
+
+    // The drop starts (the real scheduler moves it live); the page sees drop.live on its stream.
+    await t.deps.sql`update drops set starts_at = now() - interval '1 millisecond' where id = ${drop.data!.id}`
+    await t.deps.scheduler.tick()
+    await page.waitForFunction(() => (window as any).events.some((e: any) => e.type === 'drop.live'), null, { timeout: 10_000 })
+
+    // Buy from the page (generated Idempotency-Key), then open the personal stream with a native EventSource.
+    const bought = await page.evaluate(async (dropId) => {
+      const w = window as any
+      const order = await w.ld.createOrder({ dropId, quantity: 1 })
+      const url = await w.ld.eventSourceUrl({ me: true })
+      const state = await new Promise<any>((resolve, reject) => {
+        const es = new EventSource(url)
+        es.addEventListener('state', (e) => {
+          es.close()
+          resolve(JSON.parse((e as MessageEvent).data))
+        })
+        es.onerror = () => reject(new Error('EventSource failed'))
+      })
+      return { status: order.response.status, key: order.idempotencyKey, order: order.data, ticketInUrl: new URL(url).searchParams.has('ticket'), state }
+    }, drop.data!.id)
+    expect(bought.status).toBe(201)
+    expect(bought.key).toMatch(/^[0-9a-f-]{36}$/)
+    expect(bought.order).toMatchObject({ dropId: drop.data!.id, quantity: 1, status: 'confirmed' })
+    expect(bought.ticketInUrl).toBe(true)
+    expect(bought.state).toMatchObject({ type: 'state', data: { unreadNotifications: expect.any(Number) } })
+    await page.waitForFunction(() => (window as any).events.some((e: any) => e.type === 'drop.stock' && e.data.availableStock === 2), null, { timeout: 10_000 })
+
+    const rows = await t.deps.sql`select count(*)::int as n from orders where drop_id = ${drop.data!.id}`
+    expect(rows[0].n).toBe(1)
+    await page.evaluate(() => (window as any).abort.abort())
+    expect(errors).toEqual([])
+    await page.close()
+  }, 60_000)
+})
