@@ -12,6 +12,7 @@ export const USAGE = `usage: npm run loadtest -- <browse|rush|sse|drop-day> [opt
   --users N         distinct buyers for rush and drop-day (default 1000)
   --subscribers N   SSE subscribers for sse (default 2000) and drop-day (default 500)
   --connections N   HTTP connections (default rate / 10)
+  --warmup D        unrecorded reads before measuring (default 2s; 0s measures from cold)
   --results DIR     where the JSON and HTML reports go (default results/)
   --no-write        print only
 
@@ -54,6 +55,15 @@ export function parseArgs(argv: string[]): RunOptions {
       case '--users': o.users = Math.round(positive(flag, value())); break
       case '--subscribers': o.subscribers = Math.round(positive(flag, value())); break
       case '--connections': o.connections = Math.round(positive(flag, value())); break
+      case '--warmup': {
+        const v = value()
+        try {
+          o.warmupSec = parseDuration(v ?? '')
+        } catch (e) {
+          throw new UsageError((e as Error).message)
+        }
+        break
+      }
       case '--results': o.resultsDir = value(); break
       case '--no-write': o.write = false; break
       case '--help': case '-h': throw new UsageError(USAGE)

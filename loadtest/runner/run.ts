@@ -7,7 +7,7 @@ import { join } from 'node:path'
 import { TARGETS, WORKLOADS, type ScenarioName } from '../workloads'
 import { assertUp, createApi, type Api } from './api'
 import { machine, phaseReport, table, writeReport, type Check, type PhaseReport, type RunReport } from './report'
-import { newRunId, seedCatalog } from './seed'
+import { newRunId, seedCatalog, type Seeded } from './seed'
 import { REPO_ROOT, startServer, type StartedServer } from './server'
 import { browseLoad, browsePhase, prepareBrowse } from './scenarios/browse'
 import { createHotDrop, prepareRush, rushOnce } from './scenarios/rush'
@@ -26,6 +26,8 @@ export interface RunOptions {
   users?: number
   subscribers?: number
   connections?: number
+  /** seconds of unrecorded load before measuring (warms the server's JIT, its pools and the connections) */
+  warmupSec?: number
   resultsDir?: string
   /** write results/<scenario>-<time>.{json,html} */
   write?: boolean
@@ -44,6 +46,7 @@ export function defaults(o: RunOptions) {
     durationSec: o.durationSec ?? (o.findMax ? 10 : sc === 'rush' ? load.rush.durationSec : load.browse.durationSec),
     users: o.users ?? (o.scenario === 'rush' || o.scenario === 'drop-day' ? 1000 : 0),
     subscribers: o.subscribers ?? (sc === 'sse' ? load.sseSubscribers : sc === 'drop-day' ? 500 : 0),
+    warmupSec: o.warmupSec ?? 2,
   }
 }
 
@@ -83,12 +86,14 @@ async function once(api: Api, runId: string, o: RunOptions, d: ReturnType<typeof
   switch (o.scenario) {
     case 'browse': {
       const seed = await prepareBrowse(api, runId)
+      await warmup(api, seed, d.rate, d.warmupSec, o.connections, log)
       log(`browse: ${d.rate} req/s for ${d.durationSec}s…`)
       const { phase, checks } = browsePhase(await browseLoad(api.baseUrl, seed, d.rate, d.durationSec, o.connections))
       return { phases: [phase], checks }
     }
     case 'rush': {
       const prepared = await prepareRush(api, runId, d.users, log)
+      await warmup(api, await seedCatalog(api, `${runId}w`, { products: 1, drops: 1 }), d.rate, d.warmupSec, o.connections, log)
       log(`rush: ${d.rate} orders/s for ${d.durationSec}s from ${prepared.users.length} buyers…`)
       const r = await rushOnce(api, runId, prepared, d.rate, d.durationSec, { connections: o.connections })
       return { phases: [r.phase], checks: r.checks, extra: { audit: r.audit } }
@@ -104,6 +109,17 @@ async function once(api: Api, runId: string, o: RunOptions, d: ReturnType<typeof
   }
 }
 
+/**
+ * A short unrecorded run of storefront reads before the measured one: the first second of a cold server
+ * (JIT, database pool, a hundred new TCP connections from the generator at once) is a harness artifact, not the
+ * steady state the targets are about. --warmup 0s measures from cold.
+ */
+async function warmup(api: Api, seed: Seeded, rate: number, sec: number, connections: number | undefined, log: (s: string) => void) {
+  if (sec <= 0) return
+  log(`warm-up: ${sec}s of reads (not recorded)…`)
+  await browseLoad(api.baseUrl, seed, rate, sec, connections)
+}
+
 function sseExtra(r: Awaited<ReturnType<typeof measureLive>>) {
   return { subscribers: r.subscribers, connected: r.connected, delivered: r.delivered, latencyMsAfterStartsAt: r.latency, latencyMsAfterEventCreatedAt: r.fromEvent, fanOutSpreadMs: r.spreadMs, connectSec: Math.round(r.connectSec * 10) / 10 }
 }
@@ -115,6 +131,7 @@ function sseExtra(r: Awaited<ReturnType<typeof measureLive>>) {
 async function dropDay(api: Api, runId: string, o: RunOptions, d: ReturnType<typeof defaults>, log: (s: string) => void): Promise<Body> {
   const seed = await seedCatalog(api, runId)
   const prepared = await prepareRush(api, `${runId}r`, d.users, log)
+  await warmup(api, seed, d.rate, d.warmupSec, o.connections, log)
   // the hot drop starts once the subscribers are connected and the reads are under way
   const lead = d.subscribers > 0 ? sseLeadSec(d.subscribers) + 1 : 3
   const plan = await createHotDrop(api, prepared, d.orderRate, d.durationSec)
@@ -143,6 +160,7 @@ async function findMax(api: Api, runId: string, o: RunOptions, d: ReturnType<typ
   const target = o.scenario === 'browse' ? TARGETS.browse : TARGETS.rush
   const seed = o.scenario === 'browse' ? await prepareBrowse(api, runId) : null
   const prepared = o.scenario === 'rush' ? await prepareRush(api, runId, d.users, log) : null
+  await warmup(api, seed ?? (await seedCatalog(api, `${runId}w`, { products: 1, drops: 1 })), o.rate ?? Math.round(d.rate / 2), d.warmupSec, o.connections, log)
   const steps: NonNullable<RunReport['steps']> = []
   const phases: PhaseReport[] = []
   const correctness: Check[] = []
