@@ -62,6 +62,35 @@ export function createRateLimiter(deps: { client: Redis | null; prefix: string; 
     }
   }
 
+  // Leases: a Redis round trip per request would cost more than the cached read it guards, so an instance
+  // takes `batch` units of a key's budget at once and spends them locally. The shared counter still sees
+  // every unit taken, so N instances never admit more than the limit; the price is that up to
+  // N × batch units may sit unused in leases and the budget runs out slightly early. Budgets too small to
+  // split (orders, per-account log-in) get batch 1: exact, one Redis step per request.
+  const leases = new Map<string, { left: number; remainingShared: number; until: number }>()
+  const refills = new Map<string, Promise<Decision>>()
+  const batchOf = (points: number) => Math.max(1, Math.min(100, Math.floor(points / 100)))
+
+  async function takeLease(cls: LimitClass, key: string, redis: RateLimiterRedis, points: number, batch: number): Promise<Decision> {
+    const id = `${cls}\0${key}`
+    let res: RateLimiterRes
+    let refused = false
+    try {
+      res = await redis.consume(key, batch)
+    } catch (err) {
+      if (!(err instanceof RateLimiterRes)) throw err
+      res = err
+      refused = true
+    }
+    // The part of the batch that fitted in the window's budget is ours to spend.
+    const granted = refused ? Math.max(0, batch - (res.consumedPoints - points)) : batch
+    if (granted === 0) return decide(points, res, false)
+    if (leases.size > 100_000) leases.clear()
+    const until = Date.now() + res.msBeforeNext
+    leases.set(id, { left: granted - 1, remainingShared: Math.max(0, points - res.consumedPoints), until })
+    return { allowed: true, limit: points, remaining: Math.max(0, points - res.consumedPoints) + granted - 1, resetSec: Math.max(1, Math.ceil(res.msBeforeNext / 1000)) }
+  }
+
   return {
     get degraded() {
       return health.active
@@ -69,8 +98,29 @@ export function createRateLimiter(deps: { client: Redis | null; prefix: string; 
     async consume(cls, key) {
       const c = classes[cls]
       if (c.redis) {
+        const batch = batchOf(c.points)
+        const id = `${cls}\0${key}`
+        const lease = batch > 1 ? leases.get(id) : undefined
+        const now = Date.now()
+        if (lease && lease.left > 0 && lease.until > now) {
+          lease.left--
+          return { allowed: true, limit: c.points, remaining: lease.remainingShared + lease.left, resetSec: Math.max(1, Math.ceil((lease.until - now) / 1000)) }
+        }
         try {
-          const d = await consumeIn(c.redis, c.points, key)
+          let d: Decision
+          if (batch === 1) d = await consumeIn(c.redis, c.points, key)
+          else {
+            // Concurrent requests of one key share one refill rather than each taking a batch.
+            let refill = refills.get(id)
+            if (!refill) {
+              refill = takeLease(cls, key, c.redis, c.points, batch).finally(() => refills.delete(id))
+              refills.set(id, refill)
+              d = await refill
+            } else {
+              await refill.catch(() => {})
+              return this.consume(cls, key)
+            }
+          }
           health.ok()
           return d
         } catch (err) {
