@@ -1,0 +1,118 @@
+import { Command, CommanderError, Option } from 'commander'
+import type { CommandGroup, CommandSpec, ParseEnv } from './command'
+import { createContext, type GlobalOptions, type Runtime } from './context'
+import { EXIT, toCliError, type CliError } from './errors'
+import { authCommands } from './commands/auth'
+import { creatorsCommands } from './commands/creators'
+import { productsCommands } from './commands/products'
+import { dropsCommands } from './commands/drops'
+import { ordersCommands } from './commands/orders'
+import pkg from '../package.json'
+
+export const GROUPS: CommandGroup[] = [authCommands, creatorsCommands, productsCommands, dropsCommands, ordersCommands]
+
+export interface Hooks {
+  /** Replaces `run`: parse tests receive the command path and its parsed options, and nothing is executed. */
+  intercept?: (path: string, opts: unknown, globals: GlobalOptions) => void
+}
+
+const ROOT_EXAMPLES = [
+  'livedrop login',
+  'livedrop products create --title "Hoodie" --price 49.00 --currency EUR',
+  'livedrop drops schedule --product <id> --at "tomorrow 18:00" --stock 500',
+  'livedrop drops watch <dropId>',
+  'livedrop drops list --mine --json',
+]
+
+export const examplesText = (examples: string[]) => `\nExamples:\n${examples.map((e) => `  $ ${e}`).join('\n')}\n`
+
+/** Builds the commander tree. `state.exitCode` receives what the command's run returned. */
+export function buildProgram(rt: Runtime, hooks: Hooks = {}, state: { exitCode: number; globals: GlobalOptions } = { exitCode: 0, globals: {} }): Command {
+  const program = new Command('livedrop')
+    .description('LiveDrop for creators: log in, manage products, schedule and watch drops.')
+    .addOption(new Option('--api-url <url>', 'API base URL (env LIVEDROP_API_URL; default http://localhost:3000)'))
+    .addOption(new Option('--profile <name>', 'named login and settings to use (env LIVEDROP_PROFILE; default "default")'))
+    .option('--json', 'machine-readable output on stdout')
+    .option('--no-color', 'no colours (NO_COLOR is honoured too)')
+    .version(pkg.version, '-V, --version', 'print the version')
+    .showSuggestionAfterError(true)
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => rt.stdout.write(s),
+      writeErr: (s) => rt.stderr.write(s),
+      outputError: (s, write) => write(s),
+    })
+    .addHelpText('after', examplesText(ROOT_EXAMPLES) + '\nExit codes: 0 ok, 1 failure, 2 usage, 4 auth required, 5 not found, 6 conflict.\n')
+
+  const penv = (): ParseEnv => ({ now: new Date((rt.now ?? Date.now)()), env: rt.env, stdinIsTTY: Boolean(rt.stdin.isTTY) })
+
+  const attach = (parent: Command, spec: CommandSpec, path: string) => {
+    const cmd = parent.command(spec.name).summary(spec.summary).description(spec.description ?? spec.summary)
+    spec.configure?.(cmd)
+    cmd.addHelpText('after', examplesText(spec.examples))
+    cmd.action(async (...a: unknown[]) => {
+      const self = a[a.length - 1] as Command
+      const globals = self.optsWithGlobals() as GlobalOptions
+      state.globals = globals
+      const opts = spec.parse({ args: self.processedArgs, opts: self.opts(), penv: penv() })
+      if (hooks.intercept) return hooks.intercept(path, opts, globals)
+      const code = await spec.run(createContext(rt, globals), opts)
+      state.exitCode = code ?? EXIT.ok
+    })
+  }
+
+  for (const group of GROUPS) {
+    if (group.name === null) {
+      for (const spec of group.commands) attach(program, spec, spec.name.split(' ')[0])
+      continue
+    }
+    const resource = program.command(group.name).summary(group.summary).description(group.summary)
+    resource.addHelpText('after', examplesText(group.commands.flatMap((c) => c.examples.slice(0, 1))))
+    for (const spec of group.commands) attach(resource, spec, `${group.name} ${spec.name.split(' ')[0]}`)
+  }
+  return program
+}
+
+/**
+ * Runs one command line and answers its exit code. Never throws and never prints a stack trace: failures
+ * become "error: <detail> (CODE)" on stderr, or one JSON line `{"error":{…}}` with --json.
+ */
+export async function main(argv: string[], rt: Runtime, hooks: Hooks = {}): Promise<number> {
+  const state = { exitCode: 0, globals: {} as GlobalOptions }
+  const program = buildProgram(rt, hooks, state)
+  if (argv.length === 0) {
+    rt.stdout.write(program.helpInformation() + examplesText(ROOT_EXAMPLES))
+    return EXIT.ok
+  }
+  try {
+    await program.parseAsync(argv, { from: 'user' })
+    return state.exitCode
+  } catch (err) {
+    // Commander has already printed its own message (unknown option, missing argument…) or the help.
+    if (err instanceof CommanderError) return err.exitCode === 0 ? EXIT.ok : EXIT.usage
+    const apiUrl = safeApiUrl(rt, state.globals)
+    const e = toCliError(err, apiUrl)
+    reportError(rt, e, Boolean(state.globals.json ?? argv.includes('--json')))
+    if (rt.env.LIVEDROP_DEBUG && err instanceof Error && err.stack) rt.stderr.write(err.stack + '\n')
+    return e.exitCode
+  }
+}
+
+function safeApiUrl(rt: Runtime, g: GlobalOptions): string | undefined {
+  return g.apiUrl ?? rt.env.LIVEDROP_API_URL ?? undefined
+}
+
+export function reportError(rt: Runtime, e: CliError, json: boolean) {
+  const status = 'status' in e ? (e as { status: number }).status : undefined
+  const requestId = 'requestId' in e ? (e as { requestId?: string }).requestId : undefined
+  if (json) {
+    rt.stderr.write(JSON.stringify({ error: { code: e.code, message: e.message, exitCode: e.exitCode, ...(status ? { status } : {}), ...(requestId ? { requestId } : {}) } }) + '\n')
+    return
+  }
+  const fields = (e as { problem?: { errors?: Array<{ field: string; message: string }> } }).problem?.errors ?? []
+  let text = `error: ${e.message} (${e.code})\n`
+  for (const f of fields) text += `  ${f.field}: ${f.message}\n`
+  if (e.hint) text += `${e.hint}\n`
+  if (requestId) text += `request id: ${requestId}\n`
+  rt.stderr.write(text)
+}
