@@ -4,7 +4,7 @@
  */
 export interface RawSse {
   /** Resolves with the first event of this type and the time it arrived (performance.now()). */
-  waitFor(event: string, timeoutMs?: number): Promise<{ id: string; data: any; at: number }>
+  waitFor(event: string, timeoutMs?: number): Promise<{ id: string; data: any; at: number; wall: number }>
   readonly status: number
   close(): void
 }
@@ -15,8 +15,8 @@ export function openRawSse(port: number, path: string, headers: Record<string, s
     let status = 0
     let body = ''
     let text = ''
-    const seen: Array<{ event: string; id: string; data: any; at: number }> = []
-    const waiters: Array<{ event: string; resolve: (e: { id: string; data: any; at: number }) => void }> = []
+    const seen: Array<{ event: string; id: string; data: any; at: number; wall: number }> = []
+    const waiters: Array<{ event: string; resolve: (e: { id: string; data: any; at: number; wall: number }) => void }> = []
     let opened = false
     const decoder = new TextDecoder()
     const parseFrames = () => {
@@ -33,7 +33,7 @@ export function openRawSse(port: number, path: string, headers: Record<string, s
           else if (line.startsWith('data: ')) data = JSON.parse(line.slice(6))
         }
         if (data === undefined) continue
-        const e = { event, id, data, at: performance.now() }
+        const e = { event, id, data, at: performance.now(), wall: Date.now() }
         const w = waiters.findIndex((x) => x.event === event)
         if (w >= 0) waiters.splice(w, 1)[0].resolve(e)
         else seen.push(e)

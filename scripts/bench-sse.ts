@@ -1,0 +1,121 @@
+/**
+ * 10,000 concurrent SSE subscribers on one drop, one server instance (main.ts, default settings, Redis
+ * pub/sub), on this machine: the time from the drop.live commit (drop_transitions.at, written in the
+ * scheduler's transaction) to each subscriber receiving drop.live, and the server's RSS with the streams open.
+ * The subscribers are raw sockets in this process, so the load generator shares the CPU with the server.
+ *
+ *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres REDIS_URL=redis://127.0.0.1:6379 \
+ *     bun scripts/bench-sse.ts               # BENCH_SUBSCRIBERS=10000 BENCH_PORT=3524
+ */
+import { join } from 'node:path'
+import postgres from 'postgres'
+import { ensureDatabase } from '../server/src/embedded'
+import { createSql, migrate } from '../server/src/db'
+import { openRawSse, type RawSse } from '../server/test/sse-socket'
+
+const adminUrl = process.env.DATABASE_URL
+if (!adminUrl) throw new Error('set DATABASE_URL (an admin URL; the bench uses its own database livedrop_bench_sse)')
+const subscribers = Number(process.env.BENCH_SUBSCRIBERS ?? 10_000)
+const port = Number(process.env.BENCH_PORT ?? 3524)
+const base = `http://127.0.0.1:${port}`
+
+await ensureDatabase(adminUrl, 'livedrop_bench_sse', true)
+const dbUrl = new URL(adminUrl)
+dbUrl.pathname = '/livedrop_bench_sse'
+{
+  const m = createSql(dbUrl.toString(), { dbPoolMax: 1, dbStatementTimeoutMs: 60_000 })
+  await migrate(m)
+  await m.end()
+}
+const sql = postgres(dbUrl.toString(), { max: 2, transform: postgres.camel, onnotice: () => {} })
+
+const server = Bun.spawn([process.execPath, join(import.meta.dir, '..', 'server', 'src', 'main.ts')], {
+  env: {
+    PATH: process.env.PATH,
+    DATABASE_URL: dbUrl.toString(),
+    REDIS_URL: process.env.REDIS_URL ?? '',
+    REDIS_KEY_PREFIX: `benchsse${Date.now()}:`,
+    JWT_SECRET: 'bench-secret-0123456789abcdef0123456789abcdef',
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'error',
+    // 10,000 stream opens from one address are the point here, not the per-address read budget.
+    RATE_LIMIT_ENABLED: 'false',
+  },
+  stdout: 'ignore',
+  stderr: 'inherit',
+})
+const rssMb = () => {
+  const status = require('node:fs').readFileSync(`/proc/${server.pid}/status`, 'utf8') as string
+  return Number(/VmRSS:\s+(\d+)/.exec(status)![1]) / 1024
+}
+
+try {
+  for (let i = 0; ; i++) {
+    try {
+      if ((await fetch(`${base}/healthz`)).ok) break
+    } catch {}
+    if (i > 200) throw new Error('server did not start')
+    await Bun.sleep(100)
+  }
+  const post = async (path: string, body: unknown, token?: string) => {
+    const res = await fetch(`${base}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: JSON.stringify(body),
+    })
+    if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`)
+    return res.json() as Promise<any>
+  }
+  const name = `bench_${Date.now().toString(36)}`
+  const session = await post('/v1/auth/register', { username: name, email: `${name}@bench.test`, password: 'bench password 1' })
+  await post('/v1/creators', { handle: name.replaceAll('_', '-'), displayName: 'Bench' }, session.accessToken)
+  const product = await post('/v1/products', { title: 'Bench item', priceCents: 100, currency: 'EUR' }, session.accessToken)
+  const drop = await post('/v1/drops', { productId: product.id, startsAt: new Date(Date.now() + 3_600_000).toISOString(), initialStock: 100 }, session.accessToken)
+
+  await Bun.sleep(500)
+  const rssIdle = rssMb()
+  const t0 = performance.now()
+  const streams: RawSse[] = []
+  // Opened in waves of 500 so that the accept queue is not the thing measured.
+  for (let i = 0; i < subscribers; i += 500) {
+    const wave = await Promise.all(Array.from({ length: Math.min(500, subscribers - i) }, () => openRawSse(port, `/v1/drops/${drop.id}/events`)))
+    streams.push(...wave)
+  }
+  await Promise.all(streams.map((s) => s.waitFor('state', 60_000)))
+  const openMs = performance.now() - t0
+  if (streams.some((s) => s.status !== 200)) throw new Error('a stream did not open')
+  await Bun.sleep(1000)
+  const rssOpen = rssMb()
+
+  // Reschedule to 2 s from now: the scheduler is woken by the change and moves the drop at startsAt.
+  const res = await fetch(`${base}/v1/drops/${drop.id}`, {
+    method: 'PATCH',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${session.accessToken}` },
+    body: JSON.stringify({ startsAt: new Date(Date.now() + 2000).toISOString() }),
+  })
+  if (!res.ok) throw new Error(`PATCH: ${res.status} ${await res.text()}`)
+  const received = await Promise.all(streams.map((s) => s.waitFor('drop.live', 30_000)))
+  const [t] = await sql<{ at: Date }[]>`select at from drop_transitions where drop_id = ${drop.id} and to_status = 'live'`
+  const committedAt = t.at.getTime()
+  const lat = received.map((e) => e.wall - committedAt).sort((a, b) => a - b)
+  const pct = (p: number) => lat[Math.min(lat.length - 1, Math.floor((p / 100) * lat.length))]
+  const rssAfter = rssMb()
+  streams.forEach((s) => s.close())
+  await Bun.sleep(1500)
+  const metrics = await (await fetch(`${base}/metrics`)).text()
+  const open = /livedrop_sse_connections\{stream="drop"\} (\d+)/.exec(metrics)?.[1]
+
+  console.log(JSON.stringify({
+    subscribers,
+    openAllMs: Math.round(openMs),
+    dropLiveAfterCommitMs: { p50: pct(50), p95: pct(95), p99: pct(99), max: lat.at(-1), min: lat[0] },
+    serverRssMb: { idle: +rssIdle.toFixed(1), withStreamsOpen: +rssOpen.toFixed(1), afterDelivery: +rssAfter.toFixed(1), afterClose: +rssMb().toFixed(1) },
+    sseConnectionsAfterClose: open === undefined ? null : Number(open),
+    cores: navigator.hardwareConcurrency,
+  }, null, 2))
+} finally {
+  server.kill('SIGTERM')
+  await server.exited
+  await sql.end()
+}
