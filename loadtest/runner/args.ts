@@ -8,7 +8,7 @@ export const USAGE = `usage: npm run loadtest -- <browse|rush|sse|drop-day> [opt
   --order-rate N    drop-day: order attempts per second next to the reads (default 150)
   --duration D      how long to hold the rate, e.g. 30s, 2m (default 30s; 10s per step with --find-max)
   --target URL      a running server; without it the runner starts one (DATABASE_URL or embedded PostgreSQL)
-  --find-max        step the rate up 25 % at a time until p95 or the error rate breaks the target (browse, rush)
+  --find-max        step the rate up 25 % at a time until p95 or the error rate breaks the target, then bisect (browse, rush)
   --users N         distinct buyers for rush and drop-day (default 1000)
   --subscribers N   SSE subscribers for sse (default 2000) and drop-day (default 500)
   --connections N   HTTP connections (default rate / 10)

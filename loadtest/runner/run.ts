@@ -152,7 +152,8 @@ async function dropDay(api: Api, runId: string, o: RunOptions, d: ReturnType<typ
 
 /**
  * Steps the rate up by 25 % per step (each step `durationSec` long, a fresh hot drop per rush step) until p95,
- * the failed-request rate or on-time sending breaks its target, and reports the highest rate that held.
+ * the failed-request rate or on-time sending breaks its target, bisects between the last rate held and the
+ * first broken, and reports the highest rate that held.
  * Correctness (audit, idempotency) must hold at every step, whatever the speed.
  */
 async function findMax(api: Api, runId: string, o: RunOptions, d: ReturnType<typeof defaults>, log: (s: string) => void): Promise<Body> {
@@ -181,15 +182,18 @@ async function findMax(api: Api, runId: string, o: RunOptions, d: ReturnType<typ
     const ok = phase.latency.p95 <= target.p95Ms && phase.errorRate <= target.maxErrorRate && phase.late <= TARGETS.maxDroppedRatio * phase.sent
     steps.push({ rate, p95: phase.latency.p95, errorRate: phase.errorRate, late: phase.late, held: ok })
     log(`  p95 ${phase.latency.p95} ms, failed ${(phase.errorRate * 100).toFixed(2)} %, late ${phase.late}: ${ok ? 'held' : 'broke'}`)
-    if (ok) {
-      held = Math.max(held ?? 0, rate)
-      if (rate * 1.25 >= lowest) break
+    if (ok) held = Math.max(held ?? 0, rate)
+    else lowest = Math.min(lowest, rate)
+    // Up by 25 % while every step holds; once one breaks, bisect between the best held and the lowest broken
+    // rate until they are within 6 % of each other. Broke at the first step: halve until a rate holds.
+    if (held === null) {
+      if (rate < 2) break
+      rate = Math.max(1, Math.round(rate / 2))
+    } else if (lowest === Infinity) {
       rate = Math.round(rate * 1.25)
     } else {
-      lowest = Math.min(lowest, rate)
-      // broke at the first steps: come down until a rate holds, so the answer is a rate, not "below X"
-      if (held !== null || rate < 2) break
-      rate = Math.max(1, Math.round(rate / 2))
+      if ((lowest - held) / held <= 0.06) break
+      rate = Math.round((held + lowest) / 2)
     }
     await new Promise((r) => setTimeout(r, 2000))
   }
