@@ -1,0 +1,52 @@
+import { afterAll, beforeAll, expect, test } from 'bun:test'
+import { join } from 'node:path'
+import { testConfig } from '../../server/test/helpers'
+import { createSdkContext } from '../test/helpers'
+
+// The README's runnable example, run as a user would (`bun sdk/examples/watch-and-buy.ts`) against the real server.
+const t = createSdkContext({ rateLimit: { ...testConfig().rateLimit, orders: { points: 100_000, windowSec: 10 } } })
+let server: ReturnType<typeof Bun.serve>
+beforeAll(async () => {
+  await t.deps.live.start()
+  server = Bun.serve({ port: 0, hostname: '127.0.0.1', idleTimeout: 0, fetch: (req) => t.app.handle(req) })
+})
+afterAll(async () => {
+  server?.stop(true)
+  await t.close()
+})
+
+test('examples/watch-and-buy.ts waits for drop.live, buys once, and sees the stock move', async () => {
+  const c = await t.creator()
+  const product = await c.ld.POST('/v1/products', { body: { title: 'Print', priceCents: 800, currency: 'EUR' } })
+  const drop = await c.ld.POST('/v1/drops', { body: { productId: product.data!.id, startsAt: new Date(Date.now() + 60_000).toISOString(), initialStock: 4 } })
+  const dropId = drop.data!.id
+  const proc = Bun.spawn([process.execPath, join(import.meta.dir, '../examples/watch-and-buy.ts'), dropId], {
+    env: { ...process.env, LIVEDROP_API_URL: `http://127.0.0.1:${server.port}` },
+    stdout: 'pipe',
+    stderr: 'pipe',
+  })
+  // Start the drop once the example watches it (were it late to connect, its opening `state` says live: same outcome).
+  const stderr = proc.stderr.getReader()
+  let err = ''
+  const deadline = Date.now() + 10_000
+  while (!err.includes('watching drop') && Date.now() < deadline) {
+    const { value, done } = await stderr.read()
+    if (done) break
+    err += new TextDecoder().decode(value)
+  }
+  await Bun.sleep(200)
+  await t.deps.sql`update drops set starts_at = now() - interval '1 millisecond' where id = ${dropId}`
+  await t.deps.scheduler.tick()
+
+  const drainStderr = async () => {
+    for (let r = await stderr.read(); !r.done; r = await stderr.read()) err += new TextDecoder().decode(r.value)
+  }
+  const [out, , code] = await Promise.all([new Response(proc.stdout).text(), drainStderr(), proc.exited])
+  expect(err).toContain(`watching drop ${dropId}`)
+  expect(code).toBe(0)
+  const lines = out.trim().split('\n').map((l) => JSON.parse(l))
+  expect(lines[0].order).toMatchObject({ dropId, quantity: 1, status: 'confirmed' })
+  expect(lines[1]).toEqual({ availableStock: 3 })
+  const rows = await t.deps.sql`select count(*)::int as n from orders where drop_id = ${dropId}`
+  expect(rows[0].n).toBe(1)
+}, 30_000)
