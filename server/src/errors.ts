@@ -22,6 +22,7 @@ const TITLES: Record<string, string> = {
   EMAIL_TAKEN: 'The email is already registered',
   HANDLE_TAKEN: 'The handle is taken',
   ALREADY_A_CREATOR: 'The caller is already a creator',
+  CANNOT_FOLLOW_SELF: 'A creator cannot follow themselves',
   RATE_LIMITED: 'Too many requests',
   SERVICE_UNAVAILABLE: 'Service temporarily unavailable',
   INTERNAL: 'Internal server error',
