@@ -56,10 +56,19 @@ export async function run(o: RunOptions): Promise<{ report: RunReport; files?: {
   const runId = newRunId()
   const startedAt = new Date().toISOString()
   let server: StartedServer | null = null
+  let onSignal: ((signal: NodeJS.Signals) => void) | null = null
   try {
     if (!o.target) {
       log('starting a LiveDrop server for this run…')
       server = await startServer(runId, { env: o.serverEnv, log })
+      // Ctrl-C or a SIGTERM mid-run must not leave the server (and its database pool) running.
+      const started = server
+      onSignal = (signal) => {
+        log(`${signal}: stopping the server…`)
+        void started.stop().finally(() => process.exit(130))
+      }
+      process.once('SIGINT', onSignal)
+      process.once('SIGTERM', onSignal)
     }
     const api = createApi((o.target ?? server!.url).replace(/\/$/, ''))
     await assertUp(api)
@@ -76,6 +85,10 @@ export async function run(o: RunOptions): Promise<{ report: RunReport; files?: {
     const files = o.write === false ? undefined : writeReport(report, o.resultsDir ?? join(REPO_ROOT, 'results'), { browse: TARGETS.browse.p95Ms, rush: TARGETS.rush.p95Ms })
     return { report, files }
   } finally {
+    if (onSignal) {
+      process.off('SIGINT', onSignal)
+      process.off('SIGTERM', onSignal)
+    }
     await server?.stop()
   }
 }
