@@ -63,11 +63,8 @@ export function createContext(rt: Runtime, g: GlobalOptions): Context {
   const config = createConfigStore(configDir(env))
   const profile = config.profile(profileName)
   const apiUrl = normaliseApiUrl(g.apiUrl ?? (env.LIVEDROP_API_URL || profile.apiUrl || DEFAULT_API_URL))
-  const envToken = env.LIVEDROP_TOKEN?.trim()
-  // An env token is an access token only: it cannot be refreshed, and is never written to the config file.
-  const tokens: TokenPair | null = envToken
-    ? { accessToken: envToken, refreshToken: '' }
-    : profile.accessToken && profile.refreshToken ? { accessToken: profile.accessToken, refreshToken: profile.refreshToken } : null
+  const envToken = env.LIVEDROP_TOKEN?.trim() || undefined
+  const tokens: TokenPair | null = !envToken && profile.accessToken && profile.refreshToken ? { accessToken: profile.accessToken, refreshToken: profile.refreshToken } : null
   const tokenSource = envToken ? 'env' : tokens ? 'profile' : null
   const json = Boolean(g.json)
   const out = palette(colorAllowed(g, env, rt.stdout))
@@ -77,7 +74,7 @@ export function createContext(rt: Runtime, g: GlobalOptions): Context {
   const sdk = () =>
     (client ??= createLiveDrop({
       baseUrl: apiUrl,
-      fetch: rt.fetch,
+      fetch: envToken ? withStaticToken(apiUrl, envToken, rt.fetch) : rt.fetch,
       tokens,
       // Refreshed pairs are saved so the next command starts with them (refresh tokens rotate: the old one is dead).
       onTokens: (next) => {
@@ -99,7 +96,7 @@ export function createContext(rt: Runtime, g: GlobalOptions): Context {
     now: rt.now ?? Date.now,
     sdk,
     authed() {
-      if (!tokens) throw authRequired()
+      if (!tokens && !envToken) throw authRequired()
       return sdk()
     },
     print(value, human) {
@@ -108,6 +105,22 @@ export function createContext(rt: Runtime, g: GlobalOptions): Context {
     info(message) {
       rt.stderr.write(message + '\n')
     },
+  }
+}
+
+/**
+ * LIVEDROP_TOKEN is a bare access token: there is no refresh token to rotate, so it is not handed to the SDK's
+ * session (which would try to refresh on a 401 and answer with that refusal instead). It is sent as a header the
+ * session leaves alone, to the API's own origin only, and a 401 comes back as the 401 it is.
+ */
+function withStaticToken(apiUrl: string, token: string, base: FetchLike | undefined): FetchLike {
+  const send: FetchLike = base ?? ((input, init) => globalThis.fetch(input, init))
+  return (input, init) => {
+    const req = init ? new Request(input, init) : input
+    if (!req.url.startsWith(apiUrl + '/') || req.url.startsWith(apiUrl + '/v1/auth/') || req.headers.has('authorization')) return send(req)
+    const headers = new Headers(req.headers)
+    headers.set('authorization', `Bearer ${token}`)
+    return send(new Request(req, { headers }))
   }
 }
 

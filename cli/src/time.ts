@@ -30,7 +30,7 @@ export function parseFutureWhen(input: string, flag: string, now: Date): Date {
 
 /** "2h 5m", "3d 4h", "42s": the two largest units, for countdowns and "starts in". */
 export function formatDuration(ms: number): string {
-  let s = Math.max(0, Math.floor(Math.abs(ms) / 1000))
+  let s = Math.max(0, Math.round(Math.abs(ms) / 1000))
   const d = Math.floor(s / 86400)
   s -= d * 86400
   const h = Math.floor(s / 3600)
