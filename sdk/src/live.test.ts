@@ -113,4 +113,47 @@ describe('live streams of the real server through the SDK', () => {
     await it.return(undefined)
     expect(t.requests.slice(from).map(path)).toEqual(['/v1/me/events', '/v1/auth/refresh', '/v1/me/events'])
   })
+
+  test('follows and notifications: a followed creator going live reaches the personal stream and the inbox', async () => {
+    const { drop, creatorId, userId: creatorUserId } = await scheduledDrop(5)
+    const fan = await t.user()
+    const follow = { params: { path: { creatorId } } }
+    expect((await fan.ld.POST('/v1/creators/{creatorId}/follow', follow)).response.status).toBe(204)
+    expect((await fan.ld.POST('/v1/creators/{creatorId}/follow', follow)).response.status).toBe(204) // idempotent
+    const followers: string[] = []
+    for await (const f of t.sdk().paginate('/v1/creators/{creatorId}/followers', follow)) followers.push(f.user.id)
+    expect(followers).toEqual([fan.userId])
+    const following: string[] = []
+    for await (const f of t.sdk().paginate('/v1/users/{userId}/following', { params: { path: { userId: fan.userId } } })) following.push(f.creator.id)
+    expect(following).toEqual([creatorId])
+    expect(creatorUserId).not.toBe(fan.userId)
+
+    const it = fan.ld.subscribe({ me: true })
+    expect((await it.next()).value!.type).toBe('state')
+    await goLive(drop.id)
+    const live = await collect(it, (all) => all.some((e) => e.type === 'drop.live'))
+    expect(live.find((e) => e.type === 'drop.live')!.data).toMatchObject({ id: drop.id })
+    expect((await fan.ld.createOrder({ dropId: drop.id, quantity: 1 })).response.status).toBe(201)
+    await collect(it, (all) => all.some((e) => e.type === 'order.confirmed'))
+    await it.return(undefined)
+
+    // The inbox is written by the notifier from the outbox, in the background: wait for it (bounded).
+    const inbox = async () => {
+      const items = []
+      for await (const n of fan.ld.paginate('/v1/me/notifications', { params: { query: { unread: true } } })) items.push(n)
+      return items
+    }
+    let unread = await inbox()
+    for (const end = Date.now() + 5000; unread.length < 2 && Date.now() < end; unread = await inbox()) await Bun.sleep(50)
+    expect(unread.map((n) => n.type).sort()).toEqual(['drop.live', 'order.confirmed'])
+    const read = await fan.ld.POST('/v1/me/notifications/{notificationId}/read', { params: { path: { notificationId: unread[0].id } } })
+    expect(read.data!.readAt).toBeTruthy()
+    expect((await fan.ld.POST('/v1/me/notifications/read-all')).response.status).toBe(204)
+    const left = await fan.ld.GET('/v1/me/notifications', { params: { query: { unread: true } } })
+    expect(left.data!.items).toEqual([])
+
+    expect((await fan.ld.DELETE('/v1/creators/{creatorId}/follow', follow)).response.status).toBe(204)
+    const after = await t.sdk().GET('/v1/creators/{creatorId}/followers', follow)
+    expect(after.data!.items).toEqual([])
+  })
 })
