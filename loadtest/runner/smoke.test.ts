@@ -35,7 +35,7 @@ function correctness(report: RunReport) {
   expect(report.checks.filter((c) => !c.speed).length).toBeGreaterThan(0)
 }
 
-const opts = (o: Partial<RunOptions> & Pick<RunOptions, 'scenario'>): RunOptions => ({ target: server.url, write: false, log: () => {}, ...o })
+const opts = (o: Partial<RunOptions> & Pick<RunOptions, 'scenario'>): RunOptions => ({ target: server.url, write: false, warmupSec: 0, log: () => {}, ...o })
 
 function no5xx(report: RunReport) {
   for (const p of report.phases) {
