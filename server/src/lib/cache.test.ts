@@ -8,9 +8,7 @@ const over = { redisKeyPrefix: prefix, rateLimit: { ...testConfig().rateLimit, o
 const a = createTestContext(over)
 const b = createTestContext(over)
 const contexts: TestContext[] = [a, b]
-afterAll(async () => {
-  for (const c of contexts) await c.close()
-})
+afterAll(() => Promise.all(contexts.map((c) => c.close())), 15_000)
 
 const counter = async (ctx: TestContext, name: string, labels: Record<string, string>) =>
   (await ctx.deps.metrics.registry.getSingleMetric(name)!.get()).values.find((v) => Object.entries(labels).every(([k, x]) => v.labels[k] === x))?.value ?? 0

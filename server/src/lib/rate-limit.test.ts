@@ -11,9 +11,7 @@ const context = (over: Parameters<typeof createTestContext>[0] = {}) => {
   contexts.push(c)
   return c
 }
-afterAll(async () => {
-  for (const c of contexts) await c.close()
-})
+afterAll(() => Promise.all(contexts.map((c) => c.close())), 15_000)
 /** Until its client is connected a fresh instance counts in-process (Redis is never needed to start). */
 async function redisReady(c: TestContext) {
   for (let i = 0; i < 100 && c.deps.backplane.client?.status !== 'ready'; i++) await Bun.sleep(20)
