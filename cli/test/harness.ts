@@ -70,3 +70,24 @@ export async function runCli(argv: string[], o: RunOptions = {}): Promise<RunRes
 
 /** A stack trace in output would look like "    at fn (file.ts:1:2)". */
 export const STACK_LINE = /^\s+at .+:\d+:\d+\)?$/m
+
+/** Starts a command without waiting for it: for long-running ones (`drops watch`) whose output is read as it comes. */
+export function startCli(argv: string[], o: RunOptions = {}) {
+  const stdout = sink(o.stdoutTTY)
+  const stderr = sink(false)
+  const stdin = Readable.from([]) as Runtime['stdin']
+  const rt: Runtime = { env: { HOME: '/nonexistent', ...o.env }, stdout, stderr, stdin, fetch: o.fetch, now: o.now, signal: o.signal }
+  const done = main(argv, rt, o.hooks)
+  return { stdout, stderr, done }
+}
+
+/** Polls until `check` answers something truthy (or fails the test with what was last seen). */
+export async function waitFor<T>(check: () => T | undefined | null | false, what: string, timeoutMs = 10_000, seen?: () => string): Promise<T> {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    const v = check()
+    if (v) return v
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${seen ? `; output so far:\n${seen()}` : ''}`)
+    await Bun.sleep(25)
+  }
+}
