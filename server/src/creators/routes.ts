@@ -3,7 +3,7 @@ import { operations as op } from '../contract/schemas.gen'
 import { authGuard } from '../auth/plugin'
 import type { TokenService } from '../auth/tokens'
 import type { CreatorsService } from './service'
-import { CACHED, cacheKeys, entryResponse, type Cache } from '../lib/cache'
+import { CACHED, cacheKeys, type Cache } from '../lib/cache'
 
 export const creatorsRoutes = (creators: CreatorsService, tokens: TokenService, cache: Cache) =>
   new Elysia({ prefix: '/v1/creators' })
@@ -12,5 +12,6 @@ export const creatorsRoutes = (creators: CreatorsService, tokens: TokenService, 
       set.status = 201
       return creators.create(userId, body)
     }, { ...op.createCreator, auth: true })
-    .get('/:creatorId', async ({ params, request }) =>
-      entryResponse(await cache.get(CACHED.creator, cacheKeys.creator(params.creatorId), () => creators.get(params.creatorId)), request), op.getCreator)
+    // Cached, but without ETag/304: the contract documents conditional reads for drops and products only.
+    .get('/:creatorId', async ({ params }) =>
+      (await cache.get(CACHED.creator, cacheKeys.creator(params.creatorId), () => creators.get(params.creatorId))).value, op.getCreator)
