@@ -149,6 +149,29 @@ describe('subscribe', () => {
     expect(await ld.eventSourceUrl({ dropId: DROP })).toBe(`${srv.url}/v1/drops/${DROP}/events`)
   })
 
+  test('a ticket request turned away (503) is tried again; a refused one (403) ends the iteration', async () => {
+    let tickets = 0
+    const srv = await serve([{ id: '1', type: 'order.confirmed', data: {} }], (_c, backlog) => ({ events: backlog, end: 'open' }), {
+      before: (_req, conn) => {
+        if (conn.url.pathname === '/v1/realtime/tickets') {
+          tickets++
+          if (tickets === 1) return new Response(null, { status: 503, headers: { 'retry-after': '0' } })
+          if (tickets === 3) return Response.json({ type: 'about:blank', title: 'Forbidden', status: 403, code: 'FORBIDDEN', requestId: 'r' }, { status: 403 })
+          return Response.json({ ticket: `t${tickets}`, expiresAt: new Date().toISOString() }, { status: 201 })
+        }
+      },
+    })
+    const ld = createLiveDrop({ baseUrl: srv.url, tokens: { accessToken: 'a', refreshToken: 'r' } })
+    for await (const e of ld.subscribe({ me: true }, { auth: 'ticket', retryMs: 10 })) {
+      expect(e.id).toBe('1')
+      break
+    }
+    expect(tickets).toBe(2)
+    expect(srv.connections[0].url.searchParams.get('ticket')).toBe('t2')
+    const err = await ld.subscribe({ me: true }, { auth: 'ticket' }).next().then(() => null, (e: unknown) => e)
+    expect((err as LiveDropError).code).toBe('FORBIDDEN')
+  })
+
   test('personal stream with the Bearer header', async () => {
     const log: LoggedEvent[] = [{ id: '7', type: 'order.confirmed', data: { orderId: 'o7' } }]
     const srv = await serve(log, (_c, backlog) => ({ events: backlog, end: 'open' }), {

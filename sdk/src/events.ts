@@ -115,14 +115,15 @@ export async function* subscribe<T extends string = string>(deps: StreamDeps, ta
         res = await fetchFn(new Request(url, { headers, signal: conn.signal }))
       } catch (err) {
         if (outer?.aborted) return
-        if (!isNetworkError(err)) throw err
+        const busy = err instanceof LiveDropError && isTransient(err.status) // the ticket request was turned away
+        if (!busy && !isNetworkError(err)) throw err
         failures++
-        if (await pause()) continue
+        if (await pause(busy ? parseRetryAfter(err.response.headers.get('retry-after')) : undefined)) continue
         return
       }
       if (res.status === 204) return
       if (!res.ok) {
-        if (res.status === 429 || res.status >= 502) {
+        if (isTransient(res.status)) {
           await res.body?.cancel().catch(() => {})
           failures++
           if (await pause(parseRetryAfter(res.headers.get('retry-after')))) continue
@@ -159,13 +160,13 @@ export async function* subscribe<T extends string = string>(deps: StreamDeps, ta
             const e = pending.shift()!
             if (e.id !== undefined) lastEventId = e.id
             failures = 0
+            clearTimeout(idle) // the caller's time with an event is not the stream's silence
             yield toEvent(e, lastEventId) as LiveDropEvent<T>
           }
         }
-      } catch (err) {
+      } catch {
         // A reset, a lost network or our idle abort: reconnect below. Only the caller's abort ends the loop.
         if (outer?.aborted) return
-        void err
       } finally {
         reader.cancel().catch(() => {})
       }
@@ -177,6 +178,9 @@ export async function* subscribe<T extends string = string>(deps: StreamDeps, ta
     if (!(await pause())) return
   }
 }
+
+/** Worth another connection later: rate limited, or a gateway / the server is briefly unavailable. */
+const isTransient = (status: number) => status === 429 || status === 502 || status === 503 || status === 504
 
 /**
  * The server wraps every payload as `{type, dropId?, data, createdAt}` (type repeating `event:`); unwrap it.
