@@ -90,9 +90,10 @@ export function createDeps(config: Config & { databaseUrl: string; jwtSecret: st
   // Cache invalidation and business metrics hang off the features' hooks; the features know nothing of either.
   drops.onChange((dropId) => void cache.invalidate(cacheKeys.drop(dropId)))
   follows.onChange((creatorId) => void cache.invalidate(cacheKeys.creator(creatorId)))
-  orders.onOutcome((outcome, dropId) => {
+  orders.onOutcome((outcome, dropId, availableStock) => {
     if (outcome === 'confirmed') {
       metrics.ordersConfirmed.inc()
+      if (availableStock === 0) metrics.stockOuts.inc()
       void cache.invalidate(cacheKeys.drop(dropId))
     } else metrics.ordersRefused.inc({ reason: outcome })
   })

@@ -139,7 +139,7 @@ describe('the scheduler', () => {
     await deps.scheduler.tick()
     expect((await api('GET', `/v1/drops/${drop.id}`)).body.status).toBe('ended')
     const transitions = await deps.sql`select from_status, to_status from drop_transitions where drop_id = ${drop.id} order by id`
-    expect(transitions).toEqual([{ fromStatus: 'scheduled', toStatus: 'live' }, { fromStatus: 'live', toStatus: 'ended' }])
+    expect([...transitions]).toEqual([{ fromStatus: 'scheduled', toStatus: 'live' }, { fromStatus: 'live', toStatus: 'ended' }])
     const events = await deps.sql`select type from outbox where drop_id = ${drop.id} order by id`
     expect(events.map((e: any) => e.type)).toEqual(['drop.live', 'drop.ended'])
   })

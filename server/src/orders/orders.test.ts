@@ -101,7 +101,10 @@ describe('placing orders', () => {
   test('low_stock fires once when crossing the threshold, sold_out once at zero', async () => {
     const { drop } = await liveDrop(ctx, { initialStock: 6, lowStockThreshold: 3 })
     const buyer = await registerUser(api)
+    const stockOuts = async () => (await deps.metrics.stockOuts.get()).values[0]?.value ?? 0
+    const before = await stockOuts()
     for (const q of [2, 1, 1, 1, 1]) expect((await order(buyer.accessToken, drop.id, q)).status).toBe(201)
+    expect(await stockOuts()).toBe(before + 1)
     const events = await deps.sql`select type, data from outbox where drop_id = ${drop.id} and type in ('drop.low_stock', 'drop.sold_out') order by id`
     expect(events.map((e: any) => [e.type, e.data.availableStock])).toEqual([['drop.low_stock', 3], ['drop.sold_out', 0]])
   })

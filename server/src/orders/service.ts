@@ -20,7 +20,8 @@ export interface OrdersService {
   list(userId: string, q: { limit: number; cursor?: string }): Promise<Page<Order>>
   cancel(userId: string, orderId: string): Promise<Order>
   /** Refusal and confirmation counts for metrics; called once per decided order request. */
-  onOutcome(listener: (outcome: 'confirmed' | 'SOLD_OUT' | 'DROP_NOT_LIVE' | 'PURCHASE_LIMIT_EXCEEDED' | 'NOT_FOUND', dropId: string) => void): void
+  /** `availableStock` is the drop's stock after a confirmed order (0: this order sold the drop out). */
+  onOutcome(listener: (outcome: 'confirmed' | 'SOLD_OUT' | 'DROP_NOT_LIVE' | 'PURCHASE_LIMIT_EXCEEDED' | 'NOT_FOUND', dropId: string, availableStock?: number) => void): void
 }
 
 export const toOrder = (r: repo.OrderRow): Order => ({
@@ -46,8 +47,8 @@ export function createOrdersService(deps: { sql: Sql; leaseSec?: number }): Orde
   const { sql } = deps
   // Longer than any request can run (statement timeout 5 s), so a live request never loses its lease.
   const leaseSec = deps.leaseSec ?? 10
-  const listeners: Array<(o: Outcome, dropId: string) => void> = []
-  const outcome = (o: Outcome, dropId: string) => listeners.forEach((l) => l(o, dropId))
+  const listeners: Array<(o: Outcome, dropId: string, availableStock?: number) => void> = []
+  const outcome = (o: Outcome, dropId: string, availableStock?: number) => listeners.forEach((l) => l(o, dropId, availableStock))
 
   /** → a fresh lease on the key, or the stored answer to replay; throws 409 in-use / 422 reused. */
   async function acquire(userId: string, key: string, fp: Buffer): Promise<{ lease: string } | { replay: OrderResult }> {
@@ -95,7 +96,7 @@ export function createOrdersService(deps: { sql: Sql; leaseSec?: number }): Orde
       try {
         const placed = await repo.placeOrder(sql, { orderId: newId(), dropId: input.dropId, userId, quantity: input.quantity, key, lease })
         if (placed) {
-          outcome('confirmed', input.dropId)
+          outcome('confirmed', input.dropId, placed.availableStock)
           return { status: 201, body: placed.body, replayed: false }
         }
         const drop = await repo.findDropForRefusal(sql, input.dropId)
