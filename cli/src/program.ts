@@ -11,6 +11,13 @@ import pkg from '../package.json'
 
 export const GROUPS: CommandGroup[] = [authCommands, creatorsCommands, productsCommands, dropsCommands, ordersCommands]
 
+/** What a run leaves behind for main(): the command's exit code, its global flags, the API it talked to. */
+export interface RunState {
+  exitCode: number
+  globals: GlobalOptions
+  apiUrl?: string
+}
+
 export interface Hooks {
   /** Replaces `run`: parse tests receive the command path and its parsed options, and nothing is executed. */
   intercept?: (path: string, opts: unknown, globals: GlobalOptions) => void
@@ -27,7 +34,7 @@ const ROOT_EXAMPLES = [
 export const examplesText = (examples: string[]) => `\nExamples:\n${examples.map((e) => `  $ ${e}`).join('\n')}\n`
 
 /** Builds the commander tree. `state.exitCode` receives what the command's run returned. */
-export function buildProgram(rt: Runtime, hooks: Hooks = {}, state: { exitCode: number; globals: GlobalOptions } = { exitCode: 0, globals: {} }): Command {
+export function buildProgram(rt: Runtime, hooks: Hooks = {}, state: RunState = { exitCode: 0, globals: {} }): Command {
   const program = new Command('livedrop')
     .description('LiveDrop for creators: log in, manage products, schedule and watch drops.')
     .addOption(new Option('--api-url <url>', 'API base URL (env LIVEDROP_API_URL; default http://localhost:3000)'))
@@ -56,7 +63,9 @@ export function buildProgram(rt: Runtime, hooks: Hooks = {}, state: { exitCode: 
       state.globals = globals
       const opts = spec.parse({ args: self.processedArgs, opts: self.opts(), penv: penv() })
       if (hooks.intercept) return hooks.intercept(path, opts, globals)
-      const code = await spec.run(createContext(rt, globals), opts)
+      const ctx = createContext(rt, globals)
+      state.apiUrl = ctx.apiUrl
+      const code = await spec.run(ctx, opts)
       state.exitCode = code ?? EXIT.ok
     })
   }
@@ -78,7 +87,7 @@ export function buildProgram(rt: Runtime, hooks: Hooks = {}, state: { exitCode: 
  * become "error: <detail> (CODE)" on stderr, or one JSON line `{"error":{…}}` with --json.
  */
 export async function main(argv: string[], rt: Runtime, hooks: Hooks = {}): Promise<number> {
-  const state = { exitCode: 0, globals: {} as GlobalOptions }
+  const state: RunState = { exitCode: 0, globals: {} }
   const program = buildProgram(rt, hooks, state)
   if (argv.length === 0) {
     rt.stdout.write(program.helpInformation() + examplesText(ROOT_EXAMPLES))
@@ -90,16 +99,11 @@ export async function main(argv: string[], rt: Runtime, hooks: Hooks = {}): Prom
   } catch (err) {
     // Commander has already printed its own message (unknown option, missing argument…) or the help.
     if (err instanceof CommanderError) return err.exitCode === 0 ? EXIT.ok : EXIT.usage
-    const apiUrl = safeApiUrl(rt, state.globals)
-    const e = toCliError(err, apiUrl)
+    const e = toCliError(err, state.apiUrl)
     reportError(rt, e, Boolean(state.globals.json ?? argv.includes('--json')))
     if (rt.env.LIVEDROP_DEBUG && err instanceof Error && err.stack) rt.stderr.write(err.stack + '\n')
     return e.exitCode
   }
-}
-
-function safeApiUrl(rt: Runtime, g: GlobalOptions): string | undefined {
-  return g.apiUrl ?? rt.env.LIVEDROP_API_URL ?? undefined
 }
 
 export function reportError(rt: Runtime, e: CliError, json: boolean) {

@@ -70,7 +70,7 @@ async function scheduleDrop(ld: LiveDrop, startsInMs: number, endsInMs: number |
 describe('drops watch in a terminal', () => {
   test('counts down, goes live, moves the stock bar as orders arrive, and exits 0 when the drop ends', async () => {
     const { ld } = await account(server.url, true)
-    const drop = await scheduleDrop(ld, 5_000, 14_000, 10)
+    const drop = await scheduleDrop(ld, 7_000, 18_000, 10)
     const t = inTerminal(['drops', 'watch', drop.id])
 
     // The countdown ticks: at least two different values are drawn before the start.

@@ -92,7 +92,7 @@ describe('the live view', () => {
 
   test('counts down to the start, then shows live stock with a bar and the sales rate', () => {
     let v = initialView(drop, T0, 'Tour hoodie')
-    expect(renderView(v, T0, plain)).toEqual([
+    expect(renderView(v, T0, plain, 100)).toEqual([
       'Tour hoodie 0193a5b2-7c3d-7e4f-8a9b-000000000001',
       'Status    ○ SCHEDULED',
       expect.stringMatching(/^Starts in 0:01:05  at \d{4}-\d\d-\d\d \d\d:\d\d local$/),
@@ -102,12 +102,12 @@ describe('the live view', () => {
       'Last      waiting for events…',
       'Ctrl-C to stop watching',
     ])
-    expect(renderView(v, T0 + 1000, plain)[2]).toStartWith('Starts in 0:01:04')
+    expect(renderView(v, T0 + 1000, plain, 100)[2]).toStartWith('Starts in 0:01:04')
 
     v = applyEvent(v, 'drop.live', { ...drop, status: 'live' }, T0 + 65_000)
     v = applyEvent(v, 'drop.stock', { availableStock: 90 }, T0 + 66_000)
     v = applyEvent(v, 'drop.stock', { availableStock: 70 }, T0 + 67_000)
-    const lines = renderView(v, T0 + 67_000, plain)
+    const lines = renderView(v, T0 + 67_000, plain, 100)
     expect(lines[1]).toBe('Status    ● LIVE')
     expect(lines[2]).toMatch(/^Started   2s ago/)
     expect(lines[4]).toBe(`Stock     [${'█'.repeat(28)}${'░'.repeat(12)}] 70 / 100 left`)
@@ -121,11 +121,16 @@ describe('the live view', () => {
     v = applyEvent(v, 'state', { status: 'live', availableStock: 50 }, T0 + 100)
     expect(v.sales).toEqual([])
     v = applyEvent(v, 'drop.low_stock', { availableStock: 10, lowStockThreshold: 10 }, T0 + 200)
-    expect(renderView(v, T0 + 200, plain)[4]).toEndWith('10 / 100 left  LOW STOCK')
+    expect(renderView(v, T0 + 200, plain, 100)[4]).toEndWith('10 / 100 left  LOW STOCK')
     v = applyEvent(v, 'drop.sold_out', { availableStock: 0 }, T0 + 300)
-    expect(renderView(v, T0 + 300, plain)[4]).toBe(`Stock     [${'░'.repeat(40)}] 0 / 100 left  SOLD OUT`)
+    expect(renderView(v, T0 + 300, plain, 100)[4]).toBe(`Stock     [${'░'.repeat(40)}] 0 / 100 left  SOLD OUT`)
     v = applyEvent(v, 'drop.ended', { ...drop, status: 'ended' }, T0 + 400)
     expect(v.status).toBe('ended')
+  })
+
+  test('every line fits a narrow terminal (a wrapped line would break the redraw)', () => {
+    const v = initialView({ ...drop, initialStock: 1_000_000, availableStock: 5, lowStockThreshold: 10 }, T0, 'A very long product title '.repeat(8))
+    for (const line of renderView(v, T0, plain, 80)) expect(line.length).toBeLessThan(80)
   })
 
   test('colours only when asked', () => {

@@ -109,7 +109,9 @@ function badge(status: string, c: Palette): string {
 /** The live view's lines, pure (rendered from the view and the clock only). */
 export function renderView(v: WatchView, now: number, c: Palette, columns = 80): string[] {
   const label = (s: string) => c.dim(s.padEnd(10))
-  const barWidth = Math.max(10, Math.min(40, columns - 40))
+  // Every line must fit the terminal: a wrapped line would throw off the cursor-up count of the next redraw.
+  const barWidth = Math.max(10, Math.min(40, columns - 50))
+  const title = (v.title ?? 'Drop').slice(0, Math.max(10, columns - 40))
   const sold = v.initialStock - v.availableStock
   const flags = [v.soldOut ? c.red('SOLD OUT') : v.lowStock ? c.yellow('LOW STOCK') : ''].filter(Boolean).join(' ')
   const startLine = v.status === 'scheduled'
@@ -119,7 +121,7 @@ export function renderView(v: WatchView, now: number, c: Palette, columns = 80):
     ? `${label('Ends')}${c.dim('open-ended')}`
     : v.endsAt > now ? `${label('Ends in')}${clock(v.endsAt - now)}` : `${label('Ended')}${formatDuration(now - v.endsAt)} ago`
   return [
-    `${c.bold(v.title ?? 'Drop')} ${c.dim(v.dropId)}`,
+    `${c.bold(title)} ${c.dim(v.dropId)}`,
     `${label('Status')}${badge(v.status, c)}`,
     startLine,
     endLine,
