@@ -63,17 +63,12 @@ export const logout = defineCommand<Record<string, never>>({
     if (!saved.refreshToken) {
       ctx.info(`Not logged in (profile "${ctx.profileName}")`)
     } else {
-      let revoked = true
-      try {
-        // The server revokes the refresh token's whole family; the SDK forgets the pair either way.
-        const sdk = ctx.tokenSource === 'profile' ? ctx.sdk() : null
-        if (sdk) await sdk.logout()
-      } catch {
-        revoked = false
-      }
+      // The server revokes the refresh token's whole family (also when LIVEDROP_TOKEN is what commands use now).
+      const revoked = await ctx.sdk().POST('/v1/auth/logout', { body: { refreshToken: saved.refreshToken } })
+        .then((r) => r.response.ok, () => false)
       ctx.config.update(ctx.profileName, (p) => ({ ...p, accessToken: undefined, refreshToken: undefined }))
       ctx.info(`${ctx.err.green('✓')} Logged out of ${saved.apiUrl ?? ctx.apiUrl} (profile "${ctx.profileName}")`)
-      if (!revoked) ctx.info(ctx.err.yellow('! the server could not be reached: the session was forgotten here but not revoked there'))
+      if (!revoked) ctx.info(ctx.err.yellow('! the server did not confirm the revocation: the session was forgotten here only'))
     }
     if (ctx.tokenSource === 'env') ctx.info(ctx.err.yellow('! LIVEDROP_TOKEN is still set in the environment'))
     ctx.print({ loggedOut: true, profile: ctx.profileName }, () => '')

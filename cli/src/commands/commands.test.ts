@@ -167,6 +167,13 @@ describe('products', () => {
     expect(missing.stderr).toMatch(/\(NOT_FOUND\)/)
   })
 
+  test('creators create twice → ALREADY_A_CREATOR, exit 6 (conflict)', async () => {
+    const m = await creatorMachine()
+    const r = await m.run(['creators', 'create', '--handle', unique('h').toLowerCase(), '--display-name', 'Again'])
+    expect(r.code).toBe(6)
+    expect(r.stderr).toMatch(/\(ALREADY_A_CREATOR\)/)
+  })
+
   test('products create before creators create → NOT_A_CREATOR, exit 1', async () => {
     const m = machine()
     const u = await registerUser(ctx.api)
