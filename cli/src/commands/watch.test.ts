@@ -38,6 +38,8 @@ describe('drops watch without a terminal', () => {
     await order(buyer.accessToken, drop.id, 3)
     await order(buyer2.accessToken, drop.id, 2)
     await waitFor(() => lines().some((e) => e.type === 'drop.sold_out'), 'drop.sold_out', 10_000, () => w.stdout.text)
+    // drop.stock is coalesced on a timer: let the last level arrive before the drop is cancelled.
+    await waitFor(() => lines().some((e) => e.type === 'drop.stock' && e.data.availableStock === 0), 'drop.stock 0', 10_000, () => w.stdout.text)
     const cancel = await ctx.api('POST', `/v1/drops/${drop.id}/cancel`, { token: owner.accessToken })
     expect(cancel.status).toBe(200)
 
