@@ -66,8 +66,8 @@ create table notifications (
   created_at  timestamptz not null default now(),
   unique (user_id, event_seq)
 );
-create index notifications_user_page_idx on notifications (user_id, id desc);
-create index notifications_unread_idx on notifications (user_id, id desc) where read_at is null;
+create index notifications_user_page_idx on notifications (user_id, event_seq desc);
+create index notifications_unread_idx on notifications (user_id, event_seq desc) where read_at is null;
 
 -- Single-use tickets for SSE clients that cannot send an Authorization header. Only the SHA-256 is stored.
 create table realtime_tickets (

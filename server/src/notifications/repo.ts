@@ -11,14 +11,17 @@ export interface NotificationRow {
   createdAt: Date
 }
 
-/** Newest first; ids are UUIDv7 (also when generated in SQL), so the id alone is the keyset. */
+/**
+ * Newest first, in event order: `event_seq` is the order the events happened in (unique per user), whereas
+ * UUIDv7 ids written in one millisecond by one notifier pass are ordered by their random bits.
+ */
 export async function listNotifications(sql: Tx, userId: string, q: { unread?: boolean; after: CursorKey | null; limit: number }): Promise<NotificationRow[]> {
   return sql<NotificationRow[]>`
     select * from notifications
     where user_id = ${userId}
       ${q.unread === true ? sql`and read_at is null` : q.unread === false ? sql`and read_at is not null` : sql``}
-      ${q.after ? sql`and id < ${q.after[0] as string}` : sql``}
-    order by id desc
+      ${q.after ? sql`and event_seq < ${q.after[0] as number}` : sql``}
+    order by event_seq desc
     limit ${q.limit + 1}`
 }
 

@@ -23,9 +23,9 @@ export function createNotificationsService(deps: { sql: Sql }): NotificationsSer
   const { sql } = deps
   return {
     async list(userId, q) {
-      const after = decodeCursor(q.cursor, ['uuid'])
+      const after = decodeCursor(q.cursor, ['int'])
       const rows = await repo.listNotifications(sql, userId, { unread: q.unread, after, limit: q.limit })
-      return toPage(rows, q.limit, toNotification, (r) => [r.id])
+      return toPage(rows, q.limit, toNotification, (r) => [Number(r.eventSeq)])
     },
     async markRead(userId, id) {
       const row = await repo.markRead(sql, userId, id)
