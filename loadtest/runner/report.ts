@@ -121,7 +121,7 @@ const lpad = (s: string, n: number) => (s.length >= n ? s : ' '.repeat(n - s.len
 export function table(report: RunReport): string {
   const lines: string[] = []
   lines.push(`LiveDrop load test: ${report.scenario}   target ${report.target}`)
-  lines.push(`machine: ${report.machine.cpus} CPU (${report.machine.cpuModel}), ${report.machine.memGiB} GiB, ${report.machine.runtime}; load generator on the same machine: ${report.server.startsWith('bun server') ? 'yes' : 'unknown'}`)
+  lines.push(`machine: ${report.machine.cpus} CPU (${report.machine.cpuModel}), ${report.machine.memGiB} GiB, ${report.machine.runtime}; load generator on the same machine: ${/^https?:\/\/(localhost|127\.|\[::1\])/.test(report.target) ? 'yes' : 'no'}`)
   for (const p of report.phases) {
     lines.push('')
     lines.push(`${p.name}: ${p.rate}/s for ${p.durationSec}s over ${p.connections} connections; sent ${p.sent}, answered ${p.completed} (${p.achievedRate}/s), failed ${p.failed} (${(p.errorRate * 100).toFixed(2)} %), late sends ${p.late}`)

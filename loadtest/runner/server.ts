@@ -8,10 +8,19 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { createServer } from 'node:net'
 import { randomBytes } from 'node:crypto'
 import { existsSync } from 'node:fs'
-import { dirname, join, resolve } from 'node:path'
+import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
-export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
+/** The checkout's root: the nearest folder up from here holding server/src/main.ts (also from a bundled dist/). */
+export const REPO_ROOT = (() => {
+  let dir = dirname(fileURLToPath(import.meta.url))
+  for (;;) {
+    if (existsSync(join(dir, 'server', 'src', 'main.ts'))) return dir
+    const up = dirname(dir)
+    if (up === dir) return process.cwd()
+    dir = up
+  }
+})()
 
 /** The load test's own port range, away from `npm start`'s 3000. */
 export const PORT_RANGE = { from: 3530, to: 3549 }
