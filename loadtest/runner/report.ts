@@ -140,7 +140,10 @@ export function table(report: RunReport): string {
   }
   if (report.extra) {
     lines.push('')
-    for (const [k, v] of Object.entries(report.extra)) lines.push(`${k}: ${typeof v === 'object' ? JSON.stringify(v) : v}`)
+    for (const [k, v] of Object.entries(report.extra)) {
+      const shown = k === 'sse' ? { ...(v as object), deliveryPercentilesMs: undefined } : v
+      lines.push(`${k}: ${typeof shown === 'object' ? JSON.stringify(shown) : shown}`)
+    }
   }
   lines.push('')
   for (const c of report.checks) lines.push(`${c.ok ? 'PASS' : 'FAIL'}  ${c.name}: ${c.detail}`)
@@ -178,6 +181,21 @@ function chart(p: PhaseReport, targetP95?: number): string {
 <p class="legend"><span style="color:#4a90d9">■ p50</span> <span style="color:#f5a623">■ p95</span> <span style="color:#9013fe">■ p99</span> <span style="color:#d22">▮ failures</span> (per second of intended send time)</p>`
 }
 
+/** drop.live delivery as a distribution: ms after startsAt (y) by share of subscribers (x). */
+function deliveryChart(percentiles: number[], targetMs: number): string {
+  if (percentiles.length < 2) return ''
+  const W = 880
+  const H = 240
+  const L = 56
+  const B = 32
+  const maxY = Math.max(targetMs, ...percentiles) * 1.1
+  const x = (p: number) => L + (p / 100) * (W - L - 10)
+  const y = (v: number) => H - B - (v / maxY) * (H - B - 10)
+  const ticks = [0, 0.25, 0.5, 0.75, 1].map((f) => `<line x1="${L}" x2="${W - 10}" y1="${y(maxY * f)}" y2="${y(maxY * f)}" stroke="#eee"/><text x="${L - 6}" y="${y(maxY * f) + 4}" text-anchor="end" font-size="11">${(maxY * f).toFixed(0)}</text>`)
+  const xt = [0, 25, 50, 75, 95, 100].map((p) => `<text x="${x(p)}" y="${H - B + 16}" text-anchor="middle" font-size="11">p${p}</text>`)
+  return `<h2>drop.live delivery (ms after startsAt, by share of subscribers)</h2><svg viewBox="0 0 ${W} ${H}" width="100%" role="img" aria-label="delivery latency distribution">${ticks.join('')}<line x1="${L}" x2="${W - 10}" y1="${y(targetMs)}" y2="${y(targetMs)}" stroke="#d22" stroke-dasharray="6 4"/><text x="${W - 12}" y="${y(targetMs) - 4}" text-anchor="end" font-size="11" fill="#d22">target ${targetMs} ms</text><polyline fill="none" stroke="#4a90d9" stroke-width="2" points="${percentiles.map((v, p) => `${x(p).toFixed(1)},${y(v).toFixed(1)}`).join(' ')}"/>${xt.join('')}</svg>`
+}
+
 export function html(report: RunReport, targets: Record<string, number | undefined> = {}): string {
   const phases = report.phases
     .map((p) => `<h2>${esc(p.name)}: ${p.rate}/s for ${p.durationSec}s</h2>${chart(p, targets[p.name])}
@@ -188,7 +206,9 @@ ${[...Object.entries(p.byRoute), ['all', { ...p.latency, failed: p.failed }] as 
   const steps = report.steps
     ? `<h2>find-max</h2><table><tr><th>rate/s</th><th>p95 ms</th><th>error rate</th><th>late</th><th>held</th></tr>${report.steps.map((s) => `<tr><td>${s.rate}</td><td>${s.p95}</td><td>${(s.errorRate * 100).toFixed(2)} %</td><td>${s.late}</td><td>${s.held ? 'yes' : 'no'}</td></tr>`).join('')}</table><p>Highest rate held: <b>${report.maxRateHeld ?? 'none'}</b>/s</p>`
     : ''
-  const extra = report.extra ? `<h2>measurements</h2><pre>${esc(JSON.stringify(report.extra, null, 2))}</pre>` : ''
+  const sse = report.extra?.sse as { deliveryPercentilesMs?: number[] } | undefined
+  const delivery = sse?.deliveryPercentilesMs ? deliveryChart(sse.deliveryPercentilesMs, targets.sse ?? 2000) : ''
+  const extra = report.extra ? `${delivery}<h2>measurements</h2><pre>${esc(JSON.stringify(report.extra, null, 2))}</pre>` : ''
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>LiveDrop load test: ${esc(report.scenario)}</title>
 <style>body{font:14px system-ui,sans-serif;max-width:960px;margin:2em auto;padding:0 1em}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:3px 8px;text-align:right}td:first-child{text-align:left}.pass{color:#080}.fail{color:#c00}.legend{font-size:12px}</style></head><body>
 <h1>LiveDrop load test: ${esc(report.scenario)} <span class="${report.pass ? 'pass' : 'fail'}">${report.pass ? 'PASS' : 'FAIL'}</span></h1>

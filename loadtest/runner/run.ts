@@ -82,7 +82,7 @@ export async function run(o: RunOptions): Promise<{ report: RunReport; files?: {
     }
     const body = o.findMax ? await findMax(api, runId, o, d, log) : await once(api, runId, o, d, log)
     const report: RunReport = { ...base, ...body, pass: body.checks.every((c) => c.ok) }
-    const files = o.write === false ? undefined : writeReport(report, o.resultsDir ?? join(REPO_ROOT, 'results'), { browse: TARGETS.browse.p95Ms, rush: TARGETS.rush.p95Ms })
+    const files = o.write === false ? undefined : writeReport(report, o.resultsDir ?? join(REPO_ROOT, 'results'), { browse: TARGETS.browse.p95Ms, rush: TARGETS.rush.p95Ms, sse: TARGETS.sse.maxMs })
     return { report, files }
   } finally {
     if (onSignal) {
@@ -134,7 +134,7 @@ async function warmup(api: Api, seed: Seeded, rate: number, sec: number, connect
 }
 
 function sseExtra(r: Awaited<ReturnType<typeof measureLive>>) {
-  return { subscribers: r.subscribers, connected: r.connected, delivered: r.delivered, latencyMsAfterStartsAt: r.latency, latencyMsAfterEventCreatedAt: r.fromEvent, fanOutSpreadMs: r.spreadMs, connectSec: Math.round(r.connectSec * 10) / 10 }
+  return { subscribers: r.subscribers, connected: r.connected, delivered: r.delivered, latencyMsAfterStartsAt: r.latency, latencyMsAfterEventCreatedAt: r.fromEvent, fanOutSpreadMs: r.spreadMs, connectSec: Math.round(r.connectSec * 10) / 10, deliveryPercentilesMs: r.percentiles }
 }
 
 /**

@@ -144,6 +144,8 @@ export interface SseResult {
   connected: number
   delivered: number
   latency: Summary
+  /** delivery latency (ms after startsAt) at every whole percentile 0..100, for the report's chart */
+  percentiles: number[]
   /** from the event's createdAt (the transition's commit) to delivery: relay + fan-out without the scheduler */
   fromEvent: Summary
   spreadMs: number
@@ -214,7 +216,7 @@ export async function measureLive(baseUrl: string, dropId: string, startsAt: str
     { name: 'every subscriber got drop.live', ok: delivered === connectedOk && connectedOk > 0, detail: `${delivered} of ${connectedOk}` },
     { name: `drop.live delivered < ${target.maxMs} ms after startsAt`, ok: delivered > 0 && latency.max < target.maxMs, speed: true, detail: `p50 ${latency.p50} ms, p95 ${latency.p95} ms, p99 ${latency.p99} ms, max ${latency.max} ms; fan-out spread first→last ${spreadMs} ms; from the event's createdAt: p50 ${summarize(fromEvent).p50} ms, max ${summarize(fromEvent).max} ms` },
   ]
-  return { subscribers: count, connected: connectedOk, delivered, latency, fromEvent: summarize(fromEvent), spreadMs, connectSec, statuses, errors, checks, hist }
+  return { subscribers: count, connected: connectedOk, delivered, latency, percentiles: delivered ? Array.from({ length: 101 }, (_, p) => Math.round(hist.getValueAtPercentile(Math.max(p, 0.001)) / 10) / 100) : [], fromEvent: summarize(fromEvent), spreadMs, connectSec, statuses, errors, checks, hist }
 }
 
 /** Lead time before startsAt so that `count` subscribers connect first. */
