@@ -233,8 +233,9 @@ export function runLoad(opts: EngineOptions): Promise<EngineResult> {
         // A reconnect calls _doRequest while the next arrival's timer is already set: that timer sends it.
         if (state.timer) return
         if (state.inflight) {
-          // the connection was lost with this arrival on it (autocannon reconnects and asks for the next one)
-          fail(state.inflight, 'connection lost')
+          // The connection was lost with this arrival on it: autocannon reconnects and asks for the next one
+          // (also on a timeout, before it reports the timeout).
+          fail(state.inflight, performance.now() - state.inflight.sentAt >= timeoutSec * 1000 ? 'timeout' : 'connection lost')
           state.inflight = null
         }
         const j = state.k * connections + state.index
