@@ -1,4 +1,4 @@
-import { expect } from 'bun:test'
+import { describe, expect } from 'bun:test'
 import { loadConfig, type Config } from '../src/config'
 import { createDeps, type Deps } from '../src/deps'
 import { createApp, type App } from '../src/app'
@@ -123,3 +123,20 @@ export async function auditOf(ctx: TestContext, dropId: string, ownerToken: stri
   expect(res.status).toBe(200)
   return res.body as { initialStock: number; availableStock: number; sold: number; cancelled: number; adjusted: number; confirmedQuantity: number; ledgerSum: number; invariantHolds: boolean }
 }
+
+export const hasRedis = () => Boolean(process.env.TEST_REDIS_URL)
+export const hasRedisServer = () => Bun.which('redis-server') !== null
+
+/**
+ * describe() for suites that need a real Redis (and, with `server: true`, the redis-server binary to start
+ * one of their own). Where there is none — `npm test` on a machine with only Node and npm — the suite is
+ * skipped with a loud SKIPPED line, never silently; CI (.ci/run) fails on any skip.
+ */
+export function describeWithRedis(name: string, fn: () => void, opts: { server?: boolean } = {}) {
+  const missing = !hasRedis() ? `a reachable Redis (REDIS_URL or 127.0.0.1:6379)` : opts.server && !hasRedisServer() ? 'the redis-server binary' : null
+  if (missing) console.error(`SKIPPED: "${name}" needs ${missing}`)
+  return describe.skipIf(missing !== null)(name, fn)
+}
+
+/** describeWithRedis for suites that also start (and stop) a redis-server of their own. */
+export const describeWithRedisServer = (name: string, fn: () => void) => describeWithRedis(name, fn, { server: true })

@@ -2,7 +2,75 @@
  * Real dependencies a test can start, stop and break on purpose: a private redis-server on its own port and a
  * TCP proxy in front of PostgreSQL. No mocks: the server under test talks to them over real sockets.
  */
-import type { Socket, TCPSocketListener } from 'bun'
+import type { Socket, Subprocess, TCPSocketListener } from 'bun'
+import { join } from 'node:path'
+import { TEST_JWT_SECRET } from './helpers'
+
+/** A real server process (bun server/src/main.ts) on the test database, for crash, multi-instance and terminal tests. */
+export interface ServerProcess {
+  url: string
+  port: number
+  proc: Subprocess
+  /** SIGTERM, then SIGKILL after 5 s; resolves once the process is gone */
+  stop(): Promise<void>
+  kill(signal?: NodeJS.Signals | number): Promise<void>
+}
+
+const ROOT = join(import.meta.dir, '..', '..')
+
+/**
+ * Starts `bun server/src/main.ts` on `port` and waits for /healthz. Rate limits are off unless `env` turns
+ * them on (the limits have in-process tests of their own); Redis is the suite's (in-process stand-ins without one).
+ */
+export async function startServer(port: number, env: Record<string, string> = {}): Promise<ServerProcess> {
+  const proc = Bun.spawn([process.execPath, 'server/src/main.ts'], {
+    cwd: ROOT,
+    env: {
+      PATH: process.env.PATH ?? '',
+      NODE_ENV: 'production',
+      DATABASE_URL: process.env.TEST_DATABASE_URL!,
+      REDIS_URL: process.env.TEST_REDIS_URL || '',
+      JWT_SECRET: TEST_JWT_SECRET,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      LOG_LEVEL: process.env.TEST_LOG_LEVEL || 'warn',
+      RATE_LIMIT_ENABLED: 'false',
+      ...env,
+    },
+    stdout: 'ignore',
+    stderr: 'pipe',
+  })
+  const url = `http://127.0.0.1:${port}`
+  const deadline = Date.now() + 20_000
+  for (;;) {
+    try {
+      if ((await fetch(`${url}/healthz`)).ok) break
+    } catch {
+      // not listening yet
+    }
+    if (proc.exitCode !== null || Date.now() > deadline) {
+      const err = await new Response(proc.stderr as ReadableStream).text()
+      throw new Error(`server on ${port} did not start: ${err.slice(0, 2000)}`)
+    }
+    await Bun.sleep(50)
+  }
+  const kill = async (signal: NodeJS.Signals | number = 'SIGTERM') => {
+    if (proc.exitCode !== null || proc.signalCode) return
+    proc.kill(signal)
+    await proc.exited
+  }
+  return {
+    url,
+    port,
+    proc,
+    kill,
+    async stop() {
+      const t = setTimeout(() => proc.kill('SIGKILL'), 5000)
+      await kill('SIGTERM')
+      clearTimeout(t)
+    },
+  }
+}
 
 export interface RedisServer {
   url: string

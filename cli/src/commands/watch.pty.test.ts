@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { createLiveDrop, type LiveDrop } from '@livedrop/sdk'
-import { startServer, type ServerProcess } from '../../../server/test/spawn'
+import { startServer, type ServerProcess } from '../../../server/test/processes'
 import { unique } from '../../../server/test/helpers'
 import { freshConfigHome, waitFor } from '../../test/harness'
 

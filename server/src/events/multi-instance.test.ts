@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
-import { createTestContext, registerCreator, registerUser, testConfig, unique } from '../../test/helpers'
+import { afterAll, beforeAll, expect, test } from 'bun:test'
+import { createTestContext, registerCreator, registerUser, testConfig, unique, describeWithRedis, describeWithRedisServer } from '../../test/helpers'
 import { readSse, type SseEvent } from '../../test/sse'
-import { startRedis, startServer, type ServerProcess } from '../../test/servers'
+import { redisServer, startServer, type ServerProcess } from '../../test/processes'
 import { openRawSse } from '../../test/sse-socket'
 
 // Two real server processes sharing Postgres and Redis (ports 3520-3529 belong to this suite). The in-process
@@ -47,7 +47,7 @@ const orderOn = (base: string, token: string, dropId: string) =>
 const ids = (events: SseEvent[]) => events.map((e) => Number(e.id))
 const increasing = (xs: number[]) => xs.every((x, i) => i === 0 || x > xs[i - 1])
 
-describe('two instances', () => {
+describeWithRedis('two instances', () => {
   test('an order placed on A reaches a drop stream on B; the schedulers move the drop exactly once', async () => {
     const owner = await registerCreator(ctx.api)
     const drop = await dropOn(A.url, owner.accessToken, 1500, 3)
@@ -98,9 +98,10 @@ describe('two instances', () => {
   }, 20_000)
 })
 
-describe('Redis unavailable for a few seconds', () => {
+describeWithRedisServer('Redis unavailable for a few seconds', () => {
   test('events committed meanwhile are delivered, none lost, none twice', async () => {
-    const redis = await startRedis(6393)
+    const redis = redisServer(6393)
+    await redis.start()
     const env = { REDIS_URL: redis.url, RUN_SCHEDULER: 'true' }
     const [C, D] = await Promise.all([startServer(3522, env), startServer(3523, env)])
     try {
@@ -137,7 +138,7 @@ describe('Redis unavailable for a few seconds', () => {
   }, 60_000)
 })
 
-describe('celebrity fan-out', () => {
+describeWithRedis('celebrity fan-out', () => {
   test('100,000 followers: every connected follower has drop.live within 2 s; 100,000 notifications set-based', async () => {
     const owner = await registerCreator(ctx.api)
     const tag = unique('f').toLowerCase()

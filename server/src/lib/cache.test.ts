@@ -1,5 +1,5 @@
-import { afterAll, describe, expect, test } from 'bun:test'
-import { createTestContext, liveDrop, registerCreator, registerUser, testConfig, unique, type TestContext } from '../../test/helpers'
+import { afterAll, expect, test } from 'bun:test'
+import { createTestContext, liveDrop, registerCreator, registerUser, testConfig, unique, type TestContext, describeWithRedis } from '../../test/helpers'
 import { CACHED } from './cache'
 
 // Two instances of the server over one Postgres and one Redis (same key prefix), as in production.
@@ -23,7 +23,7 @@ async function until<T>(what: () => Promise<T>, ok: (v: T) => boolean, withinMs:
   }
 }
 
-describe('hot-read cache', () => {
+describeWithRedis('hot-read cache', () => {
   test('a stampede on one drop makes one database read (single-flight), the rest are hits', async () => {
     const { drop } = await liveDrop(a)
     const fresh = createTestContext(over)

@@ -1,8 +1,8 @@
-import { afterAll, describe, expect, test } from 'bun:test'
+import { afterAll, expect, test } from 'bun:test'
 import Redis from 'ioredis'
 import { createLogger } from '../logger'
 import { createRedisClient } from '../redis'
-import { unique } from '../../test/helpers'
+import { unique, describeWithRedis } from '../../test/helpers'
 import { createMemoryPubSub, createRedisPubSub, type PubSub } from './pubsub'
 
 const log = createLogger({ logLevel: 'silent' })
@@ -26,7 +26,7 @@ async function received(into: string[], n: number) {
   return into
 }
 
-describe('pub/sub', () => {
+describeWithRedis('pub/sub', () => {
   test('Redis: a message reaches subscribers on every instance, the publisher included; unsubscribe stops it', async () => {
     const [x, y] = await Promise.all([redisInstance(), redisInstance()])
     const channel = unique('ps:')

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
-import { createTestContext, registerCreator, registerUser, testConfig, unique, type Api, type TestContext } from '../../test/helpers'
+import { createTestContext, registerCreator, registerUser, testConfig, unique, type Api, type TestContext, describeWithRedis, describeWithRedisServer } from '../../test/helpers'
 import { redisServer } from '../../test/processes'
 import { clientIp, proxyMatcher } from './rate-limit'
 
@@ -27,7 +27,7 @@ function expectHeaders(h: Headers) {
   expect(Number(h.get('ratelimit-reset'))).toBeGreaterThan(0)
 }
 
-describe('rate limits (Redis)', () => {
+describeWithRedis('rate limits (Redis)', () => {
   test('a burst past the order limit gets 429 RATE_LIMITED with headers; another user is unaffected', async () => {
     // Default limits: the test is about what ships.
     const { api, deps } = await redisReady(context())
@@ -98,7 +98,7 @@ describe('rate limits (Redis)', () => {
   })
 })
 
-describe('rate limits when Redis fails', () => {
+describeWithRedisServer('rate limits when Redis fails', () => {
   const redis = redisServer(6390)
   beforeAll(() => redis.start())
   afterAll(() => redis.stop())
@@ -168,7 +168,7 @@ describe('client address', () => {
   })
 })
 
-describe('leases', () => {
+describeWithRedis('leases', () => {
   test('instances leasing read budget from Redis never admit more than the limit together', async () => {
     const shared = prefix()
     const rateLimit = { ...testConfig().rateLimit, reads: { points: 500, windowSec: 60 } }

@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, test } from 'bun:test'
 import { auditOf, createTestContext, liveDrop, registerUser } from '../../test/helpers'
-import { startServer, type ServerProcess } from '../../test/spawn'
+import { startServer, type ServerProcess } from '../../test/processes'
 
 /**
  * Crash safety: a real server process is SIGKILLed in the middle of a burst of orders, restarted, and every
