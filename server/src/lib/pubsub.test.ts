@@ -1,4 +1,4 @@
-import { afterAll, expect, test } from 'bun:test'
+import { afterAll, describe, expect, test } from 'bun:test'
 import Redis from 'ioredis'
 import { createLogger } from '../logger'
 import { createRedisClient } from '../redis'
@@ -50,7 +50,9 @@ describeWithRedis('pub/sub', () => {
     expect(await received(onY, 3)).toEqual(['one', 'two\nlines', 'three'])
     expect(onX).toEqual(['one', 'two\nlines'])
   })
+})
 
+describe('in-process pub/sub', () => {
   test('memory: same contract in one process; a throwing handler does not starve the others', async () => {
     const ps = createMemoryPubSub(log)
     const got: string[] = []
