@@ -18,6 +18,8 @@ export function summaryOutputs(scenario: string, data: SummaryData): Record<stri
   lines.push(pass ? 'RESULT: PASS' : 'RESULT: FAIL')
   return {
     stdout: lines.join('\n') + '\n',
-    [`results/k6-${scenario}-${stamp}.json`]: JSON.stringify(data, null, 2),
+    // k6 does not create folders: run from the repository root, where results/ exists after any runner run
+    // (or mkdir -p results), or set RESULTS_DIR.
+    [`${__ENV.RESULTS_DIR || 'results'}/k6-${scenario}-${stamp}.json`]: JSON.stringify(data, null, 2),
   }
 }
