@@ -1,6 +1,7 @@
 import type { Sql } from '../db'
 import type { Logger } from '../logger'
 import type { PubSub } from '../lib/pubsub'
+import { pollLoop } from '../lib/poll-loop'
 import * as repo from './repo'
 
 export interface RelayOptions {
@@ -28,8 +29,6 @@ export function createRelay(opts: RelayOptions) {
   const idleMs = opts.idleMs ?? 25
   const batch = opts.batch ?? 500
   const retentionSec = opts.retentionSec ?? 3600
-  let running = false
-  let loop: Promise<void> | null = null
   let lastPrune = 0
   let publishFailing = false
 
@@ -48,34 +47,25 @@ export function createRelay(opts: RelayOptions) {
     return rows.length
   }
 
-  async function run() {
-    while (running) {
-      let n = 0
-      try {
-        n = await tick()
-        if (Date.now() - lastPrune > 60_000) {
-          lastPrune = Date.now()
-          await repo.prune(sql, retentionSec)
-        }
-      } catch (err) {
-        log.warn({ err: (err as Error).message }, 'outbox relay tick failed')
-        await Bun.sleep(500)
+  const loop = pollLoop({
+    name: 'outbox relay',
+    batch,
+    idleMs,
+    log,
+    async tick() {
+      const n = await tick()
+      if (Date.now() - lastPrune > 60_000) {
+        lastPrune = Date.now()
+        await repo.prune(sql, retentionSec)
       }
-      if (n < batch && running) await Bun.sleep(idleMs)
-    }
-  }
+      return n
+    },
+  })
 
   return {
     /** One pass (tests): numbers and publishes what is committed now. → events published. */
     tick,
-    start() {
-      if (running) return
-      running = true
-      loop = run()
-    },
-    async stop() {
-      running = false
-      await loop
-    },
+    start: loop.start,
+    stop: loop.stop,
   }
 }

@@ -1,3 +1,4 @@
+import type { CreatorRow } from '../creators/repo'
 import type { Tx } from '../db'
 import type { CursorKey } from '../lib/pagination'
 
@@ -42,13 +43,7 @@ export async function listFollowers(sql: Tx, creatorId: string, after: CursorKey
     limit ${limit + 1}`
 }
 
-export interface FollowingRow {
-  id: string
-  userId: string
-  handle: string
-  displayName: string
-  followerCount: number
-  createdAt: Date
+export interface FollowingRow extends CreatorRow {
   followedAt: Date
 }
 

@@ -1,5 +1,6 @@
 import type { Sql } from '../db'
 import type { Logger } from '../logger'
+import { pollLoop } from '../lib/poll-loop'
 import * as repo from './repo'
 
 export type Notifier = ReturnType<typeof createNotifier>
@@ -14,8 +15,6 @@ export function createNotifier(opts: { sql: Sql; log: Logger; idleMs?: number; b
   const { sql, log } = opts
   const idleMs = opts.idleMs ?? 100
   const batch = opts.batch ?? 200
-  let running = false
-  let loop: Promise<void> | null = null
 
   async function tick(): Promise<number> {
     return sql.begin(async (tx) => {
@@ -34,29 +33,11 @@ export function createNotifier(opts: { sql: Sql; log: Logger; idleMs?: number; b
     })
   }
 
-  async function run() {
-    while (running) {
-      let n = 0
-      try {
-        n = await tick()
-      } catch (err) {
-        log.warn({ err: (err as Error).message }, 'notifier tick failed')
-        await Bun.sleep(500)
-      }
-      if (n < batch && running) await Bun.sleep(idleMs)
-    }
-  }
+  const loop = pollLoop({ name: 'notifier', tick, batch, idleMs, log })
 
   return {
     tick,
-    start() {
-      if (running) return
-      running = true
-      loop = run()
-    },
-    async stop() {
-      running = false
-      await loop
-    },
+    start: loop.start,
+    stop: loop.stop,
   }
 }
