@@ -185,9 +185,9 @@ async function findMax(api: Api, runId: string, o: RunOptions, d: ReturnType<typ
     log(`find-max: ${rate}/s for ${d.durationSec}s…`)
     let phase: PhaseReport
     if (seed) {
-      phase = phaseReport(`${rate}/s`, await browseLoad(api.baseUrl, seed, rate, d.durationSec, o.connections))
+      phase = phaseReport(`step ${steps.length + 1}`, await browseLoad(api.baseUrl, seed, rate, d.durationSec, o.connections))
     } else {
-      const r = await rushOnce(api, runId, prepared!, rate, d.durationSec, { connections: o.connections, name: `${rate}/s` })
+      const r = await rushOnce(api, runId, prepared!, rate, d.durationSec, { connections: o.connections, name: `step ${steps.length + 1}` })
       phase = r.phase
       correctness.push(...r.correctness.map((c) => ({ ...c, name: `${rate}/s ${c.name}` })))
     }
