@@ -198,7 +198,7 @@ function deliveryChart(percentiles: number[], targetMs: number): string {
 
 export function html(report: RunReport, targets: Record<string, number | undefined> = {}): string {
   const phases = report.phases
-    .map((p) => `<h2>${esc(p.name)}: ${p.rate}/s for ${p.durationSec}s</h2>${chart(p, targets[p.name])}
+    .map((p) => `<h2>${esc(p.name)}: ${p.rate}/s for ${p.durationSec}s</h2>${chart(p, targets[p.name] ?? targets[report.scenario.replace('-find-max', '')])}
 <table><tr><th>route</th><th>count</th><th>failed</th><th>p50</th><th>p95</th><th>p99</th><th>max</th></tr>
 ${[...Object.entries(p.byRoute), ['all', { ...p.latency, failed: p.failed }] as const].map(([k, s]) => `<tr><td>${esc(k)}</td><td>${s.count}</td><td>${s.failed}</td><td>${s.p50}</td><td>${s.p95}</td><td>${s.p99}</td><td>${s.max}</td></tr>`).join('\n')}
 </table><p>statuses: ${esc(JSON.stringify(p.statusCounts))} · errors: ${esc(JSON.stringify(p.errors))} · late sends: ${p.late}</p>`)
