@@ -147,8 +147,7 @@ async function dropDay(api: Api, runId: string, o: RunOptions, d: ReturnType<typ
   await warmup(api, seed, d.rate, d.warmupSec, o.connections, log)
   // the hot drop starts once the subscribers are connected and the reads are under way
   const lead = d.subscribers > 0 ? sseLeadSec(d.subscribers) + 1 : 3
-  const plan = await createHotDrop(api, prepared, d.orderRate, d.durationSec)
-  const hot = { ...plan, startsAt: plan.startsAt }
+  const hot = await createHotDrop(api, prepared, d.orderRate, d.durationSec, lead)
   log(`drop-day: ${d.rate} reads/s, ${d.subscribers} subscribers, then ${d.orderRate} orders/s for ${d.durationSec}s…`)
   const [browse, rush, sse] = await Promise.all([
     browseLoad(api.baseUrl, seed, d.rate, d.durationSec + lead, o.connections),

@@ -90,9 +90,9 @@ export interface RushResult {
   dropId: string
 }
 
-export async function createHotDrop(api: Api, prepared: RushPrepared, rate: number, durationSec: number): Promise<{ id: string; startsAt: string; plan: ReturnType<typeof rushPlan> }> {
+export async function createHotDrop(api: Api, prepared: RushPrepared, rate: number, durationSec: number, startsInSec = 2): Promise<{ id: string; startsAt: string; plan: ReturnType<typeof rushPlan> }> {
   const plan = rushPlan({ rate, durationSec }, prepared.users.length)
-  const drop = await createDrop(api, prepared.creatorToken, { productId: prepared.productId, ...plan, startsInSec: 2 })
+  const drop = await createDrop(api, prepared.creatorToken, { productId: prepared.productId, ...plan, startsInSec })
   return { ...drop, plan }
 }
 
