@@ -2,7 +2,11 @@
 FROM oven/bun:1.4.4-slim AS deps
 WORKDIR /app
 COPY package.json package-lock.json bunfig.toml ./
+# Every workspace the root package.json names must be present for the install to resolve.
 COPY server/package.json server/package.json
+COPY sdk/package.json sdk/package.json
+COPY cli/package.json cli/package.json
+COPY loadtest/package.json loadtest/package.json
 # npm's lockfile is the record; bun installs from it (text lockfile migration) without dev dependencies.
 RUN bun install --production --ignore-scripts
 
