@@ -3,7 +3,7 @@ import type { paths, components } from './schema.js'
 import { createSession, type FetchLike, type RefreshOutcome, type TokenPair } from './session.js'
 import { createOrder, type CreateOrderBody, type CreateOrderOptions } from './orders.js'
 import { paginate, type ListInit, type ListItem, type ListPath } from './paginate.js'
-import { fetchTicket, streamPath, subscribe, type DropEventType, type LiveDropEvent, type MeEventType, type StreamTarget, type SubscribeOptions } from './events.js'
+import { fetchTicket, streamPath, subscribe, type DropEvent, type MeEvent, type StreamTarget, type SubscribeOptions } from './events.js'
 
 export interface LiveDropOptions {
   /** Where the API lives, e.g. `https://api.livedrop.example` (no `/v1`). */
@@ -38,8 +38,8 @@ export interface LiveDrop extends Client<paths> {
   createOrder(body: CreateOrderBody, opts?: CreateOrderOptions): ReturnType<typeof createOrder>
   /** Every item of a list operation, page after page. */
   paginate<P extends ListPath>(path: P, init?: ListInit<P>): AsyncGenerator<ListItem<P>, void, undefined>
-  subscribe(target: { dropId: string }, opts?: SubscribeOptions): AsyncGenerator<LiveDropEvent<DropEventType>, void, undefined>
-  subscribe(target: { me: true }, opts?: SubscribeOptions): AsyncGenerator<LiveDropEvent<MeEventType>, void, undefined>
+  subscribe(target: { dropId: string }, opts?: SubscribeOptions): AsyncGenerator<DropEvent, void, undefined>
+  subscribe(target: { me: true }, opts?: SubscribeOptions): AsyncGenerator<MeEvent, void, undefined>
   /**
    * The URL of a stream for a native `EventSource` (which cannot send headers): the personal stream gets a
    * fresh single-use `?ticket=`.

@@ -7,10 +7,9 @@ import type { components } from './schema.js'
 /**
  * Event names of the two streams (openapi.yaml, `streamDropEvents` / `streamMyEvents`). Each stream opens with
  * `state` (the current state) and sends `reset` (the current state again) to a client too far behind to replay.
- * Unknown names still come through as strings, so a newer server does not break an older SDK.
  */
-export type DropEventType = 'state' | 'reset' | 'drop.live' | 'drop.ended' | 'drop.cancelled' | 'drop.stock' | 'drop.low_stock' | 'drop.sold_out'
-export type MeEventType = 'state' | 'reset' | components['schemas']['NotificationType']
+export type DropEventType = components['schemas']['DropStreamEvent']['type']
+export type MeEventType = components['schemas']['MeStreamEvent']['type']
 
 export interface LiveDropEvent<T extends string = string> {
   /** The server's event id (what a reconnection sends as `Last-Event-ID`). */
@@ -23,6 +22,17 @@ export interface LiveDropEvent<T extends string = string> {
   /** When the event happened (RFC 3339). */
   createdAt?: string
 }
+
+/** One typed event per variant of the contract's envelope schema: narrowing on `type` types `data`. */
+type Typed<U> = U extends { type: infer T; data: infer D } ? { id: string | undefined; type: T; data: D; dropId?: string; createdAt?: string } : never
+
+/**
+ * Events of a drop stream, typed from the contract (`DropStreamEvent`): `if (e.type === 'drop.stock')
+ * e.data.availableStock`. A newer server may add event types; handle them in a default branch.
+ */
+export type DropEvent = Typed<components['schemas']['DropStreamEvent']>
+/** Events of the personal stream, typed from the contract (`MeStreamEvent`). */
+export type MeEvent = Typed<components['schemas']['MeStreamEvent']>
 
 /** A drop's public stream, or the caller's personal stream. */
 export type StreamTarget = { dropId: string } | { me: true }

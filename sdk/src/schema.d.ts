@@ -579,7 +579,8 @@ export interface paths {
          *     Every event carries an `id`; reconnecting with `Last-Event-ID` replays what was missed, in order and without
          *     duplicates. A client further behind than the replay window (1,000 events, 1 hour) gets `reset` with the
          *     current state instead. Comment lines (`: ping`) every 15 s keep the connection open; `retry:` is 2 s.
-         *     Each `data:` line is JSON: `{type, dropId?, data, createdAt}` (`type` repeats the SSE `event:` field).
+         *     Each `data:` line is a `DropStreamEvent` (JSON: `{type, dropId, data, createdAt}`; `type` repeats the SSE
+         *     `event:` field).
          */
         get: operations["streamDropEvents"];
         put?: never;
@@ -602,7 +603,8 @@ export interface paths {
          * @description Authenticate with `Authorization: Bearer` or with `?ticket=` from `POST /v1/realtime/tickets`.
          *     Opens with `state` (`unreadNotifications`), then `order.confirmed`, `order.cancelled` (the caller's orders),
          *     `drop.live` (drops of creators the caller follows) and `drop.sold_out` (drops the caller bought from).
-         *     Ids, `Last-Event-ID`, `reset`, heartbeats and `retry:` work as on the drop stream.
+         *     Ids, `Last-Event-ID`, `reset`, heartbeats and `retry:` work as on the drop stream. Each `data:` line is a
+         *     `MeStreamEvent`.
          */
         get: operations["streamMyEvents"];
         put?: never;
@@ -877,6 +879,97 @@ export interface components {
             ticket: string;
             /** Format: date-time */
             expiresAt: string;
+        };
+        /** @description Where a drop stands, sent first on its stream (`state`) and after a too-long absence (`reset`). */
+        DropStreamState: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            creatorId: string;
+            status: components["schemas"]["DropStatus"];
+            availableStock: number;
+            lowStockThreshold: number | null;
+        };
+        /** @description Sent first on the personal stream (`state`) and after a too-long absence (`reset`). */
+        MeStreamState: {
+            unreadNotifications: number;
+        };
+        StockEventData: {
+            availableStock: number;
+        };
+        LowStockEventData: {
+            availableStock: number;
+            lowStockThreshold: number;
+        };
+        OrderEventData: {
+            order: components["schemas"]["Order"];
+            availableStock: number;
+        };
+        /** @description The JSON of each `data:` line on `GET /v1/drops/{dropId}/events`; `type` repeats the SSE `event:` field. */
+        DropStreamEvent: {
+            /** @enum {string} */
+            type: "state" | "reset";
+            /** Format: uuid */
+            dropId: string;
+            data: components["schemas"]["DropStreamState"];
+            /** Format: date-time */
+            createdAt: string;
+        } | {
+            /** @enum {string} */
+            type: "drop.live" | "drop.ended" | "drop.cancelled";
+            /** Format: uuid */
+            dropId: string;
+            data: components["schemas"]["Drop"];
+            /** Format: date-time */
+            createdAt: string;
+        } | {
+            /** @enum {string} */
+            type: "drop.stock" | "drop.sold_out";
+            /** Format: uuid */
+            dropId: string;
+            data: components["schemas"]["StockEventData"];
+            /** Format: date-time */
+            createdAt: string;
+        } | {
+            /** @enum {string} */
+            type: "drop.low_stock";
+            /** Format: uuid */
+            dropId: string;
+            data: components["schemas"]["LowStockEventData"];
+            /** Format: date-time */
+            createdAt: string;
+        };
+        /** @description The JSON of each `data:` line on `GET /v1/me/events`; `type` repeats the SSE `event:` field. */
+        MeStreamEvent: {
+            /** @enum {string} */
+            type: "state" | "reset";
+            data: components["schemas"]["MeStreamState"];
+            /** Format: date-time */
+            createdAt: string;
+        } | {
+            /** @enum {string} */
+            type: "order.confirmed" | "order.cancelled";
+            /** Format: uuid */
+            dropId: string;
+            data: components["schemas"]["OrderEventData"];
+            /** Format: date-time */
+            createdAt: string;
+        } | {
+            /** @enum {string} */
+            type: "drop.live";
+            /** Format: uuid */
+            dropId: string;
+            data: components["schemas"]["Drop"];
+            /** Format: date-time */
+            createdAt: string;
+        } | {
+            /** @enum {string} */
+            type: "drop.sold_out";
+            /** Format: uuid */
+            dropId: string;
+            data: components["schemas"]["StockEventData"];
+            /** Format: date-time */
+            createdAt: string;
         };
     };
     responses: {
@@ -2059,7 +2152,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description An event stream. */
+            /** @description An event stream; each `data:` line is a `DropStreamEvent`. */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -2089,7 +2182,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description An event stream. */
+            /** @description An event stream; each `data:` line is a `MeStreamEvent`. */
             200: {
                 headers: {
                     [name: string]: unknown;

@@ -1,4 +1,9 @@
-/** Test-side Server-Sent Events reader: parses frames from a Response body, with timeouts. */
+/**
+ * Test-side Server-Sent Events reader: parses frames from a Response body, with timeouts. Given the stream's
+ * path, every event is checked against the contract (validateStreamEvent) and a mismatch fails the next read.
+ */
+import { validateStreamEvent } from '../src/contract/validate'
+
 export interface SseEvent {
   id: string | null
   event: string
@@ -19,11 +24,12 @@ export interface SseReader {
   close(): Promise<void>
 }
 
-export async function readSse(res: Response): Promise<SseReader> {
+export async function readSse(res: Response, contractPath?: string): Promise<SseReader> {
   const reader = res.body!.getReader()
   const decoder = new TextDecoder()
   let buf = ''
   const queue: SseEvent[] = []
+  const violations: string[] = []
   const waiters: Array<() => void> = []
   let ended = false
   const state = { retry: null as number | null, comments: 0 }
@@ -49,7 +55,10 @@ export async function readSse(res: Response): Promise<SseReader> {
               hasData = true
             }
           }
-          if (hasData) queue.push(ev)
+          if (hasData) {
+            if (contractPath) violations.push(...validateStreamEvent(contractPath, ev))
+            queue.push(ev)
+          }
         }
         waiters.splice(0).forEach((w) => w())
       }
@@ -73,6 +82,7 @@ export async function readSse(res: Response): Promise<SseReader> {
         })
       })
     }
+    if (violations.length) throw new Error(`event breaks the contract:\n  ${violations.join('\n  ')}`)
     return queue.shift()!
   }
   return {
@@ -90,6 +100,7 @@ export async function readSse(res: Response): Promise<SseReader> {
     },
     async drain(ms) {
       await Bun.sleep(ms)
+      if (violations.length) throw new Error(`event breaks the contract:\n  ${violations.join('\n  ')}`)
       return queue.splice(0)
     },
     get retry() {

@@ -65,3 +65,25 @@ export function validateResponse(method: string, pathname: string, status: numbe
   if (validate(body)) return []
   return (validate.errors ?? []).map((e) => `${where}: ${e.instancePath || '/'} ${e.message}`)
 }
+
+/**
+ * A Server-Sent Event against the contract: the operation's 200 `text/event-stream` names, with
+ * `contentSchema`, the schema of the JSON on each `data:` line; the SSE `event:` field must repeat its `type`.
+ */
+export function validateStreamEvent(pathname: string, event: { event: string; data: unknown }): string[] {
+  const route = findOperation('GET', pathname)
+  if (!route) return [`GET ${pathname} is not in openapi.yaml`]
+  const media = resolveResponse(route.op.responses?.['200'])?.content?.['text/event-stream']
+  const schema = media?.schema?.contentSchema
+  if (!schema) return [`GET ${route.template}: no contentSchema for its events`]
+  const key = `${route.template} SSE`
+  let validate = cache.get(key)
+  if (!validate) {
+    validate = ajv.compile(toRef(schema))
+    cache.set(key, validate)
+  }
+  const problems: string[] = []
+  if ((event.data as { type?: unknown } | null)?.type !== event.event) problems.push(`event "${event.event}" carries data.type ${JSON.stringify((event.data as any)?.type)}`)
+  if (!validate(event.data)) problems.push(...(validate.errors ?? []).map((e) => `GET ${route.template} event ${event.event}: ${e.instancePath || '/'} ${e.message}`))
+  return problems
+}

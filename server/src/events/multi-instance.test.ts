@@ -29,7 +29,7 @@ async function call(base: string, method: string, path: string, opts: { token?: 
 }
 
 const stream = async (base: string, path: string, headers: Record<string, string> = {}) => {
-  const s = await readSse(await fetch(`${base}${path}`, { headers }))
+  const s = await readSse(await fetch(`${base}${path}`, { headers }), path.split("?")[0])
   expect(s.status).toBe(200)
   return s
 }

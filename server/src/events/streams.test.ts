@@ -15,7 +15,7 @@ async function open(path: string, headers: Record<string, string> = {}) {
   const res = await ctx.app.handle(new Request(`http://localhost${path}`, { headers }))
   const problems = validateResponse('GET', path.split('?')[0], res.status, res.headers.get('content-type'), res.status === 200 ? '' : await res.clone().json())
   expect(problems).toEqual([])
-  return readSse(res)
+  return readSse(res, path.split('?')[0])
 }
 
 async function scheduledDrop(c: TestContext, opts: { initialStock?: number; lowStockThreshold?: number } = {}) {
@@ -234,7 +234,7 @@ describe('personal stream', () => {
     const live = createLiveService({ sql: deps.sql, pubsub: deps.pubsub, log: deps.log, notifications: deps.notifications, channelPrefix: 'test-hb:', heartbeatMs: 50 })
     await live.start({ relay: false, notifier: false })
     const u = await registerUser(api)
-    const s = await readSse(await live.openUserStream(u.user.id, undefined))
+    const s = await readSse(await live.openUserStream(u.user.id, undefined), '/v1/me/events')
     await s.next()
     await Bun.sleep(200)
     expect(s.comments).toBeGreaterThanOrEqual(2)
@@ -249,7 +249,7 @@ describe('outbox', () => {
     const s = await open(`/v1/drops/${drop.id}/events`)
     await s.next()
     await deps.sql.begin(async (tx) => {
-      await appendEvent(tx, { type: 'drop.low_stock', dropId: drop.id, data: { availableStock: 1, marker: 'rolled-back' } })
+      await appendEvent(tx, { type: 'drop.low_stock', dropId: drop.id, data: { availableStock: 1, lowStockThreshold: 2, marker: 'rolled-back' } })
       throw new Error('rollback')
     }).catch(() => {})
     // Transaction A takes the smaller outbox id and commits last; B commits first and is published first.
@@ -258,12 +258,12 @@ describe('outbox', () => {
     let aInserted!: () => void
     const aReady = new Promise<void>((r) => (aInserted = r))
     const a = deps.sql.begin(async (tx) => {
-      await appendEvent(tx, { type: 'drop.low_stock', dropId: drop.id, data: { availableStock: 1, marker: 'A' } })
+      await appendEvent(tx, { type: 'drop.low_stock', dropId: drop.id, data: { availableStock: 1, lowStockThreshold: 2, marker: 'A' } })
       aInserted()
       await aHolds
     })
     await aReady
-    await deps.sql.begin((tx) => appendEvent(tx, { type: 'drop.low_stock', dropId: drop.id, data: { availableStock: 1, marker: 'B' } }))
+    await deps.sql.begin((tx) => appendEvent(tx, { type: 'drop.low_stock', dropId: drop.id, data: { availableStock: 1, lowStockThreshold: 2, marker: 'B' } }))
     const first = await s.next()
     expect(first.data.data.marker).toBe('B')
     releaseA()
