@@ -15,7 +15,7 @@ const scalarJs = join(dirname(require.resolve('@scalar/api-reference/package.jso
 const docsHtml = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>LiveDrop API reference</title>
 <meta name="viewport" content="width=device-width, initial-scale=1"></head>
-<body><script id="api-reference" data-url="/openapi.yaml" data-configuration='{"withDefaultFonts":false,"hideClientButton":true}'></script>
+<body><script id="api-reference" data-url="/openapi.yaml" data-configuration='{"withDefaultFonts":false,"hideClientButton":true,"showDeveloperTools":"never","agent":{"disabled":true}}'></script>
 <script src="/docs/scalar.js"></script></body></html>`
 
 export const opsRoutes = (ready: Readiness) =>
