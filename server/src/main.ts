@@ -36,6 +36,9 @@ app.listen({
   // Bun's own cap sits above the API's 64 KiB so that the API answers 413 as problem+json itself.
   maxRequestBodySize: 4 * MAX_BODY_BYTES,
   idleTimeout: 30,
+  // Elysia turns SO_REUSEPORT on by default: a second instance started on a taken port would then share it
+  // silently instead of failing. Scale out with separate ports or processes behind a balancer.
+  reusePort: false,
 })
 const server = app.server!
 const url = `http://localhost:${server.port}`
