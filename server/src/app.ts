@@ -1,6 +1,6 @@
 import { Elysia } from 'elysia'
 import type { Deps } from './deps'
-import { httpBasics } from './lib/http'
+import { httpBasics, requestDeadline } from './lib/http'
 import { opsRoutes } from './ops/routes'
 import { metricsRoutes } from './ops/metrics'
 import { metricsHttp } from './lib/metrics-http'
@@ -18,6 +18,7 @@ import { eventsRoutes } from './events/routes'
 /** Composes the feature routes behind the shared HTTP basics. No I/O happens here. */
 export function createApp(deps: Deps) {
   return new Elysia({ normalize: false })
+    .wrap(requestDeadline(deps.config.requestTimeoutMs, deps.log) as never)
     .use(httpBasics(deps.log))
     .use(metricsHttp(deps.metrics))
     .use(deps.rateLimiter ? rateLimitHttp({

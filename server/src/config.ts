@@ -22,6 +22,8 @@ export interface Config {
   embeddedPgPort: number
   shutdownGraceMs: number
   runScheduler: boolean
+  /** the longest any request may take before it is answered 503 (a dependency that hangs without failing) */
+  requestTimeoutMs: number
   /** how long an order request holds its Idempotency-Key before a retry may take over (crash recovery) */
   idempotencyLeaseSec: number
   /** prefix of every Redis key and channel this deployment uses */
@@ -108,6 +110,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     shutdownGraceMs: int(env, 'SHUTDOWN_GRACE_MS', 8000, 0),
     runScheduler: bool(env, 'RUN_SCHEDULER', true),
     idempotencyLeaseSec: int(env, 'IDEMPOTENCY_LEASE_SEC', 10, 1),
+    requestTimeoutMs: int(env, 'REQUEST_TIMEOUT_MS', 15_000, 100),
     redisKeyPrefix: env.REDIS_KEY_PREFIX || 'livedrop:',
     // Defaults: a load test's many users reading from one address must pass (6,000 reads/s per address),
     // while one account hammering orders (over 2/s sustained) or guessing passwords is stopped.

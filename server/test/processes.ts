@@ -112,6 +112,8 @@ export interface TcpProxy {
   start(): void
   /** refuse new connections and cut the open ones, like a database that went away */
   stop(): void
+  /** keep every connection open but let no byte through either way: a silent network partition */
+  freeze(): void
   close(): void
 }
 
@@ -119,6 +121,7 @@ export interface TcpProxy {
 export function tcpProxy(port: number, target: { host: string; port: number }): TcpProxy {
   type Pair = { upstream: Socket<any> | null; pending: Uint8Array[] }
   const open = new Set<Socket<Pair>>()
+  let frozen = false
   let listener: TCPSocketListener<Pair> | null = null
   const start = () => {
     if (listener) return
@@ -139,7 +142,7 @@ export function tcpProxy(port: number, target: { host: string; port: number }): 
                 client.data.pending = []
               },
               data(_up, chunk) {
-                client.write(chunk)
+                if (!frozen) client.write(chunk)
               },
               close() {
                 client.end()
@@ -151,6 +154,7 @@ export function tcpProxy(port: number, target: { host: string; port: number }): 
           }).catch(() => client.end())
         },
         data(client, chunk) {
+          if (frozen) return
           const up = client.data.upstream
           if (up) up.write(chunk)
           else client.data.pending.push(new Uint8Array(chunk))
@@ -166,6 +170,7 @@ export function tcpProxy(port: number, target: { host: string; port: number }): 
     })
   }
   const stop = () => {
+    frozen = false
     listener?.stop(true)
     listener = null
     for (const s of open) {
@@ -184,6 +189,9 @@ export function tcpProxy(port: number, target: { host: string; port: number }): 
     },
     start,
     stop,
+    freeze() {
+      frozen = true
+    },
     close: stop,
   }
 }

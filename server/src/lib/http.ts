@@ -92,3 +92,29 @@ export function httpBasics(log: Logger) {
       log.debug({ requestId: set.headers['x-request-id'], method: request.method, url: new URL(request.url).pathname, status: set.status, ms: t0 && +(performance.now() - t0).toFixed(2) }, 'request')
     })
 }
+
+/**
+ * A deadline on every request, as an Elysia higher-order function around the whole handler: the statement and
+ * connect timeouts bound what PostgreSQL does, but a connection that goes silent (a network partition with no
+ * reset) only fails when TCP keepalive gives up, minutes later. Past `ms` the client gets a 503 problem with
+ * Retry-After; the stuck work finishes or fails on its own. Streams are unaffected: their Response is returned
+ * at once and the body flows afterwards.
+ */
+export function requestDeadline(ms: number, log: Logger) {
+  return (fn: (request: Request) => unknown) => (request: Request) => {
+    const result = fn(request)
+    if (!(result instanceof Promise)) return result
+    let timer: ReturnType<typeof setTimeout> | undefined
+    const deadline = new Promise<Response>((resolve) => {
+      timer = setTimeout(() => {
+        const given = request.headers.get('x-request-id')
+        const requestId = given && REQUEST_ID.test(given) ? given : crypto.randomUUID()
+        log.warn({ requestId, method: request.method, path: new URL(request.url).pathname, ms }, 'request deadline passed')
+        const res = problemResponse(new AppError(503, 'SERVICE_UNAVAILABLE', `No answer within ${ms} ms; retry shortly`, { headers: { 'retry-after': '2' } }), requestId)
+        res.headers.set('x-request-id', requestId)
+        resolve(res)
+      }, ms)
+    })
+    return Promise.race([result.finally(() => clearTimeout(timer)), deadline])
+  }
+}

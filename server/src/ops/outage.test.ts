@@ -76,3 +76,40 @@ describe('PostgreSQL outage', () => {
     expect((await deps.sql`select 1 as one`)[0].one).toBe(1)
   })
 })
+
+describe('silent network partition', () => {
+  test('PostgreSQL stops answering without closing → 503 at the request deadline, not minutes later; heals after', async () => {
+    const silent = tcpProxy(3512, { host: target.hostname, port: Number(target.port || 5432) })
+    silent.start()
+    const c = createTestContext({ databaseUrl: silent.via(process.env.TEST_DATABASE_URL!), requestTimeoutMs: 1000, redisKeyPrefix: `${unique('partition')}:` })
+    try {
+      const u = await registerUser(c.api)
+      expect((await c.api('GET', '/v1/me', { token: u.accessToken })).status).toBe(200)
+
+      silent.freeze()
+      const t0 = performance.now()
+      const r = await c.api('GET', '/v1/me', { token: u.accessToken, headers: { 'x-request-id': 'partition-1' } })
+      const ms = performance.now() - t0
+      expect(r.status).toBe(503)
+      expect(r.body.code).toBe('SERVICE_UNAVAILABLE')
+      expect(r.body.requestId).toBe('partition-1')
+      expect(Number(r.headers.get('retry-after'))).toBeGreaterThan(0)
+      expect(ms).toBeGreaterThanOrEqual(900)
+      expect(ms).toBeLessThan(3000)
+
+      // The partition ends with the stuck connections reset; the pool reconnects by itself.
+      silent.stop()
+      silent.start()
+      let status = 0
+      for (let i = 0; i < 50 && status !== 200; i++) {
+        status = (await c.api('GET', '/v1/me', { token: u.accessToken })).status
+        if (status !== 200) await Bun.sleep(200)
+      }
+      expect(status).toBe(200)
+    } finally {
+      silent.stop()
+      await c.close()
+      silent.close()
+    }
+  }, 30_000)
+})
