@@ -2,8 +2,12 @@ import { afterAll, describe, expect, test } from 'bun:test'
 import { createSdkContext, withRejectedAccessToken } from '../test/helpers'
 import { isExpiring, type TokenPair } from './index'
 
-// Access tokens that live 1 s, so that expiry happens within the test.
-const t = createSdkContext({ accessTokenTtlSec: 1 })
+// Access tokens that live 3 s, so that expiry happens within the test. (With 1 s, a freshly refreshed token
+// is already "expiring" — the SDK refreshes a quarter of the life early — 750 ms later, and a slow CI run of a
+// 12-call burst then legitimately refreshed twice.)
+const TTL_SEC = 3
+const t = createSdkContext({ accessTokenTtlSec: TTL_SEC })
+const untilExpired = () => Bun.sleep(TTL_SEC * 1000 + 100)
 afterAll(() => t.close())
 
 const refreshCalls = (from: number) => t.requests.slice(from).filter((r) => new URL(r.url).pathname === '/v1/auth/refresh').length
@@ -12,7 +16,7 @@ describe('token refresh', () => {
     const u = await t.user()
     const seen: Array<TokenPair | null> = []
     const ld = t.sdk({ tokens: u.ld.tokens, onTokens: (p) => seen.push(p) })
-    await Bun.sleep(1100)
+    await untilExpired()
     expect(isExpiring(ld.tokens!.accessToken)).toBe(true)
     const from = t.requests.length
     const me = await ld.GET('/v1/me')
@@ -40,7 +44,7 @@ describe('token refresh', () => {
 
   test('concurrent calls share a single refresh (a second one would reuse a rotated token and revoke the family)', async () => {
     const u = await t.user()
-    await Bun.sleep(1100)
+    await untilExpired()
     const expired = t.sdk({ tokens: u.ld.tokens })
     let from = t.requests.length
     const results = await Promise.all(Array.from({ length: 12 }, () => expired.GET('/v1/me')))
@@ -79,7 +83,7 @@ describe('token refresh', () => {
 
   test('public calls never refresh and the token never goes to another origin', async () => {
     const u = await t.user()
-    await Bun.sleep(1100)
+    await untilExpired()
     const sent: Request[] = []
     const ld = t.sdk({ tokens: u.ld.tokens, fetch: async (req) => { sent.push(req.clone()); return t.fetch(req) } })
     const other = await ld.fetch(new Request('http://elsewhere.test/healthz'))
