@@ -4,6 +4,15 @@ import type { Logger } from '../logger'
 
 export const MAX_BODY_BYTES = 64 * 1024
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/
+
+/** The client's X-Request-Id when it is a sane token, else a fresh one. */
+function requestIdOf(request: Request): string {
+  const given = request.headers.get('x-request-id')
+  return given && REQUEST_ID.test(given) ? given : crypto.randomUUID()
+}
+
+/** A dependency is down or did not answer in time: the client should retry, not give up. */
+const unavailable = (detail: string) => new AppError(503, 'SERVICE_UNAVAILABLE', detail, { headers: { 'retry-after': '2' } })
 const JSON_TYPE = /^application\/(?:[\w.+-]*\+)?json\s*(?:;|$)/i
 
 /** Errors a dependency raises when it is unreachable or too slow: the client should retry, not give up. */
@@ -48,9 +57,9 @@ export function httpBasics(log: Logger) {
   const started = new WeakMap<Request, number>()
   return new Elysia({ name: 'http-basics' })
     .onRequest(({ request, set }) => {
-      const given = request.headers.get('x-request-id')
-      set.headers['x-request-id'] = given && REQUEST_ID.test(given) ? given : crypto.randomUUID()
-      started.set(request, performance.now())
+      set.headers['x-request-id'] = requestIdOf(request)
+      // Timing is only for the debug access log (metrics-http times every request for the histogram).
+      if (log.isLevelEnabled('debug')) started.set(request, performance.now())
     })
     .onParse({ as: 'global' }, async ({ request, contentType }) => {
       const length = Number(request.headers.get('content-length') ?? 0)
@@ -81,7 +90,7 @@ export function httpBasics(log: Logger) {
       }
       if (isUnavailable(error)) {
         log.warn({ requestId, err: (error as Error).message }, 'dependency unavailable')
-        return sent(set, problemResponse(new AppError(503, 'SERVICE_UNAVAILABLE', 'A backing service is unavailable; retry shortly', { headers: { 'retry-after': '2' } }), requestId))
+        return sent(set, problemResponse(unavailable('A backing service is unavailable; retry shortly'), requestId))
       }
       log.error({ requestId, err: error, method: request.method, path: new URL(request.url).pathname }, 'unhandled error')
       return sent(set, problemResponse(new AppError(500, 'INTERNAL', 'An unexpected error occurred; quote the requestId if you report it'), requestId))
@@ -107,10 +116,9 @@ export function requestDeadline(ms: number, log: Logger) {
     let timer: ReturnType<typeof setTimeout> | undefined
     const deadline = new Promise<Response>((resolve) => {
       timer = setTimeout(() => {
-        const given = request.headers.get('x-request-id')
-        const requestId = given && REQUEST_ID.test(given) ? given : crypto.randomUUID()
+        const requestId = requestIdOf(request)
         log.warn({ requestId, method: request.method, path: new URL(request.url).pathname, ms }, 'request deadline passed')
-        const res = problemResponse(new AppError(503, 'SERVICE_UNAVAILABLE', `No answer within ${ms} ms; retry shortly`, { headers: { 'retry-after': '2' } }), requestId)
+        const res = problemResponse(unavailable(`No answer within ${ms} ms; retry shortly`), requestId)
         res.headers.set('x-request-id', requestId)
         resolve(res)
       }, ms)
