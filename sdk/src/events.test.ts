@@ -44,6 +44,19 @@ describe('subscribe', () => {
     expect(await until(() => srv.connections[2].cancelled)).toBe(true) // abort closed the connection
   })
 
+  test('an abort ends the iteration at once, even with more events already received in the same chunk', async () => {
+    const log = makeLog(5)
+    const srv = await serve(log, (_c, backlog) => ({ events: backlog, end: 'open', together: true }))
+    const ld = createLiveDrop({ baseUrl: srv.url })
+    const ac = new AbortController()
+    const got: Array<string | undefined> = []
+    for await (const e of ld.subscribe({ dropId: DROP }, { signal: ac.signal })) {
+      got.push(e.id)
+      ac.abort()
+    }
+    expect(got).toEqual(['1'])
+  })
+
   test('resumes from a saved lastEventId, and breaking out of the loop closes the connection', async () => {
     const log = makeLog(6)
     const srv = await serve(log, (_c, backlog) => ({ events: backlog, end: 'open' }))

@@ -167,6 +167,8 @@ export async function* subscribe<T extends string = string>(deps: StreamDeps, ta
           if (done) break
           parser.feed(decoder.decode(value, { stream: true }))
           while (pending.length) {
+            // Events already parsed from the same chunk must not outlive the caller's abort.
+            if (outer?.aborted) return
             const e = pending.shift()!
             if (e.id !== undefined) lastEventId = e.id
             failures = 0

@@ -28,6 +28,8 @@ export type Script = (conn: Connection, backlog: LoggedEvent[]) => {
   end: 'close' | 'error' | 'open' | 'silent'
   /** half an event written just before the end, which must never be delivered */
   partial?: boolean
+  /** send every event in one write (one chunk for the client) instead of one write each */
+  together?: boolean
   retryMs?: number
 }
 
@@ -63,9 +65,12 @@ export async function startSseServer(log: LoggedEvent[], script: Script, opts: {
     }
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' })
     send(`: hello\n${plan.retryMs !== undefined ? `retry: ${plan.retryMs}\n` : ''}\n`)
-    for (const e of plan.events) {
-      await Bun.sleep(2)
-      send(frame(e))
+    if (plan.together) send(plan.events.map(frame).join(''))
+    else {
+      for (const e of plan.events) {
+        await Bun.sleep(2)
+        send(frame(e))
+      }
     }
     if (plan.partial) send(`id: never\nevent: drop.stock\ndata: {"half":`)
     await Bun.sleep(5)
