@@ -1007,7 +1007,7 @@ export interface components {
             };
             content?: never;
         };
-        /** @description A malformed parameter, header, cursor or JSON body. */
+        /** @description A malformed parameter, header, cursor or JSON body (`MALFORMED_JSON`; `JSON_TOO_DEEP` past 32 levels of nesting). */
         BadRequest: {
             headers: {
                 [name: string]: unknown;

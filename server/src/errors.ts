@@ -8,6 +8,7 @@ const TITLES: Record<string, string> = {
   VALIDATION_FAILED: 'The request body is invalid',
   INVALID_PARAMETER: 'A request parameter is invalid',
   MALFORMED_JSON: 'The request body is not valid JSON',
+  JSON_TOO_DEEP: 'The request body nests too deeply',
   UNSUPPORTED_MEDIA_TYPE: 'The request body must be application/json',
   PAYLOAD_TOO_LARGE: 'The request body is too large',
   INVALID_CURSOR: 'The pagination cursor is invalid',

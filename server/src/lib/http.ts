@@ -1,6 +1,7 @@
 import { Elysia, ValidationError } from 'elysia'
 import { AppError, problemResponse, type FieldError } from '../errors'
 import type { Logger } from '../logger'
+import { exceedsJsonDepth, MAX_JSON_DEPTH } from './json-depth'
 
 export const MAX_BODY_BYTES = 64 * 1024
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/
@@ -72,8 +73,16 @@ export function httpBasics(log: Logger) {
       }
       const bytes = await request.arrayBuffer()
       if (bytes.byteLength > MAX_BODY_BYTES) throw new AppError(413, 'PAYLOAD_TOO_LARGE', `The body must be at most ${MAX_BODY_BYTES} bytes`)
+      let text: string
       try {
-        return JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes))
+        text = new TextDecoder('utf-8', { fatal: true }).decode(bytes)
+      } catch {
+        throw new AppError(400, 'MALFORMED_JSON', 'The body is not valid UTF-8')
+      }
+      // Before parsing: a deeply nested body is refused in one bounded scan, so it can never reach validation.
+      if (exceedsJsonDepth(text)) throw new AppError(400, 'JSON_TOO_DEEP', `The body nests arrays and objects more than ${MAX_JSON_DEPTH} levels deep`)
+      try {
+        return JSON.parse(text)
       } catch {
         throw new AppError(400, 'MALFORMED_JSON', bytes.byteLength ? 'The body is not valid JSON' : 'The body is empty; send a JSON object')
       }
