@@ -8,8 +8,15 @@ import { validateResponse } from '../src/contract/validate'
 export const TEST_JWT_SECRET = 'test-secret-0123456789abcdef0123456789abcdef'
 export const redisAvailable = () => Boolean(process.env.TEST_REDIS_URL)
 
+/**
+ * Several suites may run at once on one machine (parallel work trees): each run can take its own database
+ * (TEST_DB_NAME), Redis key prefix (TEST_REDIS_PREFIX) and block of ports (TEST_PORT_OFFSET).
+ */
+export const testPort = (port: number) => port + Number(process.env.TEST_PORT_OFFSET || 0)
+export const testRedisPrefix = () => process.env.TEST_REDIS_PREFIX || 'livedrop:'
+
 export function testConfig(overrides: Partial<Config> = {}): Config & { databaseUrl: string; jwtSecret: string } {
-  const base = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: process.env.TEST_LOG_LEVEL || 'silent', DATABASE_URL: process.env.TEST_DATABASE_URL, JWT_SECRET: TEST_JWT_SECRET, REDIS_URL: process.env.TEST_REDIS_URL || undefined, RUN_SCHEDULER: 'false' })
+  const base = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: process.env.TEST_LOG_LEVEL || 'silent', DATABASE_URL: process.env.TEST_DATABASE_URL, JWT_SECRET: TEST_JWT_SECRET, REDIS_URL: process.env.TEST_REDIS_URL || undefined, RUN_SCHEDULER: 'false', REDIS_KEY_PREFIX: testRedisPrefix() })
   return { ...base, ...overrides, databaseUrl: overrides.databaseUrl ?? base.databaseUrl!, jwtSecret: overrides.jwtSecret ?? TEST_JWT_SECRET }
 }
 

@@ -4,7 +4,7 @@
  */
 import type { Socket, Subprocess, TCPSocketListener } from 'bun'
 import { join } from 'node:path'
-import { TEST_JWT_SECRET } from './helpers'
+import { TEST_JWT_SECRET, testPort, testRedisPrefix } from './helpers'
 
 /** A real server process (bun server/src/main.ts) on the test database, for crash, multi-instance and terminal tests. */
 export interface ServerProcess {
@@ -22,7 +22,8 @@ const ROOT = join(import.meta.dir, '..', '..')
  * Starts `bun server/src/main.ts` on `port` and waits for /healthz. Rate limits are off unless `env` turns
  * them on (the limits have in-process tests of their own); Redis is the suite's (in-process stand-ins without one).
  */
-export async function startServer(port: number, env: Record<string, string> = {}): Promise<ServerProcess> {
+export async function startServer(basePort: number, env: Record<string, string> = {}): Promise<ServerProcess> {
+  const port = testPort(basePort)
   const proc = Bun.spawn([process.execPath, 'server/src/main.ts'], {
     cwd: ROOT,
     env: {
@@ -35,6 +36,7 @@ export async function startServer(port: number, env: Record<string, string> = {}
       HOST: '127.0.0.1',
       LOG_LEVEL: process.env.TEST_LOG_LEVEL || 'warn',
       RATE_LIMIT_ENABLED: 'false',
+      REDIS_KEY_PREFIX: testRedisPrefix(),
       ...env,
     },
     stdout: 'ignore',
@@ -79,7 +81,8 @@ export interface RedisServer {
 }
 
 /** A throw-away redis-server (no persistence) on `port`; start() waits until it answers PING. */
-export function redisServer(port: number): RedisServer {
+export function redisServer(basePort: number): RedisServer {
+  const port = testPort(basePort)
   let proc: ReturnType<typeof Bun.spawn> | null = null
   const ping = async () => {
     const p = Bun.spawn(['redis-cli', '-p', String(port), 'ping'], { stdout: 'pipe', stderr: 'ignore' })
@@ -118,7 +121,8 @@ export interface TcpProxy {
 }
 
 /** A byte pipe from 127.0.0.1:`port` to `target`, that the test can cut and restore. */
-export function tcpProxy(port: number, target: { host: string; port: number }): TcpProxy {
+export function tcpProxy(basePort: number, target: { host: string; port: number }): TcpProxy {
+  const port = testPort(basePort)
   type Pair = { upstream: Socket<any> | null; pending: Uint8Array[] }
   const open = new Set<Socket<Pair>>()
   let frozen = false

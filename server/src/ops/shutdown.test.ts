@@ -1,9 +1,9 @@
 import { afterAll, describe, expect, test } from 'bun:test'
 import { join } from 'node:path'
-import { createTestContext, TEST_JWT_SECRET, unique } from '../../test/helpers'
+import { createTestContext, TEST_JWT_SECRET, testPort, unique } from '../../test/helpers'
 
 // A real server process (main.ts) sent a real SIGTERM.
-const PORT = 3510
+const PORT = testPort(3510)
 const base = `http://127.0.0.1:${PORT}`
 const ctx = createTestContext({ redisKeyPrefix: `${unique('shutdown')}:` })
 let proc: ReturnType<typeof Bun.spawn> | null = null
