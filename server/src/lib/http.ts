@@ -2,6 +2,7 @@ import { Elysia, ValidationError } from 'elysia'
 import { AppError, problemResponse, type FieldError } from '../errors'
 import type { Logger } from '../logger'
 import { exceedsJsonDepth, MAX_JSON_DEPTH } from './json-depth'
+import { STORABLE_TEXT } from '../contract/schemas.gen'
 
 export const MAX_BODY_BYTES = 64 * 1024
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/
@@ -27,6 +28,26 @@ function isUnavailable(err: any): boolean {
   )
 }
 
+/**
+ * PostgreSQL's data exceptions (SQLSTATE class 22: a character it cannot store, a number out of range, a
+ * malformed value for a type) are caused by the value sent, not by the server. The contract's validators
+ * should refuse such input first (STORABLE_TEXT guards every string); this is the backstop that keeps one
+ * they miss a 4xx rather than a 500.
+ */
+const isDataException = (err: any) => err?.name === 'PostgresError' && typeof err.code === 'string' && err.code.startsWith('22')
+
+const storable = new RegExp(STORABLE_TEXT)
+const GUARDED = `${STORABLE_TEXT}[\\s\\S]*?(?:`
+/** The validator's message for a pattern quotes the generated guard; this says which half failed. */
+function messageOf(e: { message: string; summary?: string; schema?: { pattern?: unknown }; value?: unknown }): string {
+  const pattern = e.schema?.pattern
+  if (typeof pattern === 'string' && pattern.startsWith(STORABLE_TEXT) && typeof e.value === 'string') {
+    if (!storable.test(e.value)) return 'must not contain U+0000 or an unpaired UTF-16 surrogate'
+    if (pattern.startsWith(GUARDED)) return `must match ${pattern.slice(GUARDED.length, -1)}`
+  }
+  return e.summary || e.message
+}
+
 /** Error answers bypass `set`; copying their status there lets after-response hooks (metrics, logs) see it. */
 function sent(set: { status?: number | string }, res: Response): Response {
   set.status = res.status
@@ -41,7 +62,7 @@ function validationToAppError(err: ValidationError): AppError {
     const field = err.type === 'body' ? path || '/' : path.replace(/^\//, '') || err.type
     if (seen.has(field)) continue
     seen.add(field)
-    errors.push({ field, message: 'summary' in e && e.summary ? e.summary : e.message })
+    errors.push({ field, message: messageOf(e as Parameters<typeof messageOf>[0]) })
   }
   const first = errors[0]
   if (err.type === 'body') {
@@ -96,6 +117,10 @@ export function httpBasics(log: Logger) {
       if (code === 'PARSE') return sent(set, problemResponse(new AppError(400, 'MALFORMED_JSON', 'The body is not valid JSON'), requestId))
       if (code === 'NOT_FOUND') {
         return sent(set, problemResponse(new AppError(404, 'ROUTE_NOT_FOUND', `No route for ${request.method} ${new URL(request.url).pathname}`), requestId))
+      }
+      if (isDataException(error)) {
+        log.warn({ requestId, pgCode: (error as { code?: string }).code, method: request.method, path: new URL(request.url).pathname }, 'database refused a value')
+        return sent(set, problemResponse(new AppError(422, 'VALIDATION_FAILED', 'A value in the request cannot be stored'), requestId))
       }
       if (isUnavailable(error)) {
         log.warn({ requestId, err: (error as Error).message }, 'dependency unavailable')
