@@ -39,7 +39,7 @@ function raw(port: number, head: string, body: Array<string | Uint8Array> = [], 
       done()
     }, waitMs)
     let settled = false
-    s.on('data', (d) => {
+    s.on('data', (d: Buffer) => {
       out = Buffer.concat([out, d])
       // A whole answer (head + Content-Length bytes) is in: wait a moment to see whether the server hangs up.
       const end = out.indexOf('\r\n\r\n')

@@ -5,6 +5,8 @@ import { exceedsJsonDepth, MAX_JSON_DEPTH } from './json-depth'
 import { STORABLE_TEXT } from '../contract/schemas.gen'
 
 export const MAX_BODY_BYTES = 64 * 1024
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/
+
 /**
  * An oversized body is refused, but up to this much of it is still read and dropped: a client streams its
  * body while the answer is on its way, and a connection closed with unread bytes in it is reset, which can
