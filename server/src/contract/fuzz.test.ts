@@ -21,6 +21,7 @@ import { startServer, type ServerProcess } from '../../test/processes'
 import { changedTables, fingerprint, settled, type Fingerprint } from '../../test/fuzz/fingerprint'
 import { operations, requestsFor, type Fixtures, type FuzzRequest, type Operation } from '../../test/fuzz/requests'
 import { spec } from './spec'
+import { findOperation } from './validate'
 
 const SEED = Number(process.env.FUZZ_SEED || Date.now() % 2 ** 31)
 const RUNS = Number(process.env.FUZZ_RUNS || 12)
@@ -36,6 +37,13 @@ console.error(`[fuzz] seed ${SEED}, ${RUNS} runs per operation — replay with F
 const WRITES_ON_REFUSAL: Record<string, string[]> = { createOrder: ['idempotency_keys'] }
 /** Bun answers 431 itself past this much request line + headers (README: what only Bun answers). */
 const BUN_HEADER_LIMIT = 16 * 1024
+
+/**
+ * Answers about the request as a whole rather than the operation, which the contract does not repeat on
+ * every operation: a path no route matches (a traversal folded by the URL parser, another method), a body
+ * where none is expected (its media type, size or syntax), and the rate limiter.
+ */
+const ANY_OPERATION = new Set(['ROUTE_NOT_FOUND', 'PAYLOAD_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE', 'MALFORMED_JSON', 'JSON_TOO_DEEP', 'RATE_LIMITED'])
 
 /** Every error code the contract documents (its description lists them). */
 const DOCUMENTED_CODES = new Set([...String(spec.info.description).matchAll(/`([A-Z][A-Z0-9_]{2,})`/g)].map((m) => m[1]))
@@ -147,6 +155,17 @@ afterAll(async () => {
 const show = (req: FuzzRequest, who: string) =>
   `${req.method} ${req.url.slice(0, 300)} as ${who}\n  headers: ${JSON.stringify(req.headers).slice(0, 400)}\n  body: ${JSON.stringify(req.body?.slice(0, 300))}${(req.body?.length ?? 0) > 300 ? ` (${req.body!.length} chars)` : ''}`
 
+/** Why a problem body is not a precise, documented answer to `req`, or null when it is. */
+function problemMismatch(req: FuzzRequest, status: number, problem: { status?: unknown; code?: unknown }): string | null {
+  if (problem.status !== status || !DOCUMENTED_CODES.has(String(problem.code))) return 'problem with a wrong status or an undocumented code'
+  // The operation the request reached (another one than the walked operation when the method changed or
+  // the URL parser folded the path; a trailing slash is an alias of the route without it) must document the
+  // status, unless the answer is about the request as a whole.
+  const reached = findOperation(req.method, new URL(server.url + req.url).pathname.replace(/(.)\/$/, '$1'))
+  if (reached?.op.responses[String(status)] !== undefined || ANY_OPERATION.has(String(problem.code))) return null
+  return `${status} ${problem.code} is not an answer ${reached ? reached.op.operationId : 'of any operation'} documents`
+}
+
 /** One send of `req` and every check on what came back. */
 async function sendAndCheck(op: Operation, req: FuzzRequest, who: 'anonymous' | 'owner' | 'user') {
   const headers = { ...req.headers }
@@ -160,7 +179,7 @@ async function sendAndCheck(op: Operation, req: FuzzRequest, who: 'anonymous' | 
     res = await fetch(server.url + req.url, {
       method: req.method,
       headers,
-      body: req.method === 'GET' ? undefined : req.body,
+      body: req.method === 'GET' || req.method === 'HEAD' ? undefined : req.body,
       redirect: 'manual',
       signal: AbortSignal.timeout(SLOW_MS + 15_000),
     })
@@ -184,10 +203,14 @@ async function sendAndCheck(op: Operation, req: FuzzRequest, who: 'anonymous' | 
   if (!res.headers.get('x-request-id')) throw new Error(`no X-Request-Id: ${label}\n${answer}`)
   if (res.status >= 400) {
     if (type !== 'application/problem+json') throw new Error(`4xx that is not problem+json: ${label}\n${answer}`)
-    const problem = JSON.parse(text)
-    if (problem.status !== res.status || !DOCUMENTED_CODES.has(problem.code)) throw new Error(`problem with a wrong status or an undocumented code: ${label}\n${answer}`)
+    // HEAD answers as GET would, without the body to read.
+    if (req.method !== 'HEAD') {
+      const problem = JSON.parse(text)
+      const wrong = problemMismatch(req, res.status, problem)
+      if (wrong) throw new Error(`${wrong}: ${label}\n${answer}`)
+    }
   }
-  if (res.status >= 400 || req.method === 'GET') {
+  if (res.status >= 400 || req.method === 'GET' || req.method === 'HEAD') {
     const allowed = res.status >= 400 ? (WRITES_ON_REFUSAL[op.id] ?? []) : []
     const after = await fingerprint(sql)
     let changed = changedTables(current, after).filter((t) => !allowed.includes(t))

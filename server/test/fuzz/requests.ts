@@ -98,9 +98,26 @@ function pct(s: string): string {
   return out
 }
 
+/**
+ * Cursors are opaque base64url JSON (lib/pagination.ts): forged ones of the right shape carry values that
+ * pass a JavaScript check but that PostgreSQL may refuse (30 February, year 0, integers past int4).
+ */
+const forgedCursor = fc
+  .array(
+    fc.oneof(
+      fc.constantFrom('2026-02-30T00:00:00Z', '0000-01-01T00:00:00Z', '2026-01-01T24:00:00Z', '9999-12-31T23:59:59.999999999Z', '2026-01-01T00:00:00+14:59', '1900-01-01T00:00:00Z', '2026-01-01T00:00:00 garbage'),
+      fc.constantFrom(0, -1, 2 ** 31, 2 ** 53 - 1, -(2 ** 53 - 1), 1.5),
+      fc.uuid(),
+      hostileString,
+    ),
+    { minLength: 1, maxLength: 2 },
+  )
+  .map((key) => Buffer.from(JSON.stringify(key)).toString('base64url'))
+
 /** A parameter value: usually a real or well-formed one, often hostile. */
 function paramValue(p: Schema, fixtures: Fixtures): fc.Arbitrary<string> {
   const ok = valid(p.schema, p.name, fixtures).map((v) => String(v))
+  if (p.name === 'cursor') return fc.oneof({ weight: 1, arbitrary: ok }, { weight: 3, arbitrary: forgedCursor }, { weight: 2, arbitrary: hostileString })
   return fc.oneof({ weight: 2, arbitrary: ok }, { weight: 3, arbitrary: hostileString })
 }
 
@@ -155,15 +172,27 @@ const UNKNOWN_FIELDS = ['id', 'creatorId', 'userId', 'status', 'availableStock',
 
 /** A body built from the schema, then bent: a field gets a hostile value, goes missing, or gains a neighbour. */
 function bodyOf(op: Operation, fixtures: Fixtures): fc.Arbitrary<{ body?: string; contentType?: string }> {
-  const json = fc.constantFrom('application/json', 'application/json', 'application/json', 'application/json; charset=utf-8', 'text/plain', 'application/x-www-form-urlencoded', 'application/problem+json', 'application/json; charset=utf-16', 'multipart/form-data; boundary=x')
+  const json = fc.oneof(
+    { weight: 12, arbitrary: fc.constant('application/json') },
+    { weight: 2, arbitrary: fc.constantFrom('application/json; charset=utf-8', 'application/problem+json', 'APPLICATION/JSON') },
+    { weight: 2, arbitrary: fc.constantFrom('text/plain', 'application/x-www-form-urlencoded', 'application/json; charset=utf-16', 'multipart/form-data; boundary=x', 'application/jsonx', '') },
+  )
   const raw = hostileRawBody.map((b) => ({ body: b, contentType: 'application/json' }))
   if (!op.body) {
     // Operations without a body get one now and then anyway.
     return fc.oneof({ weight: 4, arbitrary: fc.constant({}) }, { weight: 1, arbitrary: raw }, { weight: 1, arbitrary: fc.tuple(hostileValue, json).map(([v, t]) => ({ body: JSON.stringify(v), contentType: t })) })
   }
-  const props = Object.keys(resolve(op.body).properties ?? {})
+  const props = Object.entries<Schema>(resolve(op.body).properties ?? {})
+  // Mostly one field bent at a time, so that the rest of the body passes and the bent value meets the code
+  // behind validation; a text field mostly gets hostile text rather than a value of another type.
+  const change = fc.oneof(
+    { weight: 6, arbitrary: fc.constantFrom(...props).chain(([k, v]) => fc.tuple(fc.constant(k), fc.constant('set'), resolve(v).type === 'string' ? fc.oneof({ weight: 3, arbitrary: hostileString }, { weight: 1, arbitrary: hostileValue }) : hostileValue)) },
+    { weight: 1, arbitrary: fc.tuple(fc.constantFrom(...props.map(([k]) => k)), fc.constant('delete'), fc.constant(null)) },
+    { weight: 2, arbitrary: fc.tuple(fc.constantFrom(...UNKNOWN_FIELDS), fc.constant('set'), hostileValue) },
+  )
+  const changes = fc.oneof({ weight: 1, arbitrary: fc.constant([]) }, { weight: 6, arbitrary: change.map((c) => [c]) }, { weight: 2, arbitrary: fc.array(change, { minLength: 2, maxLength: 3 }) })
   const bent = fc
-    .tuple(valid(op.body, '', fixtures), fc.array(fc.tuple(fc.constantFrom(...props, ...UNKNOWN_FIELDS), fc.constantFrom('set', 'delete'), hostileValue), { minLength: 0, maxLength: 3 }), json)
+    .tuple(valid(op.body, '', fixtures), changes, json)
     .map(([base, changes, contentType]) => {
       const obj: Record<string, unknown> = { ...(base as object) }
       for (const [k, how, v] of changes) {
@@ -182,12 +211,14 @@ export function requestsFor(op: Operation, fixtures: Fixtures): fc.Arbitrary<Fuz
       query: queryOf(op, fixtures),
       headers: headersOf(op, fixtures),
       body: bodyOf(op, fixtures),
+      // now and then another method on the same path: the router's answer must be a problem too
+      method: fc.oneof({ weight: 12, arbitrary: fc.constant(op.method) }, { weight: 1, arbitrary: fc.constantFrom('GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'HEAD') }),
       who: fc.constantFrom('owner', 'user') as fc.Arbitrary<FuzzRequest['who']>,
       authorization: fc.option(hostileAuthorization, { freq: 3, nil: null }),
     })
-    .map(({ path, query, headers, body, who, authorization }) => {
+    .map(({ path, query, headers, body, method, who, authorization }) => {
       const h: Record<string, string> = { ...headers }
       if (body.contentType) h['content-type'] = body.contentType
-      return { method: op.method, url: path + query, headers: h, body: body.body, who, anonymousAuthorization: authorization }
+      return { method, url: path + query, headers: h, body: body.body, who, anonymousAuthorization: authorization }
     })
 }
