@@ -58,10 +58,19 @@ export const hostileRawBody: fc.Arbitrary<string> = fc.oneof(
   fc.constantFrom(
     '', ' ', 'null', 'true', '0', '"x"', '[]', '[{}]', '{', '{"a":', '{"a":1,}', "{'a':1}", '{"a":1}{"b":2}', '\uFEFF{}', '{"__proto__":{"admin":true}}',
     '{"constructor":{"prototype":{"admin":true}}}', '{"a":1,"a":2}', '{"title":"x\\u0000y"}', '{"title":"\\ud800"}', '{"x":NaN}', '{"x":Infinity}', '\u0000',
-    nest(33, '[', ']'), nest(33, '{"a":', '}').replace(/}$/, '1}'), nest(5000, '[', ']'), `[${'1,'.repeat(20_000)}1]`, `{"s":"${'\\\\'.repeat(30_000)}"}`,
+    nest(33, '[', ']'), nest(33, '{"a":', '}').replace(/}$/, '1}'),
   ),
   rawNumberToken.map((n) => `{"priceCents":${n},"quantity":${n},"limit":${n}}`),
   fc.string({ unit: 'binary', maxLength: 200 }),
+)
+
+/**
+ * Bodies that cost the server to look at: deep nesting (20,000 and 32,000 levels, 40 and 64 KiB, once froze
+ * the instance for 7–9 s each, issue 12), long arrays, long escape runs. The concurrent probe times them.
+ */
+export const costlyRawBody: fc.Arbitrary<string> = fc.constantFrom(
+  nest(5000, '[', ']'), nest(20_000, '[', ']'), nest(32_000, '[', ']'), nest(10_000, '{"a":', '}').replace(/}/, '1}'),
+  `[${'1,'.repeat(30_000)}1]`, `{"s":"${'\\\\'.repeat(30_000)}"}`, `{"title":"${'\\u0000'.repeat(10_000)}"}`,
 )
 
 /** Header values the HTTP layer carries (visible ASCII and Latin-1, no controls), hostile in content. */
