@@ -62,12 +62,14 @@ export function createBatchPlacer(deps: { sql: Sql; soldOut: SoldOutBook; maxBat
     const userIds = items.map((i) => i.userId)
     return sql.begin(async (tx) => {
       // Sent together (one round trip); the reads run after the lock is granted, on a fresh snapshot.
-      const [drop, keys, holdings] = await Promise.all([
+      const [locked, clock, keys, holdings] = await Promise.all([
         repo.lockDrop(tx, dropId),
+        repo.dropClock(tx, dropId),
         repo.readKeys(tx, userIds, items.map((i) => i.key)),
         repo.readHoldings(tx, dropId, userIds),
       ])
-      const state: DropState | undefined = drop && { ...drop }
+      const drop: repo.LockedDrop | undefined = locked && clock && { ...locked, ...clock }
+      const state: DropState | undefined = drop
       const decisions = allocate(state, items, existingMap(keys), new Map(holdings.map((h) => [h.userId, h.quantity])))
       const answers: repo.KeyAnswer[] = []
       const orders: repo.NewOrder[] = []

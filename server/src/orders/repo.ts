@@ -117,7 +117,7 @@ export async function placeOrder(
       select 1 from idempotency_keys where user_id = ${o.userId} and key = ${o.key} and lease = ${o.lease} for update
     ), d as (
       update drops set available_stock = available_stock - ${o.quantity}, updated_at = now()
-      where id = ${o.dropId} and status = 'live' and (ends_at is null or ends_at > now())
+      where id = ${o.dropId} and status = 'live' and (ends_at is null or ends_at > clock_timestamp())
         and available_stock >= ${o.quantity} and exists (select 1 from k)
       returning id, available_stock, available_stock + ${o.quantity} as before, low_stock_threshold, per_user_limit,
                 unit_price_cents, currency, creator_id
@@ -163,7 +163,7 @@ export async function placeOrder(
 
 export async function findDropForRefusal(sql: Tx, dropId: string) {
   const [row] = await sql<{ status: string; availableStock: number; ended: boolean }[]>`
-    select status, available_stock, coalesce(ends_at <= now(), false) as ended from drops where id = ${dropId}`
+    select status, available_stock, coalesce(ends_at <= clock_timestamp(), false) as ended from drops where id = ${dropId}`
   return row
 }
 
@@ -222,14 +222,24 @@ export interface LockedDrop {
 
 /**
  * Takes the drop's row lock for the batch. Everything after it in the transaction runs on a snapshot taken
- * after the lock was granted, so holdings and keys read next are those every earlier batch committed.
- * `ended` uses clock_timestamp(), not now(): the lock wait may have carried the batch past endsAt.
+ * after the lock was granted, so the holdings and keys read next are those every earlier batch committed.
  */
-export async function lockDrop(tx: Tx, dropId: string): Promise<LockedDrop | undefined> {
+export async function lockDrop(tx: Tx, dropId: string): Promise<Omit<LockedDrop, 'ended' | 'now'> | undefined> {
   const [row] = await tx<LockedDrop[]>`
-    select id, status, coalesce(ends_at <= clock_timestamp(), false) as ended, available_stock, per_user_limit,
-           low_stock_threshold, unit_price_cents, currency, creator_id, date_trunc('milliseconds', now()) as now
+    select id, status, available_stock, per_user_limit, low_stock_threshold, unit_price_cents, currency, creator_id
     from drops where id = ${dropId} for update`
+  return row
+}
+
+/**
+ * Whether the drop is past its endsAt, asked in a statement of its own once the lock is held: in the locking
+ * statement itself the clock would be read before the lock wait (unless the lock holder changed the row), so a
+ * batch that waited could confirm orders after the end. `now` is the transaction's time, to the millisecond.
+ */
+export async function dropClock(tx: Tx, dropId: string): Promise<{ ended: boolean; now: Date } | undefined> {
+  const [row] = await tx<{ ended: boolean; now: Date }[]>`
+    select coalesce(ends_at <= clock_timestamp(), false) as ended, date_trunc('milliseconds', now()) as now
+    from drops where id = ${dropId}`
   return row
 }
 
