@@ -5,7 +5,7 @@ import { allocate, keyId, type BatchRequest, type DropState, type ExistingKey } 
 const live = (availableStock: number, over: Partial<DropState> = {}): DropState => ({
   status: 'live', ended: false, availableStock, perUserLimit: null, lowStockThreshold: null, ...over,
 })
-const req = (userId: string, quantity: number, key = crypto.randomUUID(), fingerprint = `fp-${quantity}`): BatchRequest => ({ userId, key, quantity, fingerprint })
+const req = (userId: string, quantity: number, key: string = crypto.randomUUID(), fingerprint = `fp-${quantity}`): BatchRequest => ({ userId, key, quantity, fingerprint })
 const kinds = (ds: ReturnType<typeof allocate>) => ds.map((d) => (d.kind === 'refused' ? d.code : d.kind))
 
 describe('allocate: a batch answers what serial placement would', () => {
