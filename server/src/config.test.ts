@@ -19,4 +19,12 @@ describe('config', () => {
     expect(() => loadConfig({ LOG_LEVEL: 'loud' })).toThrow(/LOG_LEVEL/)
     expect(() => loadConfig({ RUN_SCHEDULER: 'maybe' })).toThrow(/RUN_SCHEDULER/)
   })
+
+  test('the idempotency lease outlives the request deadline; order batching is on by default', () => {
+    expect(loadConfig({}).idempotencyLeaseSec * 1000).toBeGreaterThan(loadConfig({}).requestTimeoutMs)
+    expect(loadConfig({ REQUEST_TIMEOUT_MS: '30000' }).idempotencyLeaseSec).toBe(35)
+    expect(() => loadConfig({ IDEMPOTENCY_LEASE_SEC: '10', REQUEST_TIMEOUT_MS: '15000' })).toThrow(/IDEMPOTENCY_LEASE_SEC/)
+    expect(loadConfig({}).orders).toEqual({ batching: true, maxBatch: 500, batchWindowMs: 0 })
+    expect(loadConfig({ ORDER_BATCHING: 'false' }).orders.batching).toBe(false)
+  })
 })
