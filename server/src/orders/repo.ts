@@ -1,6 +1,7 @@
 import type { Tx } from '../db'
 import type { CursorKey } from '../lib/pagination'
 import { outboxInsert } from '../events/outbox'
+import type { ExistingKey } from './allocate'
 
 export interface OrderRow {
   id: string
@@ -243,15 +244,9 @@ export async function dropClock(tx: Tx, dropId: string): Promise<{ ended: boolea
   return row
 }
 
-export interface StoredKey {
+export interface StoredKey extends ExistingKey {
   userId: string
   key: string
-  fingerprint: string
-  responseStatus: number | null
-  responseBody: string | null
-  held: boolean
-  remainingSec: number | null
-  expired: boolean
 }
 
 export async function readKeys(sql: Tx, userIds: string[], keys: string[]): Promise<StoredKey[]> {
