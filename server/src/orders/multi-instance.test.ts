@@ -16,7 +16,7 @@ afterAll(async () => {
 describe('three instances, one hot drop', () => {
   test('1,200 orders (some keys sent to two instances at once) on stock 300 → exactly 300 confirmed, one order per key, limits and audit hold', async () => {
     const env = { RATE_LIMIT_ORDERS: '1000000/10', RUN_SCHEDULER: 'false', ORDER_BATCHING: 'true' }
-    servers.push(...(await Promise.all([3540, 3541, 3542].map((p) => startServer(p, env)))))
+    servers.push(...(await Promise.all([3543, 3544, 3545].map((p) => startServer(p, env)))))
     const { drop, owner } = await liveDrop(ctx, { initialStock: 300, perUserLimit: 5 })
     const users = await Promise.all(Array.from({ length: 100 }, () => registerUser(ctx.api)))
     type Attempt = { user: number; key: string; quantity: number }
