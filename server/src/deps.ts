@@ -88,6 +88,7 @@ export function createDeps(config: Config & { databaseUrl: string; jwtSecret: st
     sql, pubsub, log, notifications, channelPrefix: config.redisKeyPrefix,
     onConnections: (stream, delta) => metrics.sseConnections.inc({ stream }, delta),
     caps: config.streams,
+    onCapRefused: (scope) => metrics.rateLimited.inc({ class: scope === 'address' ? 'streamsPerAddress' : 'streamsPerUser' }),
     sessionActive: (sessionId) => auth.isSessionActive(sessionId),
   })
   // Draining closes the streams (clients reconnect elsewhere with Last-Event-ID) before the pools close.
