@@ -3,7 +3,9 @@
  * database of its own. Each generated request — malformed bodies, parameters and headers from
  * test/fuzz/hostile.ts — is sent anonymously and as an authenticated user, and the run fails on:
  *   - any 5xx, or a request slower than FUZZ_SLOW_MS;
- *   - a 4xx that is not application/problem+json with its status and a code the contract documents;
+ *   - a 4xx that is not application/problem+json with its status and a code the contract documents, or
+ *     whose status the operation the request reached does not document (unless it is about the request as
+ *     a whole: no such route, the body's size, type or syntax, the rate limit);
  *   - any change to any table (row count or content) by a request that must not write: every GET, and every
  *     refused request (bad input is never a partial write);
  *   - a concurrent probe (GET /v1/drops/{id}, every 100 ms) slower than FUZZ_PROBE_MS: one request must never
@@ -94,6 +96,8 @@ beforeAll(async () => {
     // The limiter runs (its code is part of the surface) with budgets the fuzzer never spends.
     RATE_LIMIT_ENABLED: 'true', RATE_LIMIT_READS: huge, RATE_LIMIT_WRITES: huge, RATE_LIMIT_ORDERS: huge, RATE_LIMIT_AUTH_IP: huge, RATE_LIMIT_AUTH_ACCOUNT: huge,
     REDIS_KEY_PREFIX: `${unique('fuzz')}:`,
+    // A long run (FUZZ_RUNS) must not fall back to anonymous answers when the fixtures' tokens expire.
+    ACCESS_TOKEN_TTL_SEC: '86400',
   })
 
   const owner = await register('fuzz_owner_')
