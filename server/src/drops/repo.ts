@@ -151,17 +151,22 @@ export async function cancelDropOrders(tx: Tx, dropId: string): Promise<{ drop: 
  * Moves every due drop in one statement. The conditional UPDATE is the guard: when several scheduler
  * instances run it at once, the row lock makes the losers re-check `status` and skip the row, so each
  * drop moves exactly once; drop_transitions' unique key would reject a second record anyway.
+ * `statement_timestamp()` rather than `clock_timestamp()`: a volatile call in the WHERE cannot bound an index
+ * scan, so every pass read every scheduled drop. A stable one can, and the planner also knows its value when
+ * it estimates (an init-plan `(select clock_timestamp())` is unknown to it and, as a guessed third of the
+ * table, still got a full scan): the partial indexes drops_due_idx and drops_ending_idx find the due rows only.
+ * The statement is the first of its transaction, so its start is the moment the pass looks.
  */
 export async function transitionDue(tx: Tx, to: 'live' | 'ended', actor: string): Promise<Array<DropRow & { dueAt: Date }>> {
   const rows =
     to === 'live'
       ? await tx<Array<DropRow & { dueAt: Date }>>`
           update drops set status = 'live', updated_at = now()
-          where status = 'scheduled' and starts_at <= clock_timestamp()
+          where status = 'scheduled' and starts_at <= statement_timestamp()
           returning *, starts_at as due_at`
       : await tx<Array<DropRow & { dueAt: Date }>>`
           update drops set status = 'ended', updated_at = now()
-          where status = 'live' and ends_at <= clock_timestamp()
+          where status = 'live' and ends_at <= statement_timestamp()
           returning *, ends_at as due_at`
   if (rows.length) {
     const from = to === 'live' ? 'scheduled' : 'live'
