@@ -86,6 +86,8 @@ export function createLiveService(opts: LiveOptions) {
     })
     sub = hub.add(kind, id, writer)
     const current = sub
+    // Closed before it was registered (the client went away first): its close hook found nothing to remove.
+    if (writer.closed) hub.remove(current)
     try {
       const head = await repo.headSeq(sql)
       const sendState = async (type: 'state' | 'reset') => {

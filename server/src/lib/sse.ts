@@ -57,6 +57,8 @@ export function createSseResponse(opts: SseOptions): { response: Response; write
     { highWaterMark: 64 * 1024, size: (chunk) => chunk?.byteLength ?? 0 },
   )
   opts.signal?.addEventListener('abort', finish, { once: true })
+  // A request aborted before its stream was made fires no 'abort' event any more.
+  if (opts.signal?.aborted) finish()
   const writer: SseWriter = {
     get closed() {
       return closed
