@@ -169,8 +169,14 @@ export function createHub(opts: HubOptions) {
     }
   }
 
-  function closeAll() {
-    for (const set of [...byKey.values()]) for (const sub of [...set]) sub.writer.close()
+  /** Closes every stream; `last` is written to each first (e.g. its own reconnection hint). */
+  function closeAll(last?: () => Uint8Array) {
+    for (const set of [...byKey.values()]) {
+      for (const sub of [...set]) {
+        if (last) sub.writer.write(last())
+        sub.writer.close()
+      }
+    }
   }
 
   async function reconcile() {

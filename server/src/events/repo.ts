@@ -81,12 +81,26 @@ export async function eventsBetween(sql: Tx, after: number, upTo: number, limit:
     order by seq limit ${limit}`
 }
 
-/** What a drop stream shows, after `after`: the drop's own events and the orders that moved its stock. */
+/**
+ * A drop stream's replay after `after`: the drop's own events (drop.live, drop.low_stock, …), through the
+ * partial index that leaves the orders out, so a client a second behind on a hot drop does not read the
+ * thousand orders in between. Their effect on the stock comes from dropStockAfter.
+ */
 export async function dropEventsAfter(sql: Tx, dropId: string, after: number, upTo: number, limit: number): Promise<EventRow[]> {
   return sql<EventRow[]>`
     select ${COLUMNS(sql)} from outbox
     where drop_id = ${dropId} and seq > ${after} and seq <= ${upTo}
+      and type not in ('order.confirmed', 'order.cancelled')
     order by seq limit ${limit}`
+}
+
+/** The newest order event of the drop in (after, upTo]: the stock it left, and its seq (the frame's id). */
+export async function dropStockAfter(sql: Tx, dropId: string, after: number, upTo: number): Promise<EventRow | undefined> {
+  const [row] = await sql<EventRow[]>`
+    select ${COLUMNS(sql)} from outbox
+    where drop_id = ${dropId} and seq > ${after} and seq <= ${upTo} and type in ('order.confirmed', 'order.cancelled')
+    order by seq desc limit 1`
+  return row
 }
 
 /**

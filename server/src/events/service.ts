@@ -3,7 +3,7 @@ import type { Sql } from '../db'
 import type { Logger } from '../logger'
 import { notFound, unauthorized } from '../errors'
 import type { PubSub } from '../lib/pubsub'
-import { createSseResponse, encodeFrame } from '../lib/sse'
+import { createSseResponse, encodeFrame, encodeRetry } from '../lib/sse'
 import type { RealtimeTicket } from '../contract/schemas.gen'
 import type { NotificationsService } from '../notifications/service'
 import { createNotifier } from '../notifications/notifier'
@@ -20,6 +20,11 @@ export interface LiveOptions {
   channelPrefix: string
   heartbeatMs?: number
   retryMs?: number
+  /**
+   * On drain each stream gets its own `retry:` between retryMs / 2 and retryMs / 2 + this, so that the
+   * clients of an instance that goes away come back spread out, not all together retryMs later.
+   */
+  drainSpreadMs?: number
   /** Most events a reconnecting client gets replayed; further behind → `reset`. */
   replayWindow?: number
   ticketTtlSec?: number
@@ -48,6 +53,7 @@ function parseLastEventId(raw: string | undefined | null): number | null {
 export function createLiveService(opts: LiveOptions) {
   const { sql, log } = opts
   const retryMs = opts.retryMs ?? 2000
+  const drainSpreadMs = opts.drainSpreadMs ?? 5000
   const replayWindow = opts.replayWindow ?? 1000
   const ticketTtlSec = opts.ticketTtlSec ?? 60
   const maxBufferedBytes = opts.maxBufferedBytes ?? 1024 * 1024
@@ -78,6 +84,7 @@ export function createLiveService(opts: LiveOptions) {
     signal: AbortSignal | undefined,
     state: () => Promise<unknown>,
     replay: (after: number, head: number, limit: number) => Promise<repo.EventRow[]>,
+    stock?: (after: number, head: number) => Promise<repo.EventRow | undefined>,
   ): Promise<Response> {
     let sub: Subscriber | null = null
     const { response, writer } = createSseResponse({
@@ -102,7 +109,7 @@ export function createLiveService(opts: LiveOptions) {
         const oldest = await repo.oldestSeq(sql)
         const rows = lastEventId + 1 < oldest ? null : await replay(lastEventId, head, replayWindow + 1)
         if (!rows || rows.length > replayWindow) await sendState('reset')
-        else writeReplay(kind, id, rows, writer.write)
+        else writeReplay(kind, id, rows, await stock?.(lastEventId, head), writer.write)
       }
       current.lastSent = head
       hub.release(current)
@@ -113,23 +120,23 @@ export function createLiveService(opts: LiveOptions) {
     return response
   }
 
-  /** Replayed events, in order; on a drop stream the orders in between collapse into one drop.stock each run. */
-  function writeReplay(kind: 'drop' | 'user', dropId: string, rows: repo.EventRow[], write: (f: Uint8Array) => boolean) {
-    let stock: repo.EventRow | null = null
-    const flush = () => {
-      if (stock) write(stockFrame(stock.seq, dropId, stock.data.availableStock as number, stock.createdAt))
-      stock = null
+  /**
+   * Replayed events, in order. A drop stream's replay holds the drop's own events plus at most one stock
+   * event (the newest order's), placed at its seq among them: what the stock is now, not every step.
+   */
+  function writeReplay(kind: 'drop' | 'user', dropId: string, rows: repo.EventRow[], stock: repo.EventRow | undefined, write: (f: Uint8Array) => boolean) {
+    let pending = kind === 'drop' ? stock : undefined
+    const flush = (before: number) => {
+      if (pending && pending.seq < before && typeof pending.data.availableStock === 'number') {
+        write(stockFrame(pending.seq, dropId, pending.data.availableStock, pending.createdAt))
+        pending = undefined
+      }
     }
     for (const r of rows) {
-      const isOrder = r.type === 'order.confirmed' || r.type === 'order.cancelled'
-      if (kind === 'drop' && isOrder) {
-        if (typeof r.data.availableStock === 'number') stock = r
-        continue
-      }
-      flush()
+      flush(r.seq)
       write(frameOf(r))
     }
-    flush()
+    flush(Infinity)
   }
 
   return {
@@ -149,8 +156,8 @@ export function createLiveService(opts: LiveOptions) {
       await hub.stop()
       started = null
     },
-    /** Closes every open stream (shutdown): clients got a `retry:` hint and reconnect, to another instance. */
-    closeStreams: () => hub.closeAll(),
+    /** Closes every open stream (shutdown): each gets a jittered `retry:` and reconnects, to another instance. */
+    closeStreams: () => hub.closeAll(() => encodeRetry(retryMs / 2 + Math.random() * drainSpreadMs)),
     relayTick: async () => (await getRelay()).tick(),
     notifierTick: () => notifier.tick(),
     subscriptions: () => hub.subscriptions(),
@@ -161,7 +168,8 @@ export function createLiveService(opts: LiveOptions) {
       if (!exists) throw notFound('drop')
       return open('drop', dropId, parseLastEventId(lastEventIdHeader), signal,
         async () => (await repo.findDropState(sql, dropId)) ?? exists,
-        (after, head, limit) => repo.dropEventsAfter(sql, dropId, after, head, limit))
+        (after, head, limit) => repo.dropEventsAfter(sql, dropId, after, head, limit),
+        (after, head) => repo.dropStockAfter(sql, dropId, after, head))
     },
 
     async openUserStream(userId: string, lastEventIdHeader: string | undefined, signal?: AbortSignal) {

@@ -20,6 +20,11 @@ export function encodeFrame(id: string | number, event: string, data: unknown): 
   return encoder.encode(`id: ${id}\nevent: ${event}\ndata: ${JSON.stringify(data)}\n\n`)
 }
 
+/** A `retry:` hint alone: how long the client waits before it reconnects after this stream ends. */
+export function encodeRetry(ms: number): Uint8Array {
+  return encoder.encode(`retry: ${Math.round(ms)}\n\n`)
+}
+
 export interface SseOptions {
   /** The `retry:` hint sent first: how long a disconnected client waits before reconnecting. */
   retryMs: number
@@ -49,7 +54,7 @@ export function createSseResponse(opts: SseOptions): { response: Response; write
     {
       start(c) {
         controller = c
-        c.enqueue(encoder.encode(`retry: ${opts.retryMs}\n\n`))
+        c.enqueue(encodeRetry(opts.retryMs))
       },
       cancel: finish,
     },
