@@ -55,11 +55,12 @@ describe('cancelling a live drop', () => {
     expect(mine.map((e) => e.data.data.order.id).sort()).toEqual([a1.body.id, a2.body.id].sort())
     for (const e of mine) expect(e.data.data).toMatchObject({ reason: 'drop_cancelled', availableStock: 20, order: { status: 'cancelled' } })
     const onDrop = await dropStream.collect((e) => e.event === 'drop.cancelled')
-    // (The stock of the three cancellations may come coalesced or not: 20 either way.)
+    // (An order event numbered just after the stream opened may still bring an earlier figure first.)
     expect(onDrop.at(-1)!.data.data).toMatchObject({ status: 'cancelled', availableStock: 20 })
     const stock = onDrop.slice(0, -1)
     expect(stock.length).toBeGreaterThan(0)
-    for (const e of stock) expect(e).toMatchObject({ event: 'drop.stock', data: { data: { availableStock: 20 } } })
+    expect(stock.every((e) => e.event === 'drop.stock')).toBe(true)
+    expect(stock.at(-1)!.data.data.availableStock).toBe(20)
 
     // Stored notifications: one per cancelled order, for its buyer.
     for (let i = 0; i < 50 && (await deps.live.notifierTick()) > 0; i++);

@@ -23,6 +23,7 @@ async function numbered() {
 describe('reconnecting', () => {
   test('a drop-stream client behind by 1,500 orders on a hot drop gets the drop events and one stock value, in order, not a reset', async () => {
     const { drop } = await liveDrop(ctx, { initialStock: 2000 })
+    await numbered()
     const s = await open(`/v1/drops/${drop.id}/events`)
     const state = await s.next()
     await s.close()
