@@ -3,6 +3,8 @@ import type { Tx } from '../db'
 export type DomainEventType =
   | 'drop.live' | 'drop.ended' | 'drop.cancelled' | 'drop.stock' | 'drop.low_stock' | 'drop.sold_out'
   | 'order.confirmed' | 'order.cancelled'
+  /** Internal (never sent to a client): userId followed (data.following) or unfollowed creatorId. */
+  | 'follow.changed'
 
 export interface DomainEvent {
   type: DomainEventType

@@ -140,17 +140,17 @@ export async function findDropState(sql: Tx, dropId: string): Promise<DropState 
   return row
 }
 
-/** Which of the users connected to this instance follow the creator (index probes on follows' primary key). */
-export async function followersAmong(sql: Tx, creatorId: string, userIds: string[]): Promise<string[]> {
-  const rows = await sql<{ followerId: string }[]>`
-    select follower_id from follows where creator_id = ${creatorId} and follower_id = any(${userIds}::uuid[])`
-  return rows.map((r) => r.followerId)
-}
-
-export async function buyersAmong(sql: Tx, dropId: string, userIds: string[]): Promise<string[]> {
-  const rows = await sql<{ userId: string }[]>`
-    select distinct user_id from orders where drop_id = ${dropId} and status = 'confirmed' and user_id = any(${userIds}::uuid[])`
-  return rows.map((r) => r.userId)
+/**
+ * What a user with a stream here cares about (events/interests.ts), in one statement: the creators they
+ * follow, and the live drops they hold confirmed orders of (how many orders).
+ */
+export async function interestsOf(sql: Tx, userId: string): Promise<Array<{ kind: 'follow' | 'orders'; id: string; n: number }>> {
+  return sql<Array<{ kind: 'follow' | 'orders'; id: string; n: number }>>`
+    select 'follow' as kind, creator_id as id, 1 as n from follows where follower_id = ${userId}
+    union all
+    select 'orders', o.drop_id, count(*)::int from orders o join drops d on d.id = o.drop_id
+    where o.user_id = ${userId} and o.status = 'confirmed' and d.status = 'live'
+    group by o.drop_id`
 }
 
 /**

@@ -96,6 +96,8 @@ export function createLiveService(opts: LiveOptions) {
     // Closed before it was registered (the client went away first): its close hook found nothing to remove.
     if (writer.closed) hub.remove(current)
     try {
+      // Before the head: every event routed while the interests load has a seq the opening covers.
+      await current.ready
       const head = await repo.headSeq(sql)
       const sendState = async (type: 'state' | 'reset') => {
         writer.write(encodeFrame(head, type, { type, ...(kind === 'drop' ? { dropId: id } : {}), data: await state(), createdAt: new Date().toISOString() }))
@@ -162,6 +164,7 @@ export function createLiveService(opts: LiveOptions) {
     notifierTick: () => notifier.tick(),
     subscriptions: () => hub.subscriptions(),
     streamKeys: () => hub.keys(),
+    watchedUsers: () => hub.watchedUsers(),
 
     async openDropStream(dropId: string, lastEventIdHeader: string | undefined, signal?: AbortSignal) {
       const exists = await repo.findDropState(sql, dropId)
