@@ -32,4 +32,4 @@ create index outbox_drop_level_idx on outbox (drop_id, seq)
 alter table outbox drop constraint outbox_type_check;
 alter table outbox add constraint outbox_type_check
   check (type in ('drop.live', 'drop.ended', 'drop.cancelled', 'drop.stock', 'drop.low_stock', 'drop.sold_out',
-                  'order.confirmed', 'order.cancelled', 'follow.changed')) not valid;
+                  'order.confirmed', 'order.cancelled', 'session.revoked', 'follow.changed')) not valid;
