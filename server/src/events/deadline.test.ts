@@ -17,11 +17,14 @@ test('a stream whose opening passes the request deadline gets 503 and leaves no 
   const base = deps.live.subscriptions()
   // The opening's reads wait behind a lock held for longer than the deadline.
   let release!: () => void
+  let locked!: () => void
+  const isLocked = new Promise<void>((r) => (locked = r))
   const held = blocker.begin(async (tx) => {
     await tx`lock table outbox in access exclusive mode`
+    locked()
     await new Promise<void>((r) => (release = r))
   })
-  await Bun.sleep(100)
+  await isLocked
   const t0 = Date.now()
   const res = await ctx.app.handle(new Request(`http://localhost/v1/drops/${drop.id}/events`))
   expect(res.status).toBe(503)
