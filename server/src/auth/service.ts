@@ -2,7 +2,7 @@ import type { Sql, Tx } from '../db'
 import { AppError } from '../errors'
 import { newId } from '../lib/ids'
 import { appendEvent } from '../events/outbox'
-import type { AuthSession, LoginRequest, RegisterRequest } from '../contract/schemas.gen'
+import type { AuthSession, LoginRequest, RegisterRequest, StreamClosedData } from '../contract/schemas.gen'
 import type { UsersService } from '../users/service'
 import * as repo from './repo'
 import { createSuccessorDeriver, hashRefreshToken, newRefreshToken, type TokenService } from './tokens'
@@ -11,7 +11,7 @@ import { createSuccessorDeriver, hashRefreshToken, newRefreshToken, type TokenSe
 const ARGON2 = { algorithm: 'argon2id', memoryCost: 19456, timeCost: 2 } as const
 
 /** Why a session ended, as the personal event stream tells it (`stream.closed`'s `reason`). */
-export type SessionEndReason = 'logged_out' | 'session_revoked'
+export type SessionEndReason = Exclude<StreamClosedData['reason'], 'token_expired'>
 
 export interface AuthService {
   register(input: RegisterRequest): Promise<AuthSession>

@@ -4,6 +4,7 @@ import type { PubSub } from '../lib/pubsub'
 import { encodeFrame, type SseWriter } from '../lib/sse'
 import * as repo from './repo'
 import type { EventRow } from './repo'
+import type { StreamClosedData } from '../contract/schemas.gen'
 import { createInterests } from './interests'
 
 /** A stream's view of the hub: it receives pre-encoded frames, at most once per seq and in increasing order. */
@@ -22,7 +23,7 @@ export interface Subscriber {
 }
 
 /** Why the server ends a personal stream (`stream.closed`'s `reason` in the contract). */
-export type StreamClosedReason = 'token_expired' | 'logged_out' | 'session_revoked'
+export type StreamClosedReason = StreamClosedData['reason']
 
 export interface HubOptions {
   sql: Sql

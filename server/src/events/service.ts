@@ -36,6 +36,8 @@ export interface LiveOptions {
   onConnections?: (kind: 'drop' | 'user', delta: number) => void
   /** Open streams allowed per client address and per user on this instance (default: no cap). */
   caps?: StreamCapLimits
+  /** A stream refused by a cap (metrics). */
+  onCapRefused?: (scope: 'address' | 'user') => void
   /** Whether a log-in session is still active (auth's service); a personal stream never opens for an ended one. */
   sessionActive?: (sessionId: string) => Promise<boolean>
 }
@@ -81,7 +83,7 @@ export function createLiveService(opts: LiveOptions) {
   const replayWindow = opts.replayWindow ?? 1000
   const ticketTtlSec = opts.ticketTtlSec ?? 60
   const maxBufferedBytes = opts.maxBufferedBytes ?? 1024 * 1024
-  const caps = createStreamCaps(opts.caps ?? { perAddress: 0, perUser: 0 })
+  const caps = createStreamCaps(opts.caps ?? { perAddress: 0, perUser: 0 }, opts.onCapRefused)
   const hub = createHub({
     sql, pubsub: opts.pubsub, log,
     heartbeatMs: opts.heartbeatMs, stockIntervalMs: opts.stockIntervalMs, reconcileMs: opts.reconcileMs,

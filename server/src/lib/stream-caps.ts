@@ -18,7 +18,7 @@ export type StreamCaps = ReturnType<typeof createStreamCaps>
  * streams opened slowly from one address were all accepted. Counted in memory, per instance — the resource
  * being protected is this instance's; behind a load balancer a client gets at most the cap on each instance.
  */
-export function createStreamCaps(limits: StreamCapLimits) {
+export function createStreamCaps(limits: StreamCapLimits, onRefused?: (scope: 'address' | 'user') => void) {
   const open = new Map<string, number>()
   return {
     /**
@@ -27,17 +27,18 @@ export function createStreamCaps(limits: StreamCapLimits) {
      */
     acquire(holder: { address?: string | null; userId?: string | null }): () => void {
       const keys: string[] = []
-      const check = (key: string, cap: number, what: string) => {
+      const check = (scope: 'address' | 'user', key: string, cap: number, what: string) => {
         if (cap <= 0) return
         if ((open.get(key) ?? 0) >= cap) {
+          onRefused?.(scope)
           throw new AppError(429, 'TOO_MANY_STREAMS', `At most ${cap} event streams may be open per ${what}; close one first`, {
             headers: { 'retry-after': String(RETRY_AFTER_SEC) },
           })
         }
         keys.push(key)
       }
-      if (holder.address) check(`address:${holder.address}`, limits.perAddress, 'client address')
-      if (holder.userId) check(`user:${holder.userId}`, limits.perUser, 'user')
+      if (holder.address) check('address', `address:${holder.address}`, limits.perAddress, 'client address')
+      if (holder.userId) check('user', `user:${holder.userId}`, limits.perUser, 'user')
       // Checked and counted in one synchronous step: no other open can slip in between.
       for (const k of keys) open.set(k, (open.get(k) ?? 0) + 1)
       let released = false
