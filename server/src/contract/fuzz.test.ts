@@ -91,7 +91,7 @@ beforeAll(async () => {
   sql = createSql(url.toString(), { dbPoolMax: 2, dbStatementTimeoutMs: 30_000 })
   await migrate(sql)
   const huge = '1000000000/10'
-  server = await startServer(3614, {
+  server = await startServer(3562, {
     DATABASE_URL: url.toString(),
     // The limiter runs (its code is part of the surface) with budgets the fuzzer never spends.
     RATE_LIMIT_ENABLED: 'true', RATE_LIMIT_READS: huge, RATE_LIMIT_WRITES: huge, RATE_LIMIT_ORDERS: huge, RATE_LIMIT_AUTH_IP: huge, RATE_LIMIT_AUTH_ACCOUNT: huge,

@@ -78,7 +78,7 @@ describe('answers before the app runs (real server)', () => {
   let server: ServerProcess
   let host: string
   beforeAll(async () => {
-    server = await startServer(3612)
+    server = await startServer(3561)
     host = `127.0.0.1:${server.port}`
   })
   afterAll(() => server.stop())

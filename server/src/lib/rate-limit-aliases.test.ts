@@ -127,7 +127,7 @@ function raw(port: number, request: string): Promise<string> {
 
 describeWithRedis('rate-limit classes through aliases on a real server', () => {
   test('Bun routes what the in-process app does not (a one-letter Host shifts Elysia\'s path): the budget still follows the route', async () => {
-    const server = await startServer(3611, { RATE_LIMIT_ENABLED: 'true', RATE_LIMIT_ORDERS: '3/60', RATE_LIMIT_WRITES: '100/10', REDIS_KEY_PREFIX: `${unique('rlalias')}:` })
+    const server = await startServer(3560, { RATE_LIMIT_ENABLED: 'true', RATE_LIMIT_ORDERS: '3/60', RATE_LIMIT_WRITES: '100/10', REDIS_KEY_PREFIX: `${unique('rlalias')}:` })
     try {
       const post = async (path: string, host = `127.0.0.1:${server.port}`) => {
         const res = await raw(server.port, `POST ${path} HTTP/1.1\r\nHost: ${host}\r\nContent-Type: application/json\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}`)
