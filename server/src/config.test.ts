@@ -19,4 +19,13 @@ describe('config', () => {
     expect(() => loadConfig({ LOG_LEVEL: 'loud' })).toThrow(/LOG_LEVEL/)
     expect(() => loadConfig({ RUN_SCHEDULER: 'maybe' })).toThrow(/RUN_SCHEDULER/)
   })
+
+  test('logs: readable at a terminal in dev, JSON otherwise (piped, production, tests), LOG_FORMAT decides when set', () => {
+    expect(loadConfig({}, true).logFormat).toBe('pretty')
+    expect(loadConfig({}, false).logFormat).toBe('json')
+    expect(loadConfig({ NODE_ENV: 'production' }, true).logFormat).toBe('json')
+    expect(loadConfig({ NODE_ENV: 'test' }, true).logFormat).toBe('json')
+    expect(loadConfig({ LOG_FORMAT: 'pretty' }, false).logFormat).toBe('pretty')
+    expect(() => loadConfig({ LOG_FORMAT: 'xml' })).toThrow(/LOG_FORMAT/)
+  })
 })
