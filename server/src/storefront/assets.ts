@@ -25,6 +25,8 @@ async function bundle(entry: string, external: string[] = []): Promise<Blob> {
     format: 'esm',
     minify: true,
     external,
+    // Stated here, not only in tsconfig.json (which the Docker image does not carry).
+    jsx: { runtime: 'automatic', importSource: 'preact', development: false },
     define: { 'process.env.NODE_ENV': '"production"' },
   })
   if (!out.success) throw new AggregateError(out.logs, `storefront: could not bundle ${entry}`)

@@ -94,6 +94,8 @@ describe.skipIf(!hasChromium)('the storefront in headless Chromium', () => {
     expect(await status(a.page).textContent()).toBe('Live now')
     expect(await a.page.getByRole('progressbar', { name: 'Stock left' }).getAttribute('aria-valuenow')).toBe('1')
     await a.page.getByRole('button', { name: 'Create an account' }).click()
+    await a.page.getByLabel('Username').waitFor()
+    await shot(a.page, '2-sign-up-inline-phone')
     const alice = unique('alice_')
     await a.page.getByLabel('Username').fill(alice)
     await a.page.getByLabel('Email').fill(`${alice}@example.test`)
@@ -112,7 +114,7 @@ describe.skipIf(!hasChromium)('the storefront in headless Chromium', () => {
     await b.page.getByRole('button', { name: 'Sign in', exact: true }).click()
     await b.page.getByRole('button', { name: /^Buy now/ }).waitFor()
     await b.page.evaluate(() => ((window as any).__sameDocument = true))
-    await shot(b.page, '2-drop-live-desktop')
+    await shot(b.page, '2-drop-live-signed-in-desktop')
 
     // Alice double-clicks Buy: one intended purchase, one order (the second click reuses the first's key).
     await buyA.dblclick()
