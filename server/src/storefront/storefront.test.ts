@@ -154,7 +154,7 @@ describe.skipIf(!hasChromium)('the storefront in headless Chromium', () => {
     expect(contractProblems).toEqual([])
   }, 90_000)
 
-  test('an upcoming drop counts down, opens and ends live on the page; unknown drops say so', async () => {
+  test('an upcoming drop counts down, opens (bought with the keyboard) and ends live on the page; unknown drops say so', async () => {
     const { owner, product } = await liveDrop(ctx, { initialStock: 3 })
     const res = await ctx.api('POST', '/v1/drops', { token: owner.accessToken, body: { productId: product.id, startsAt: new Date(Date.now() + 3_600_000).toISOString(), initialStock: 3 } })
     const dropId = res.body.id as string
@@ -174,11 +174,16 @@ describe.skipIf(!hasChromium)('the storefront in headless Chromium', () => {
     await ctx.deps.scheduler.tick()
     await page.getByRole('button', { name: /^Buy now/ }).waitFor({ timeout: 10_000 })
     expect(await status(page).textContent()).toBe('Live now')
+    // Keyboard only: the Buy button is a real button, Enter buys.
+    await page.getByRole('button', { name: /^Buy now/ }).focus()
+    await page.keyboard.press('Enter')
+    await page.getByRole('heading', { name: 'Order confirmed' }).waitFor()
 
     await ctx.deps.sql`update drops set ends_at = now() - interval '1 millisecond' where id = ${dropId}`
     await ctx.deps.scheduler.tick()
     await status(page).filter({ hasText: 'Ended' }).waitFor({ timeout: 10_000 })
     expect(await page.getByRole('button', { name: /^Buy/ }).count()).toBe(0)
+    await page.getByText('1 of 3 sold').waitFor()
     expect(await noReload(page)).toBe(true)
     await shot(page, '8-ended-phone')
 

@@ -125,7 +125,15 @@ function Stock({ drop }: { drop: Drop }) {
         <div class="fill" style={{ width: `${pct}%` }} />
       </div>
       <p class="stock-text">
-        <strong>{drop.availableStock}</strong> of {drop.initialStock} left{drop.perUserLimit ? ` · at most ${drop.perUserLimit} per buyer` : ''}
+        {drop.status === 'ended' ? (
+          <>
+            <strong>{drop.initialStock - drop.availableStock}</strong> of {drop.initialStock} sold
+          </>
+        ) : (
+          <>
+            <strong>{drop.availableStock}</strong> of {drop.initialStock} left{drop.perUserLimit ? ` · at most ${drop.perUserLimit} per buyer` : ''}
+          </>
+        )}
       </p>
     </div>
   )
