@@ -28,4 +28,17 @@ describe('config', () => {
     expect(loadConfig({ LOG_FORMAT: 'pretty' }, false).logFormat).toBe('pretty')
     expect(() => loadConfig({ LOG_FORMAT: 'xml' })).toThrow(/LOG_FORMAT/)
   })
+
+  test('the refresh grace window is 0–10 s (RFC 9700: short), 10 by default', () => {
+    expect(loadConfig({}).refreshGraceSec).toBe(10)
+    expect(loadConfig({ REFRESH_GRACE_SEC: '0' }).refreshGraceSec).toBe(0)
+    expect(() => loadConfig({ REFRESH_GRACE_SEC: '11' })).toThrow(/REFRESH_GRACE_SEC must be at most 10/)
+    expect(() => loadConfig({ REFRESH_GRACE_SEC: '-1' })).toThrow(/REFRESH_GRACE_SEC/)
+  })
+
+  test('stream caps: 200 per address and 10 per user by default, 0 lifts a cap', () => {
+    expect(loadConfig({}).streams).toEqual({ perAddress: 200, perUser: 10 })
+    expect(loadConfig({ SSE_MAX_STREAMS_PER_ADDRESS: '0', SSE_MAX_STREAMS_PER_USER: '3' }).streams).toEqual({ perAddress: 0, perUser: 3 })
+    expect(() => loadConfig({ SSE_MAX_STREAMS_PER_USER: 'many' })).toThrow(/SSE_MAX_STREAMS_PER_USER/)
+  })
 })

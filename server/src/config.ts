@@ -15,6 +15,8 @@ export interface Config {
   jwtAudience: string
   accessTokenTtlSec: number
   refreshTokenTtlSec: number
+  /** how long (≤ 10 s) a repeat of the same refresh answers the same pair instead of counting as token reuse */
+  refreshGraceSec: number
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
   /** JSON lines for machines; `pretty` (colour, one readable line per entry) for a person at a terminal */
   logFormat: 'json' | 'pretty'
@@ -44,6 +46,13 @@ export interface Config {
     trustedProxies: string[]
   }
   cache: { enabled: boolean }
+  /** concurrent SSE streams this instance holds open; 0 = no cap */
+  streams: {
+    /** per client address (both streams; TRUSTED_PROXIES decides what the address is) */
+    perAddress: number
+    /** per user (the personal stream) */
+    perUser: number
+  }
 }
 
 export interface RateLimitRule {
@@ -60,6 +69,12 @@ function int(env: Record<string, string | undefined>, name: string, fallback: nu
   if (raw === undefined || raw === '') return fallback
   const n = Number(raw)
   if (!Number.isInteger(n) || n < min) throw new ConfigError(`${name} must be an integer ≥ ${min}, got "${raw}"`)
+  return n
+}
+
+function intMax(env: Record<string, string | undefined>, name: string, fallback: number, min: number, max: number): number {
+  const n = int(env, name, fallback, min)
+  if (n > max) throw new ConfigError(`${name} must be at most ${max}, got "${env[name]}"`)
   return n
 }
 
@@ -107,6 +122,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     jwtAudience: env.JWT_AUDIENCE || 'livedrop-api',
     accessTokenTtlSec: int(env, 'ACCESS_TOKEN_TTL_SEC', 15 * 60, 1),
     refreshTokenTtlSec: int(env, 'REFRESH_TOKEN_TTL_SEC', 30 * 24 * 3600, 1),
+    // RFC 9700 asks for a short leeway: long enough for two tabs or a retry after a lost answer, no longer.
+    refreshGraceSec: intMax(env, 'REFRESH_GRACE_SEC', 10, 0, 10),
     logLevel,
     logFormat,
     dbPoolMax: int(env, 'DB_POOL_MAX', 20, 1),
@@ -130,5 +147,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       trustedProxies: (env.TRUSTED_PROXIES ?? '').split(',').map((s) => s.trim()).filter(Boolean),
     },
     cache: { enabled: bool(env, 'CACHE_ENABLED', true) },
+    // A browser holds a few tabs per user; an office behind one NAT address many users. 2,000 streams from one
+    // address is an attack on the instance's sockets and memory, not an audience.
+    streams: {
+      perAddress: int(env, 'SSE_MAX_STREAMS_PER_ADDRESS', 200, 0),
+      perUser: int(env, 'SSE_MAX_STREAMS_PER_USER', 10, 0),
+    },
   }
 }

@@ -76,7 +76,7 @@ export function createDeps(config: Config & { databaseUrl: string; jwtSecret: st
   const creators = createCreatorsService({ sql })
   const users = createUsersService({ sql, creators })
   const products = createProductsService({ sql, creators })
-  const auth = createAuthService({ sql, tokens, users, refreshTtlSec: config.refreshTokenTtlSec })
+  const auth = createAuthService({ sql, tokens, users, refreshTtlSec: config.refreshTokenTtlSec, refreshGraceSec: config.refreshGraceSec, jwtSecret: config.jwtSecret })
   const drops = createDropsService({ sql, creators, products })
   const orders = createOrdersService({ sql, leaseSec: config.idempotencyLeaseSec })
   const follows = createFollowsService({ sql, creators, users })
@@ -84,6 +84,9 @@ export function createDeps(config: Config & { databaseUrl: string; jwtSecret: st
   const live = createLiveService({
     sql, pubsub, log, notifications, channelPrefix: config.redisKeyPrefix,
     onConnections: (stream, delta) => metrics.sseConnections.inc({ stream }, delta),
+    caps: config.streams,
+    onCapRefused: (scope) => metrics.rateLimited.inc({ class: scope === 'address' ? 'streamsPerAddress' : 'streamsPerUser' }),
+    sessionActive: (sessionId) => auth.isSessionActive(sessionId),
   })
   // Draining closes the streams (clients reconnect elsewhere with Last-Event-ID) before the pools close.
   lifecycle.onDrain(() => live.closeStreams())
