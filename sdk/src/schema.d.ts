@@ -1241,6 +1241,11 @@ export interface components {
         };
     };
     parameters: {
+        /**
+         * @description The content hash the storefront's page puts in its asset URLs. With the current one the answer may be
+         *     cached for a year (`immutable`); without it, or with an old one, it is revalidated (`no-cache`).
+         */
+        AssetVersion: string;
         /** @description An `ETag` from an earlier answer; a match is answered 304 without a body. */
         IfNoneMatch: string;
         UserId: string;
@@ -1445,7 +1450,13 @@ export interface operations {
     };
     getSdkBrowserBundle: {
         parameters: {
-            query?: never;
+            query?: {
+                /**
+                 * @description The content hash the storefront's page puts in its asset URLs. With the current one the answer may be
+                 *     cached for a year (`immutable`); without it, or with an old one, it is revalidated (`no-cache`).
+                 */
+                v?: components["parameters"]["AssetVersion"];
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -1465,7 +1476,13 @@ export interface operations {
     };
     getStorefrontScript: {
         parameters: {
-            query?: never;
+            query?: {
+                /**
+                 * @description The content hash the storefront's page puts in its asset URLs. With the current one the answer may be
+                 *     cached for a year (`immutable`); without it, or with an old one, it is revalidated (`no-cache`).
+                 */
+                v?: components["parameters"]["AssetVersion"];
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -1485,7 +1502,13 @@ export interface operations {
     };
     getStorefrontStyles: {
         parameters: {
-            query?: never;
+            query?: {
+                /**
+                 * @description The content hash the storefront's page puts in its asset URLs. With the current one the answer may be
+                 *     cached for a year (`immutable`); without it, or with an old one, it is revalidated (`no-cache`).
+                 */
+                v?: components["parameters"]["AssetVersion"];
+            };
             header?: never;
             path?: never;
             cookie?: never;

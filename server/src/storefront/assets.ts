@@ -11,6 +11,8 @@ export interface Asset {
   type: string
 }
 export interface StorefrontAssets {
+  /** content hash of the three files, in the page's asset URLs (?v=) */
+  version: string
   html: string
   files: Record<'livedrop.browser.js' | 'storefront.js' | 'storefront.css', Asset>
 }
@@ -57,6 +59,7 @@ export async function buildStorefrontAssets(): Promise<StorefrontAssets> {
 <script type="module" src="/assets/storefront.js?v=${v}"></script>
 </head><body><div id="app"><p class="boot">Loading LiveDrop…</p><noscript>The storefront needs JavaScript; the API itself is at <a href="/docs">/docs</a>.</noscript></div></body></html>`
   return {
+    version: v,
     html,
     files: {
       'livedrop.browser.js': { body: sdk, type: JS },

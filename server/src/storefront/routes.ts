@@ -5,10 +5,13 @@ import { storefrontAssets, type StorefrontAssets } from './assets'
 const page = async () =>
   new Response((await storefrontAssets()).html, { headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-cache' } })
 
-// Asset URLs carry a content hash (?v=) in the page, so a browser may keep them: a new build is a new URL.
-const asset = (name: keyof StorefrontAssets['files']) => async () => {
-  const file = (await storefrontAssets()).files[name]
-  return new Response(file.body, { headers: { 'content-type': file.type, 'cache-control': 'public, max-age=31536000, immutable' } })
+// The page's asset URLs carry the content hash (?v=): those a browser may keep for a year, since a new build
+// is a new URL. Any other URL of an asset (an app importing /assets/livedrop.browser.js) is revalidated.
+const asset = (name: keyof StorefrontAssets['files']) => async ({ query }: { query: { v?: string } }) => {
+  const built = await storefrontAssets()
+  const file = built.files[name]
+  const cache = query.v === built.version ? 'public, max-age=31536000, immutable' : 'no-cache'
+  return new Response(file.body, { headers: { 'content-type': file.type, 'cache-control': cache } })
 }
 
 /** The storefront: one HTML shell for its three pages (the client routes), and its assets. */
