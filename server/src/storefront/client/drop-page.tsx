@@ -67,20 +67,23 @@ export function DropPage({ dropId }: { dropId: string }) {
       </>
     )
   }
-  if (!drop || !product) return <p class="muted">Loading…</p>
+  if (!drop || product === undefined) return <p class="muted">Loading…</p>
 
+  // A product that could not be read (gone, or the API briefly away) must not hide the drop and its Buy button.
+  const title = product?.title ?? 'Drop'
+  const price = product ? money(product.priceCents, product.currency) : ''
   const soldOut = drop.status === 'live' && drop.availableStock === 0
   return (
     <article class="drop">
       <p class="crumb">
         <Link href="/">← All drops</Link>
       </p>
-      <h1 tabIndex={-1}>{product.title}</h1>
-      <p class="price big">{money(product.priceCents, product.currency)}</p>
-      {product.description && <p>{product.description}</p>}
+      <h1 tabIndex={-1}>{title}</h1>
+      {price && <p class="price big">{price}</p>}
+      {product?.description && <p>{product.description}</p>}
       <Status drop={drop} soldOut={soldOut} now={now} />
       {drop.status !== 'cancelled' && <Stock drop={drop} />}
-      <BuyBox drop={drop} soldOut={soldOut} priceLabel={money(product.priceCents, product.currency)} title={product.title} onSoldOut={() => setStock(0)} />
+      <BuyBox drop={drop} soldOut={soldOut} priceLabel={price} title={title} onSoldOut={() => setStock(0)} />
     </article>
   )
 }
@@ -199,7 +202,7 @@ function BuyBox(props: { drop: Drop; soldOut: boolean; priceLabel: string; title
       )}
       {open && me && (
         <button type="button" class="primary buy-button" onClick={() => void buy()} disabled={buying} aria-busy={buying}>
-          {buying ? 'Buying…' : order ? `Buy another · ${props.priceLabel}` : `Buy now · ${props.priceLabel}`}
+          {buying ? 'Buying…' : `${order ? 'Buy another' : 'Buy now'}${props.priceLabel ? ` · ${props.priceLabel}` : ''}`}
         </button>
       )}
       {(open || drop.status === 'scheduled') && !me && known && <AuthForm title={open ? 'Sign in to buy' : 'Sign in now, buy the moment it opens'} />}

@@ -17,14 +17,15 @@ const products = new Map<string, Promise<Product | null>>()
 export function productOf(id: string): Promise<Product | null> {
   let p = products.get(id)
   if (!p) {
-    p = ld.GET('/v1/products/{productId}', { params: { path: { productId: id } } }).then((r) => r.data ?? null)
+    p = ld.GET('/v1/products/{productId}', { params: { path: { productId: id } } }).then((r) => r.data ?? null, () => null)
     products.set(id, p)
   }
   return p
 }
 
-export function useProduct(id: string | undefined): Product | null {
-  const [product, setProduct] = useState<Product | null>(null)
+/** undefined while loading, null when it could not be read. */
+export function useProduct(id: string | undefined): Product | null | undefined {
+  const [product, setProduct] = useState<Product | null | undefined>(undefined)
   useEffect(() => {
     if (!id) return
     let on = true

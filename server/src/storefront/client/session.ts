@@ -47,8 +47,12 @@ export function useMe(): { me: Me | null; known: boolean } {
 
 export async function loadMe() {
   if (!ld.tokens) return setMe(null)
-  const { data } = await ld.GET('/v1/me')
-  setMe(data ?? null)
+  try {
+    const { data } = await ld.GET('/v1/me')
+    setMe(data ?? null)
+  } catch {
+    setMe(null) // the API is unreachable: offer sign-in rather than wait forever
+  }
 }
 
 /** null when signed in, else what to tell the user. */
