@@ -29,6 +29,14 @@ describe('config', () => {
     expect(() => loadConfig({ LOG_FORMAT: 'xml' })).toThrow(/LOG_FORMAT/)
   })
 
+  test('the idempotency lease outlives the request deadline; order batching is on by default', () => {
+    expect(loadConfig({}).idempotencyLeaseSec * 1000).toBeGreaterThan(loadConfig({}).requestTimeoutMs)
+    expect(loadConfig({ REQUEST_TIMEOUT_MS: '30000' }).idempotencyLeaseSec).toBe(35)
+    expect(() => loadConfig({ IDEMPOTENCY_LEASE_SEC: '10', REQUEST_TIMEOUT_MS: '15000' })).toThrow(/IDEMPOTENCY_LEASE_SEC/)
+    expect(loadConfig({}).orders).toEqual({ batching: true, maxBatch: 500, batchWindowMs: 0 })
+    expect(loadConfig({ ORDER_BATCHING: 'false' }).orders.batching).toBe(false)
+  })
+
   test('the refresh grace window is 0–10 s (RFC 9700: short), 10 by default', () => {
     expect(loadConfig({}).refreshGraceSec).toBe(10)
     expect(loadConfig({ REFRESH_GRACE_SEC: '0' }).refreshGraceSec).toBe(0)

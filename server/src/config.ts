@@ -30,6 +30,8 @@ export interface Config {
   requestTimeoutMs: number
   /** how long an order request holds its Idempotency-Key before a retry may take over (crash recovery) */
   idempotencyLeaseSec: number
+  /** per-drop order combining (orders/batch.ts); false = one order per statement */
+  orders: { batching: boolean; maxBatch: number; batchWindowMs: number }
   /** prefix of every Redis key and channel this deployment uses */
   redisKeyPrefix: string
   rateLimit: {
@@ -111,6 +113,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (jwtSecret !== undefined && Buffer.byteLength(jwtSecret) < 32) {
     throw new ConfigError('JWT_SECRET must be at least 32 bytes')
   }
+  const requestTimeoutMs = int(env, 'REQUEST_TIMEOUT_MS', 15_000, 100)
+  // A request that is still running must never lose its idempotency key to a retry: the lease outlives the
+  // request deadline (a request past it has been answered 503 and its work is abandoned).
+  const leaseSec = int(env, 'IDEMPOTENCY_LEASE_SEC', Math.ceil(requestTimeoutMs / 1000) + 5, 1)
+  if (leaseSec * 1000 <= requestTimeoutMs) {
+    throw new ConfigError(`IDEMPOTENCY_LEASE_SEC (${leaseSec}) must be longer than REQUEST_TIMEOUT_MS (${requestTimeoutMs} ms)`)
+  }
   return {
     env: nodeEnv,
     port: int(env, 'PORT', 3000),
@@ -132,8 +141,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     embeddedPgPort: int(env, 'EMBEDDED_PG_PORT', 54329, 1),
     shutdownGraceMs: int(env, 'SHUTDOWN_GRACE_MS', 8000, 0),
     runScheduler: bool(env, 'RUN_SCHEDULER', true),
-    idempotencyLeaseSec: int(env, 'IDEMPOTENCY_LEASE_SEC', 10, 1),
-    requestTimeoutMs: int(env, 'REQUEST_TIMEOUT_MS', 15_000, 100),
+    idempotencyLeaseSec: leaseSec,
+    requestTimeoutMs,
+    orders: {
+      batching: bool(env, 'ORDER_BATCHING', true),
+      maxBatch: int(env, 'ORDER_BATCH_MAX', 500, 1),
+      batchWindowMs: int(env, 'ORDER_BATCH_WINDOW_MS', 0, 0),
+    },
     redisKeyPrefix: env.REDIS_KEY_PREFIX || 'livedrop:',
     // Defaults: a load test's many users reading from one address must pass (6,000 reads/s per address),
     // while one account hammering orders (over 2/s sustained) or guessing passwords is stopped.

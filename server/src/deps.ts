@@ -78,7 +78,10 @@ export function createDeps(config: Config & { databaseUrl: string; jwtSecret: st
   const products = createProductsService({ sql, creators })
   const auth = createAuthService({ sql, tokens, users, refreshTtlSec: config.refreshTokenTtlSec, refreshGraceSec: config.refreshGraceSec, jwtSecret: config.jwtSecret })
   const drops = createDropsService({ sql, creators, products })
-  const orders = createOrdersService({ sql, leaseSec: config.idempotencyLeaseSec })
+  const orders = createOrdersService({
+    sql, pubsub, restockChannel: `${config.redisKeyPrefix}orders:restock`, leaseSec: config.idempotencyLeaseSec,
+    batching: config.orders.batching, maxBatch: config.orders.maxBatch, batchWindowMs: config.orders.batchWindowMs,
+  })
   const follows = createFollowsService({ sql, creators, users })
   const notifications = createNotificationsService({ sql })
   const live = createLiveService({
@@ -97,8 +100,10 @@ export function createDeps(config: Config & { databaseUrl: string; jwtSecret: st
     if (outcome === 'confirmed') {
       metrics.ordersConfirmed.inc()
       if (availableStock === 0) metrics.stockOuts.inc()
-      void cache.invalidate(cacheKeys.drop(dropId))
-    } else metrics.ordersRefused.inc({ reason: outcome })
+    } else if (outcome !== 'cancelled') metrics.ordersRefused.inc({ reason: outcome })
+    // Stock moves with every order and every cancel: a drop may be served up to 1 s stale, so these
+    // invalidations are coalesced per drop (a rush would otherwise send nearly every read to the database).
+    if (outcome === 'confirmed' || outcome === 'cancelled') cache.invalidateSoon(cacheKeys.drop(dropId))
   })
   const scheduler = createScheduler({
     sql,
@@ -115,6 +120,7 @@ export function createDeps(config: Config & { databaseUrl: string; jwtSecret: st
     lifecycle, metrics, pubsub, cache, rateLimiter, follows, notifications, live,
     async close() {
       await scheduler.stop()
+      orders.close()
       await live.stop()
       cache.close()
       await pubsub.close()
