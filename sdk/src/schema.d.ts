@@ -490,8 +490,13 @@ export interface paths {
          * @description The stock decrement, the per-user limit check and the order row commit in one atomic step: stock never
          *     goes below zero. `Idempotency-Key` is required: a retry with the same key and body replays the first
          *     answer (status and body, refusals included) with `Idempotent-Replayed: true`; the same key with another
-         *     body is a 422; the same key while the first request still runs is a 409 with `Retry-After`. Keys are
-         *     scoped to the caller and kept 24 hours.
+         *     body is a 422; the same key while the first request still runs is a 409 with `Retry-After` (never the
+         *     answer to a key's first use). Keys are scoped to the caller and kept 24 hours.
+         *
+         *     Orders of one drop that arrive together are placed together — one statement and one commit for the
+         *     batch — with exactly the answers placing them one by one in arrival order would give. A refusal reports
+         *     the drop as the statement that refused saw it (`availableStock` with `SOLD_OUT`, `dropStatus` with
+         *     `DROP_NOT_LIVE`). No order is confirmed after `endsAt`.
          */
         post: operations["createOrder"];
         delete?: never;
@@ -763,6 +768,10 @@ export interface components {
                 field: string;
                 message: string;
             }[];
+            /** @description `SOLD_OUT`: the units that were left when the order was refused (read by the statement that refused it). */
+            availableStock?: number;
+            /** @description `DROP_NOT_LIVE`: the drop's status when the order was refused (`ended` once `endsAt` has passed). */
+            dropStatus?: components["schemas"]["DropStatus"];
         };
         Health: {
             /** @enum {string} */
@@ -2119,8 +2128,9 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
             /**
-             * @description `SOLD_OUT` (not enough stock), `DROP_NOT_LIVE`, `PURCHASE_LIMIT_EXCEEDED`, or
-             *     `IDEMPOTENCY_KEY_IN_USE` (the first request with this key is still running; retry after `Retry-After`).
+             * @description `SOLD_OUT` (not enough stock; `availableStock` says how many units were left), `DROP_NOT_LIVE`
+             *     (`dropStatus` says why), `PURCHASE_LIMIT_EXCEEDED`, or `IDEMPOTENCY_KEY_IN_USE` (the first request
+             *     with this key is still running; retry after `Retry-After`).
              */
             409: {
                 headers: {
