@@ -1448,6 +1448,7 @@ export interface operations {
                     "text/html": string;
                 };
             };
+            400: components["responses"]["BadRequest"];
         };
     };
     getStorefrontOrders: {
@@ -1494,6 +1495,7 @@ export interface operations {
                     "text/javascript": string;
                 };
             };
+            400: components["responses"]["BadRequest"];
         };
     };
     getStorefrontScript: {
@@ -1520,6 +1522,7 @@ export interface operations {
                     "text/javascript": string;
                 };
             };
+            400: components["responses"]["BadRequest"];
         };
     };
     getStorefrontStyles: {
@@ -1546,6 +1549,7 @@ export interface operations {
                     "text/css": string;
                 };
             };
+            400: components["responses"]["BadRequest"];
         };
     };
     getMetrics: {
