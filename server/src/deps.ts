@@ -63,14 +63,18 @@ export function createDeps(config: Config & { databaseUrl: string; jwtSecret: st
       Bun.sleep(500).then(() => []),
     ]),
   })
-  const pubsub = backplane.client ? createRedisPubSub(config.redisUrl!, backplane.client, log) : createMemoryPubSub(log)
+  // One gauge for the breaker that routes every component to its fallback at once (see redis.ts).
+  metrics.redisFallbackActive.set({ component: 'redis' }, 0)
+  backplane.breaker.onChange((open) => metrics.redisFallbackActive.set({ component: 'redis' }, open ? 1 : 0))
+  const pubsub = backplane.client ? createRedisPubSub(config.redisUrl!, backplane.client, log, backplane.breaker) : createMemoryPubSub(log)
   const cache = createCache({
-    store: backplane.client ? redisStore(backplane.client, `${config.redisKeyPrefix}cache:`) : memoryStore(),
+    // Guarded: while the breaker is open the shared layer fails at once and the cache reads the database.
+    store: backplane.client ? backplane.breaker.guard(redisStore(backplane.client, `${config.redisKeyPrefix}cache:`)) : memoryStore(),
     channel: `${config.redisKeyPrefix}cache:invalidate`,
     pubsub, metrics, log, enabled: config.cache.enabled,
   })
   const rateLimiter = config.rateLimit.enabled
-    ? createRateLimiter({ client: backplane.client, prefix: config.redisKeyPrefix, limits: config.rateLimit, metrics, log })
+    ? createRateLimiter({ client: backplane.client, breaker: backplane.breaker, prefix: config.redisKeyPrefix, limits: config.rateLimit, metrics, log })
     : null
   const lifecycle = createLifecycle((err) => log.error({ err }, 'drain hook failed'))
   const creators = createCreatorsService({ sql })

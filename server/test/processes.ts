@@ -78,6 +78,10 @@ export interface RedisServer {
   url: string
   start(): Promise<void>
   stop(): Promise<void>
+  /** SIGSTOP: connections stay open and nothing answers, like a hung Redis (not a refused one) */
+  pause(): void
+  /** SIGCONT after pause() */
+  resume(): void
 }
 
 /** A throw-away redis-server (no persistence) on `port`; start() waits until it answers PING. */
@@ -103,6 +107,12 @@ export function redisServer(basePort: number): RedisServer {
       proc.kill('SIGKILL')
       await proc.exited
       proc = null
+    },
+    pause() {
+      proc?.kill('SIGSTOP')
+    },
+    resume() {
+      proc?.kill('SIGCONT')
     },
   }
 }
