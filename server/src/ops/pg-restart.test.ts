@@ -1,0 +1,100 @@
+import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
+import { createSql, migrate } from '../db'
+import { createTestContext, registerUser, type TestContext } from '../../test/helpers'
+import { postgresServer } from '../../test/processes'
+
+// A private PostgreSQL that the test really restarts (fast: sessions end with 57P01; immediate: backends are
+// killed) and whose backends it terminates, under steady load from a pooled instance. Before: requests failed
+// on dead pooled connections after Postgres was back (57P01, a reset or closed socket), some hung until the
+// request deadline (a statement written between a socket's error and its close was never answered), and an
+// immediate restart could kill the process (postgres.js wrote to a socket it had already dropped).
+const pg = postgresServer(5470)
+let ctx: TestContext
+let token: string
+const POOL = 8
+
+beforeAll(async () => {
+  await pg.start()
+  const sql = createSql(pg.url, { dbPoolMax: 1, dbStatementTimeoutMs: 60_000 })
+  await migrate(sql)
+  await sql.end()
+  ctx = createTestContext({ databaseUrl: pg.url, redisUrl: undefined, dbPoolMax: POOL, requestTimeoutMs: 15_000 })
+  token = (await registerUser(ctx.api)).accessToken
+}, 60_000)
+afterAll(async () => {
+  await ctx?.close()
+  await pg.destroy()
+}, 30_000)
+
+interface Outcome { at: number; ms: number; status: number }
+
+/** `loops` clients calling /v1/me back to back until stop() → every answer with its start time. */
+function steadyLoad(loops: number) {
+  const outcomes: Outcome[] = []
+  let running = true
+  const done = Promise.all(Array.from({ length: loops }, async () => {
+    while (running) {
+      const at = performance.now()
+      const r = await ctx.api('GET', '/v1/me', { token })
+      outcomes.push({ at, ms: performance.now() - at, status: r.status })
+      // While Postgres is away the answers are fast 503s: do not spin.
+      if (r.status !== 200) await Bun.sleep(20)
+    }
+  }))
+  return { outcomes, stop: async () => ((running = false), await done) }
+}
+
+async function warmPool() {
+  await Promise.all(Array.from({ length: POOL * 2 }, () => ctx.api('GET', '/v1/me', { token })))
+}
+
+function expectServedAfter(outcomes: Outcome[], since: number) {
+  const after = outcomes.filter((o) => o.at >= since)
+  expect(after.length).toBeGreaterThan(20)
+  expect(after.filter((o) => o.status !== 200)).toEqual([])
+  // The 5 s bound: no request waits on a dead connection or a connect timeout.
+  expect(Math.max(...after.map((o) => o.ms))).toBeLessThan(5000)
+}
+
+describe('PostgreSQL restarts under load', () => {
+  for (const mode of ['fast', 'immediate'] as const) {
+    test(`${mode} restart: the first request after Postgres is back succeeds, and every later one`, async () => {
+      await warmPool()
+      const load = steadyLoad(6)
+      await Bun.sleep(300)
+      await pg.stop(mode)
+      await Bun.sleep(300)
+      await pg.start()
+      const back = performance.now()
+      const first = await ctx.api('GET', '/v1/me', { token })
+      expect(first.status).toBe(200)
+      // A burst over the whole pool right away: no pooled connection is left dead.
+      const burst = await Promise.all(Array.from({ length: POOL * 2 }, () => ctx.api('GET', '/v1/me', { token })))
+      expect(burst.map((r) => r.status)).toEqual(burst.map(() => 200))
+      await Bun.sleep(1500)
+      await load.stop()
+      expectServedAfter(load.outcomes, back)
+    }, 60_000)
+  }
+
+  test('pg_terminate_backend of every pooled connection: no request fails, none hangs', async () => {
+    await warmPool()
+    const load = steadyLoad(6)
+    await Bun.sleep(300)
+    const start = performance.now()
+    // The admin's own session carries the same application name (createSql): it spares itself.
+    const admin = createSql(pg.url, { dbPoolMax: 1, dbStatementTimeoutMs: 5000 })
+    try {
+      for (let i = 0; i < 3; i++) {
+        const ended = await admin`select pg_terminate_backend(pid) as ok from pg_stat_activity where application_name = 'livedrop' and pid <> pg_backend_pid()`
+        expect(ended.length).toBeGreaterThan(0)
+        await Bun.sleep(500)
+      }
+    } finally {
+      await admin.end()
+    }
+    await load.stop()
+    // Postgres never stopped accepting: every request of the whole run must have been served.
+    expectServedAfter(load.outcomes, start)
+  }, 60_000)
+})
