@@ -20,6 +20,7 @@ import { createOrdersService, type OrdersService } from './orders/service'
 import { createFollowsService, type FollowsService } from './follows/service'
 import { createNotificationsService, type NotificationsService } from './notifications/service'
 import { createLiveService, type LiveService } from './events/service'
+import { createMaintenance, type Maintenance } from './ops/maintenance'
 
 /** Everything the routes need, built once at boot from the resolved config. */
 export interface Deps {
@@ -40,6 +41,8 @@ export interface Deps {
   live: LiveService
   /** Moves drops on time; started by main.ts (or a test), never by createDeps. */
   scheduler: Scheduler
+  /** Expired idempotency keys and refresh tokens, deleted in batches by one instance at a time; started by main.ts. */
+  maintenance: Maintenance
   lifecycle: Lifecycle
   metrics: Metrics
   pubsub: PubSub
@@ -106,16 +109,21 @@ export function createDeps(config: Config & { databaseUrl: string; jwtSecret: st
     log,
     onTransition: (moved) => void cache.invalidate(...moved.map((d) => cacheKeys.drop(d.id))),
     actor: `scheduler:${process.pid}`,
-    maintenance: async () => {
-      await deleteExpiredKeys(sql)
-      await deleteExpiredRefreshTokens(sql)
-    },
+  })
+  const maintenance = createMaintenance({
+    sql,
+    log,
+    sweeps: [
+      { name: 'idempotency_keys', batch: 5000, run: deleteExpiredKeys },
+      { name: 'refresh_tokens', batch: 5000, run: deleteExpiredRefreshTokens },
+    ],
   })
   return {
-    config, log, sql, backplane, tokens, auth, users, creators, products, drops, orders, scheduler,
+    config, log, sql, backplane, tokens, auth, users, creators, products, drops, orders, scheduler, maintenance,
     lifecycle, metrics, pubsub, cache, rateLimiter, follows, notifications, live,
     async close() {
       await scheduler.stop()
+      await maintenance.stop()
       await live.stop()
       cache.close()
       await pubsub.close()

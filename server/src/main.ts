@@ -26,6 +26,8 @@ const demo = backends.embedded || process.env.SEED_DEMO === 'true' ? await seedD
 
 const app = createApp(deps)
 if (config.runScheduler) await deps.scheduler.start()
+// Every instance takes part; an advisory lock lets one sweep at a time, the first pass soon after boot (jittered).
+deps.maintenance.start()
 // Outbox relay, live-event hub and notifier: every instance runs them (they coordinate through Postgres).
 await deps.live.start()
 // app.listen (rather than Bun.serve with app.fetch) gives handlers `server`, whose requestIP is the client

@@ -69,7 +69,11 @@ export async function findFamilyByHash(sql: Tx, hash: Buffer): Promise<string | 
   return row?.familyId
 }
 
-export async function deleteExpiredRefreshTokens(sql: Tx): Promise<number> {
-  const rows = await sql`delete from refresh_tokens where expires_at < now() - interval '1 day'`
+/** Deletes at most `limit` refresh tokens expired for a day → how many; one bounded batch (see deleteExpiredKeys). */
+export async function deleteExpiredRefreshTokens(sql: Tx, limit = 5000): Promise<number> {
+  const rows = await sql`
+    delete from refresh_tokens
+    where ctid = any(array(select ctid from refresh_tokens where expires_at < now() - interval '1 day' limit ${limit}))`
   return rows.count
 }
+
