@@ -1,4 +1,5 @@
 import { loadConfig, ConfigError } from './config'
+import { EmbeddedPostgresError } from './embedded'
 import { createLogger } from './logger'
 import { resolveBackends } from './boot'
 import { createDeps } from './deps'
@@ -18,7 +19,11 @@ try {
   throw err
 }
 const log = createLogger(base)
-const backends = await resolveBackends(base)
+const backends = await resolveBackends(base).catch((err) => {
+  if (!(err instanceof EmbeddedPostgresError)) throw err
+  console.error(`livedrop: ${err.message}`)
+  process.exit(1)
+})
 const config = backends.config
 const deps = createDeps(config, log)
 await migrate(deps.sql, log)
