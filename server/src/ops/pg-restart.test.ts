@@ -1,15 +1,14 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { createSql, migrate } from '../db'
-import { createTestContext, registerUser, type TestContext } from '../../test/helpers'
-import { postgresServer } from '../../test/processes'
+import { postgresServer, startServer, type ServerProcess } from '../../test/processes'
 
 // A private PostgreSQL that the test really restarts (fast: sessions end with 57P01; immediate: backends are
-// killed) and whose backends it terminates, under steady load from a pooled instance. Before: requests failed
+// killed) and whose backends it terminates, under steady HTTP load on a real server process. Before: requests failed
 // on dead pooled connections after Postgres was back (57P01, a reset or closed socket), some hung until the
 // request deadline (a statement written between a socket's error and its close was never answered), and an
 // immediate restart could kill the process (postgres.js wrote to a socket it had already dropped).
 const pg = postgresServer(5470)
-let ctx: TestContext
+let server: ServerProcess
 let token: string
 const POOL = 8
 
@@ -18,13 +17,33 @@ beforeAll(async () => {
   const sql = createSql(pg.url, { dbPoolMax: 1, dbStatementTimeoutMs: 60_000 })
   await migrate(sql)
   await sql.end()
-  ctx = createTestContext({ databaseUrl: pg.url, redisUrl: undefined, dbPoolMax: POOL, requestTimeoutMs: 15_000 })
-  token = (await registerUser(ctx.api)).accessToken
+  server = await startServer(3542, { DATABASE_URL: pg.url, REDIS_URL: '', DB_POOL_MAX: String(POOL), RUN_SCHEDULER: 'false' })
+  const res = await fetch(`${server.url}/v1/auth/register`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: `restart_${Date.now()}`, email: `restart${Date.now()}@example.test`, password: 'correct horse battery' }),
+  })
+  expect(res.status).toBe(201)
+  token = ((await res.json()) as { accessToken: string }).accessToken
 }, 60_000)
 afterAll(async () => {
-  await ctx?.close()
+  await server?.stop()
+  // The server's stderr holds only its banner, unless it died: then show why.
+  const stderr = server ? await new Response(server.proc.stderr as ReadableStream).text() : ''
+  if (/error/i.test(stderr)) console.error(`[pg-restart] server stderr:\n${stderr.slice(0, 4000)}`)
   await pg.destroy()
 }, 30_000)
+
+/** GET /v1/me on the server → status (0: no answer, e.g. the process died) */
+async function me(): Promise<number> {
+  try {
+    const r = await fetch(`${server.url}/v1/me`, { headers: { authorization: `Bearer ${token}` } })
+    await r.arrayBuffer()
+    return r.status
+  } catch {
+    return 0
+  }
+}
 
 interface Outcome { at: number; ms: number; status: number }
 
@@ -35,17 +54,17 @@ function steadyLoad(loops: number) {
   const done = Promise.all(Array.from({ length: loops }, async () => {
     while (running) {
       const at = performance.now()
-      const r = await ctx.api('GET', '/v1/me', { token })
-      outcomes.push({ at, ms: performance.now() - at, status: r.status })
+      const status = await me()
+      outcomes.push({ at, ms: performance.now() - at, status })
       // While Postgres is away the answers are fast 503s: do not spin.
-      if (r.status !== 200) await Bun.sleep(20)
+      if (status !== 200) await Bun.sleep(20)
     }
   }))
   return { outcomes, stop: async () => ((running = false), await done) }
 }
 
 async function warmPool() {
-  await Promise.all(Array.from({ length: POOL * 2 }, () => ctx.api('GET', '/v1/me', { token })))
+  await Promise.all(Array.from({ length: POOL * 2 }, () => me()))
 }
 
 function expectServedAfter(outcomes: Outcome[], since: number) {
@@ -60,17 +79,16 @@ describe('PostgreSQL restarts under load', () => {
   for (const mode of ['fast', 'immediate'] as const) {
     test(`${mode} restart: the first request after Postgres is back succeeds, and every later one`, async () => {
       await warmPool()
-      const load = steadyLoad(6)
+      const load = steadyLoad(12)
       await Bun.sleep(300)
       await pg.stop(mode)
       await Bun.sleep(300)
       await pg.start()
       const back = performance.now()
-      const first = await ctx.api('GET', '/v1/me', { token })
-      expect(first.status).toBe(200)
+      expect(await me()).toBe(200)
       // A burst over the whole pool right away: no pooled connection is left dead.
-      const burst = await Promise.all(Array.from({ length: POOL * 2 }, () => ctx.api('GET', '/v1/me', { token })))
-      expect(burst.map((r) => r.status)).toEqual(burst.map(() => 200))
+      const burst = await Promise.all(Array.from({ length: POOL * 2 }, () => me()))
+      expect(burst).toEqual(burst.map(() => 200))
       await Bun.sleep(1500)
       await load.stop()
       expectServedAfter(load.outcomes, back)
@@ -79,7 +97,7 @@ describe('PostgreSQL restarts under load', () => {
 
   test('pg_terminate_backend of every pooled connection: no request fails, none hangs', async () => {
     await warmPool()
-    const load = steadyLoad(6)
+    const load = steadyLoad(12)
     await Bun.sleep(300)
     const start = performance.now()
     // The admin's own session carries the same application name (createSql): it spares itself.
