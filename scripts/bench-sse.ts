@@ -39,8 +39,9 @@ const server = Bun.spawn([process.execPath, join(import.meta.dir, '..', 'server'
     PORT: String(port),
     HOST: '127.0.0.1',
     LOG_LEVEL: 'error',
-    // 10,000 stream opens from one address are the point here, not the per-address read budget.
+    // 10,000 stream opens from one address are the point here, not the per-address read budget or stream cap.
     RATE_LIMIT_ENABLED: 'false',
+    SSE_MAX_STREAMS_PER_ADDRESS: '0',
   },
   stdout: 'ignore',
   stderr: 'inherit',

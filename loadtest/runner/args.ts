@@ -9,6 +9,9 @@ export const USAGE = `usage: npm run loadtest -- <browse|rush|sse|drop-day> [opt
   --duration D      how long to hold the rate, e.g. 30s, 2m (default 30s; 10s per step with --find-max)
   --target URL      a running server; without it the runner starts one (DATABASE_URL or embedded PostgreSQL)
   --find-max        step the rate up 25 % at a time until p95 or the error rate breaks the target, then bisect (browse, rush)
+  --p95 MS          the p95 a find-max step must hold (default: the scenario's target; 50 with --compare)
+  --compare         rush: pgbench's ceilings, then the batched and the one-order-per-statement server stepped up
+                    back to back on DATABASE_URL, plus hot-drop reads during a 2,000 orders/s rush, and the ratios
   --users N         distinct buyers for rush and drop-day (default 1000)
   --subscribers N   SSE subscribers for sse (default 2000) and drop-day (default 500)
   --connections N   HTTP connections (default rate / 10)
@@ -52,6 +55,8 @@ export function parseArgs(argv: string[]): RunOptions {
       }
       case '--target': o.target = value(); if (!o.target || !/^https?:\/\//.test(o.target)) throw new UsageError('--target needs an http(s) URL'); break
       case '--find-max': o.findMax = true; break
+      case '--p95': o.p95Ms = positive(flag, value()); break
+      case '--compare': o.compare = true; break
       case '--users': o.users = Math.round(positive(flag, value())); break
       case '--subscribers': o.subscribers = Math.round(positive(flag, value())); break
       case '--connections': o.connections = Math.round(positive(flag, value())); break
@@ -71,5 +76,7 @@ export function parseArgs(argv: string[]): RunOptions {
     }
   }
   if (o.findMax && o.scenario !== 'browse' && o.scenario !== 'rush') throw new UsageError('--find-max applies to browse and rush')
+  if (o.compare && o.scenario !== 'rush') throw new UsageError('--compare applies to rush')
+  if (o.compare && o.target) throw new UsageError('--compare starts its own two servers; it takes no --target')
   return o
 }

@@ -2,6 +2,7 @@
 /** `npm run loadtest -- <scenario> [options]`: the report table to stdout, progress to stderr. */
 import { parseArgs, UsageError } from './args'
 import { run, table } from './run'
+import { runCompare } from './compare'
 
 let options
 try {
@@ -14,7 +15,7 @@ try {
   throw e
 }
 try {
-  const { report, files } = await run(options)
+  const { report, files } = options.compare ? await runCompare(options) : await run(options)
   console.log(table(report))
   if (files) console.error(`\nwrote ${files.json}\n      ${files.html}`)
   process.exit(report.pass ? 0 : 1)

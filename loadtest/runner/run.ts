@@ -10,7 +10,7 @@ import { machine, phaseReport, table, writeReport, type Check, type PhaseReport,
 import { newRunId, seedCatalog, type Seeded } from './seed'
 import { REPO_ROOT, startServer, type StartedServer } from './server'
 import { browseLoad, browsePhase, prepareBrowse } from './scenarios/browse'
-import { createHotDrop, prepareRush, rushOnce } from './scenarios/rush'
+import { createHotDrop, prepareRush, rushOnce, type RushPrepared } from './scenarios/rush'
 import { measureLive, sseLeadSec, sseOnce } from './scenarios/sse'
 
 export interface RunOptions {
@@ -31,6 +31,10 @@ export interface RunOptions {
   resultsDir?: string
   /** write results/<scenario>-<time>.{json,html} */
   write?: boolean
+  /** find-max: the p95 a step must hold (default: the scenario's target) */
+  p95Ms?: number
+  /** rush: batched and one-order-per-statement servers back to back, next to pgbench's ceilings (compare.ts) */
+  compare?: boolean
   /** environment for a started server (on top of process.env) */
   serverEnv?: Record<string, string | undefined>
   log?: (line: string) => void
@@ -93,7 +97,7 @@ export async function run(o: RunOptions): Promise<{ report: RunReport; files?: {
   }
 }
 
-type Body = Pick<RunReport, 'phases' | 'checks'> & Partial<Pick<RunReport, 'steps' | 'maxRateHeld' | 'extra'>>
+export type Body = Pick<RunReport, 'phases' | 'checks'> & Partial<Pick<RunReport, 'steps' | 'maxRateHeld' | 'extra'>>
 
 async function once(api: Api, runId: string, o: RunOptions, d: ReturnType<typeof defaults>, log: (s: string) => void): Promise<Body> {
   switch (o.scenario) {
@@ -168,11 +172,12 @@ async function dropDay(api: Api, runId: string, o: RunOptions, d: ReturnType<typ
  * first broken, and reports the highest rate that held.
  * Correctness (audit, idempotency) must hold at every step, whatever the speed.
  */
-async function findMax(api: Api, runId: string, o: RunOptions, d: ReturnType<typeof defaults>, log: (s: string) => void): Promise<Body> {
+export async function findMax(api: Api, runId: string, o: RunOptions, d: ReturnType<typeof defaults>, log: (s: string) => void, given?: RushPrepared): Promise<Body> {
   if (o.scenario !== 'browse' && o.scenario !== 'rush') throw new Error('--find-max applies to browse and rush')
-  const target = o.scenario === 'browse' ? TARGETS.browse : TARGETS.rush
+  const base = o.scenario === 'browse' ? TARGETS.browse : TARGETS.rush
+  const target = { ...base, p95Ms: o.p95Ms ?? base.p95Ms }
   const seed = o.scenario === 'browse' ? await prepareBrowse(api, runId) : null
-  const prepared = o.scenario === 'rush' ? await prepareRush(api, runId, d.users, log) : null
+  const prepared = o.scenario === 'rush' ? given ?? (await prepareRush(api, runId, d.users, log)) : null
   await warmup(api, seed ?? (await seedCatalog(api, `${runId}w`, { products: 1, drops: 1 })), o.rate ?? Math.round(d.rate / 2), d.warmupSec, o.connections, log)
   const steps: NonNullable<RunReport['steps']> = []
   const phases: PhaseReport[] = []

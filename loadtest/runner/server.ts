@@ -70,6 +70,8 @@ export interface ServerOptions {
  *   would not bite, but find-max would measure the limiter's budget instead of the server.
  * The limiter still counts every request (same code path and cost as production). The per-user write and order
  * limits keep their defaults: rush spreads its orders over many buyers, each far under them.
+ * For the same reason the per-address cap on open event streams (SSE_MAX_STREAMS_PER_ADDRESS, default 200) is
+ * lifted: sse opens thousands of subscribers from this one address. The per-user cap keeps its default.
  */
 export function serverEnv(base: Record<string, string | undefined>, port: number, runId: string): Record<string, string | undefined> {
   const env: Record<string, string | undefined> = {
@@ -80,6 +82,7 @@ export function serverEnv(base: Record<string, string | undefined>, port: number
     LOG_LEVEL: base.LOADTEST_SERVER_LOG_LEVEL || 'warn',
     RATE_LIMIT_AUTH_IP: base.LOADTEST_RATE_LIMIT_AUTH_IP || '1000000/60',
     RATE_LIMIT_READS: base.LOADTEST_RATE_LIMIT_READS || '10000000/10',
+    SSE_MAX_STREAMS_PER_ADDRESS: base.LOADTEST_SSE_MAX_STREAMS_PER_ADDRESS || '0',
     SEED_DEMO: 'false',
   }
   if (env.DATABASE_URL) {

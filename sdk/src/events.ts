@@ -86,6 +86,11 @@ export async function fetchTicket(deps: StreamDeps, signal?: AbortSignal): Promi
  * before reconnecting; repeated failures back off exponentially from there. A refusal (404 unknown drop,
  * 401 after a failed refresh, 403) ends the iteration with a LiveDropError; a 204 ends it quietly (SSE's
  * "do not reconnect").
+ *
+ * `stream.closed` (personal stream) is the server ending the stream on purpose. `token_expired` is handled
+ * here: the iterator reconnects at once, and the session's fetch refreshes the token on the way (the caller sees
+ * nothing but the events). `logged_out` / `session_revoked` mean the session is over: that event is yielded, so
+ * the caller learns why, and the iteration ends.
  */
 export async function* subscribe<T extends string = string>(deps: StreamDeps, target: StreamTarget, opts: SubscribeOptions = {}): AsyncGenerator<LiveDropEvent<T>, void, undefined> {
   const outer = opts.signal
@@ -111,6 +116,7 @@ export async function* subscribe<T extends string = string>(deps: StreamDeps, ta
     const stop = () => conn.abort(outer?.reason)
     outer?.addEventListener('abort', stop, { once: true })
     let idle: ReturnType<typeof setTimeout> | undefined
+    let reconnectNow = false // the server ended the stream because the token expired: no pause
     try {
       const url = new URL(deps.baseUrl + streamPath(target))
       const headers = new Headers({ accept: 'text/event-stream', 'cache-control': 'no-cache' })
@@ -161,7 +167,7 @@ export async function* subscribe<T extends string = string>(deps: StreamDeps, ta
       }
       failures++
       try {
-        for (;;) {
+        read: for (;;) {
           armIdle()
           const { value, done } = await reader.read()
           if (done) break
@@ -170,6 +176,16 @@ export async function* subscribe<T extends string = string>(deps: StreamDeps, ta
             // Events already parsed from the same chunk must not outlive the caller's abort.
             if (outer?.aborted) return
             const e = pending.shift()!
+            if (e.event === 'stream.closed') {
+              const closed = toEvent(e, lastEventId)
+              if (closedReason(closed.data) === 'token_expired') {
+                failures = 0
+                reconnectNow = true
+                break read
+              }
+              yield closed as LiveDropEvent<T>
+              return
+            }
             if (e.id !== undefined) lastEventId = e.id
             failures = 0
             clearTimeout(idle) // the caller's time with an event is not the stream's silence
@@ -187,9 +203,13 @@ export async function* subscribe<T extends string = string>(deps: StreamDeps, ta
       outer?.removeEventListener('abort', stop)
       conn.abort()
     }
+    if (reconnectNow) continue
     if (!(await pause())) return
   }
 }
+
+/** The `reason` of a `stream.closed` event's data (`StreamClosedData`), if it has one. */
+const closedReason = (data: unknown) => (typeof data === 'object' && data !== null ? (data as { reason?: unknown }).reason : undefined)
 
 /** Worth another connection later: rate limited, or a gateway / the server is briefly unavailable. */
 const isTransient = (status: number) => status === 429 || status === 502 || status === 503 || status === 504

@@ -114,6 +114,49 @@ describe('live streams of the real server through the SDK', () => {
     expect(t.requests.slice(from).map(path)).toEqual(['/v1/me/events', '/v1/auth/refresh', '/v1/me/events'])
   })
 
+  test('stream.closed {token_expired} is handled: an immediate reconnection with a refreshed token and Last-Event-ID', async () => {
+    const short = createSdkContext({ accessTokenTtlSec: 2 })
+    await short.deps.live.start()
+    try {
+      const buyer = await short.user()
+      const seen: string[] = []
+      const it = buyer.ld.subscribe({ me: true }, { retryMs: 10_000 }) // a pause of 10 s would time the test out
+      const first = await it.next()
+      expect(first.value!.type).toBe('state')
+      const from = short.requests.length
+      // The server ends the stream at the token's exp; the caller just goes on reading.
+      const next = it.next()
+      await Bun.sleep(2500)
+      const c = await short.creator()
+      const product = await c.ld.POST('/v1/products', { body: { title: 'Cap', priceCents: 100, currency: 'EUR' } })
+      const made = await c.ld.POST('/v1/drops', { body: { productId: product.data!.id, startsAt: new Date(Date.now() + 60_000).toISOString(), initialStock: 3 } })
+      await short.deps.sql`update drops set starts_at = now() - interval '1 millisecond' where id = ${made.data!.id}`
+      await short.deps.scheduler.tick()
+      expect((await buyer.ld.createOrder({ dropId: made.data!.id, quantity: 1 })).response.status).toBe(201)
+      const e = await next
+      seen.push(e.value!.type)
+      await it.return(undefined)
+      expect(seen).toEqual(['order.confirmed'])
+      const streams = short.requests.slice(from).filter((r) => path(r) === '/v1/me/events')
+      expect(streams.length).toBeGreaterThanOrEqual(1)
+      expect(streams[0].headers.get('last-event-id')).toBe(first.value!.id!)
+      expect(short.requests.slice(from).map(path)).toContain('/v1/auth/refresh')
+    } finally {
+      await short.close()
+    }
+  })
+
+  test('stream.closed {logged_out} is yielded and ends the iteration', async () => {
+    const buyer = await t.user()
+    const watcher = t.sdk({ tokens: buyer.ld.tokens })
+    const it = watcher.subscribe({ me: true })
+    expect((await it.next()).value!.type).toBe('state')
+    await buyer.ld.logout()
+    const closed = await it.next()
+    expect(closed.value).toMatchObject({ type: 'stream.closed', data: { reason: 'logged_out' } })
+    expect(await it.next()).toEqual({ done: true, value: undefined })
+  })
+
   test('follows and notifications: a followed creator going live reaches the personal stream and the inbox', async () => {
     const { drop, creatorId, userId: creatorUserId } = await scheduledDrop(5)
     const fan = await t.user()

@@ -157,8 +157,12 @@ export interface paths {
         put?: never;
         /**
          * Exchange a refresh token for a new pair
-         * @description Refresh tokens rotate: each is good for one exchange. Presenting one that was already exchanged
-         *     revokes its whole family (every token descended from the same log-in) and answers 401.
+         * @description Refresh tokens rotate: each is good for one exchange. A repeat of the same exchange within a short grace
+         *     window (10 s by default, `REFRESH_GRACE_SEC`; RFC 9700 §4.14.2) answers the same new pair again, as long as
+         *     that pair's refresh token has not been exchanged itself — so two tabs refreshing at once, or a retry after
+         *     a lost response, keep the session. Any other presentation of an exchanged token (after the grace window, or
+         *     of an older generation) revokes its whole family (every token descended from the same log-in: the
+         *     access tokens' session ends too, see `GET /v1/me/events`) and answers 401.
          */
         post: operations["refresh"];
         delete?: never;
@@ -176,7 +180,12 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Revoke a refresh token's family */
+        /**
+         * Revoke a refresh token's family
+         * @description Ends the session the token belongs to: every refresh token of its family is refused from then on, even one
+         *     minted by a refresh racing this call, and the session's personal event streams close with `stream.closed`
+         *     (`reason: logged_out`).
+         */
         post: operations["logout"];
         delete?: never;
         options?: never;
@@ -559,7 +568,9 @@ export interface paths {
         put?: never;
         /**
          * A short-lived ticket to open `/v1/me/events` without an Authorization header
-         * @description For clients that cannot set headers on an SSE request (browsers' `EventSource`). Single use, valid 60 seconds, bound to the caller.
+         * @description For clients that cannot set headers on an SSE request (browsers' `EventSource`). Single use, valid 60
+         *     seconds, bound to the caller, to the caller's session and to the expiry of the access token that asked
+         *     for it: the stream it opens closes when that token would have expired.
          */
         post: operations["createRealtimeTicket"];
         delete?: never;
@@ -608,6 +619,13 @@ export interface paths {
          *     `drop.live` (drops of creators the caller follows) and `drop.sold_out` (drops the caller bought from).
          *     Ids, `Last-Event-ID`, `reset`, heartbeats and `retry:` work as on the drop stream. Each `data:` line is a
          *     `MeStreamEvent`.
+         *
+         *     The stream is bound to the credentials that opened it. When the access token expires (for a ticket: the
+         *     token that asked for it) the server sends `stream.closed` with `reason: token_expired` and closes: reconnect
+         *     with a fresh token and `Last-Event-ID`. When the session ends — log-out (`logged_out`) or a refresh token
+         *     reused outside the grace window (`session_revoked`) — it sends `stream.closed` with that reason and closes;
+         *     do not reconnect with the same session (opening a stream for an ended session is a 401). `stream.closed`
+         *     has no `id:`, so `Last-Event-ID` stays that of the last real event.
          */
         get: operations["streamMyEvents"];
         put?: never;
@@ -903,6 +921,15 @@ export interface components {
         MeStreamState: {
             unreadNotifications: number;
         };
+        /**
+         * @description Why the server ended the stream (`stream.closed`, always its last event): `token_expired` (reconnect with a
+         *     fresh token), `logged_out` (the session was logged out), `session_revoked` (the session was revoked because
+         *     one of its refresh tokens was reused).
+         */
+        StreamClosedData: {
+            /** @enum {string} */
+            reason: "token_expired" | "logged_out" | "session_revoked";
+        };
         StockEventData: {
             availableStock: number;
         };
@@ -979,6 +1006,12 @@ export interface components {
             data: components["schemas"]["StockEventData"];
             /** Format: date-time */
             createdAt: string;
+        } | {
+            /** @enum {string} */
+            type: "stream.closed";
+            data: components["schemas"]["StreamClosedData"];
+            /** Format: date-time */
+            createdAt: string;
         };
     };
     responses: {
@@ -987,6 +1020,24 @@ export interface components {
          *     address otherwise; log-in and registration also per account). Retry after `Retry-After` seconds.
          */
         TooManyRequests: {
+            headers: {
+                "Retry-After": components["headers"]["Retry-After"];
+                "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /**
+         * @description `TOO_MANY_STREAMS`: this client address (after `TRUSTED_PROXIES`, as for rate limits) or this user already
+         *     holds as many open event streams as an instance allows (`SSE_MAX_STREAMS_PER_ADDRESS`, default 200, both
+         *     streams; `SSE_MAX_STREAMS_PER_USER`, default 10, the personal stream); a slot frees as soon as one of them
+         *     closes. Or `RATE_LIMITED`, as for any request. Retry after `Retry-After` seconds.
+         */
+        TooManyStreams: {
             headers: {
                 "Retry-After": components["headers"]["Retry-After"];
                 "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
@@ -2172,7 +2223,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             404: components["responses"]["NotFound"];
-            429: components["responses"]["TooManyRequests"];
+            429: components["responses"]["TooManyStreams"];
             503: components["responses"]["ServiceUnavailable"];
         };
     };
@@ -2202,7 +2253,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
-            429: components["responses"]["TooManyRequests"];
+            429: components["responses"]["TooManyStreams"];
             503: components["responses"]["ServiceUnavailable"];
         };
     };

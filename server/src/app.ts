@@ -25,7 +25,7 @@ export function createApp(deps: Deps) {
       limiter: deps.rateLimiter,
       metrics: deps.metrics,
       trustedProxies: deps.config.rateLimit.trustedProxies,
-      userOf: (authorization) => deps.tokens.authenticate(authorization).catch(() => null),
+      userOf: (authorization) => deps.tokens.authenticate(authorization).then((p) => p.userId, () => null),
     }) : new Elysia())
     .use(opsRoutes({
       postgres: async () => {
@@ -49,7 +49,7 @@ export function createApp(deps: Deps) {
     .use(ordersRoutes(deps.orders, deps.tokens))
     .use(followsRoutes(deps.follows, deps.tokens))
     .use(notificationsRoutes(deps.notifications, deps.tokens))
-    .use(eventsRoutes(deps.live, deps.tokens))
+    .use(eventsRoutes(deps.live, deps.tokens, deps.config.rateLimit.trustedProxies))
 }
 
 export type App = ReturnType<typeof createApp>

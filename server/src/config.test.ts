@@ -19,4 +19,25 @@ describe('config', () => {
     expect(() => loadConfig({ LOG_LEVEL: 'loud' })).toThrow(/LOG_LEVEL/)
     expect(() => loadConfig({ RUN_SCHEDULER: 'maybe' })).toThrow(/RUN_SCHEDULER/)
   })
+
+  test('the idempotency lease outlives the request deadline; order batching is on by default', () => {
+    expect(loadConfig({}).idempotencyLeaseSec * 1000).toBeGreaterThan(loadConfig({}).requestTimeoutMs)
+    expect(loadConfig({ REQUEST_TIMEOUT_MS: '30000' }).idempotencyLeaseSec).toBe(35)
+    expect(() => loadConfig({ IDEMPOTENCY_LEASE_SEC: '10', REQUEST_TIMEOUT_MS: '15000' })).toThrow(/IDEMPOTENCY_LEASE_SEC/)
+    expect(loadConfig({}).orders).toEqual({ batching: true, maxBatch: 500, batchWindowMs: 0 })
+    expect(loadConfig({ ORDER_BATCHING: 'false' }).orders.batching).toBe(false)
+  })
+
+  test('the refresh grace window is 0–10 s (RFC 9700: short), 10 by default', () => {
+    expect(loadConfig({}).refreshGraceSec).toBe(10)
+    expect(loadConfig({ REFRESH_GRACE_SEC: '0' }).refreshGraceSec).toBe(0)
+    expect(() => loadConfig({ REFRESH_GRACE_SEC: '11' })).toThrow(/REFRESH_GRACE_SEC must be at most 10/)
+    expect(() => loadConfig({ REFRESH_GRACE_SEC: '-1' })).toThrow(/REFRESH_GRACE_SEC/)
+  })
+
+  test('stream caps: 200 per address and 10 per user by default, 0 lifts a cap', () => {
+    expect(loadConfig({}).streams).toEqual({ perAddress: 200, perUser: 10 })
+    expect(loadConfig({ SSE_MAX_STREAMS_PER_ADDRESS: '0', SSE_MAX_STREAMS_PER_USER: '3' }).streams).toEqual({ perAddress: 0, perUser: 3 })
+    expect(() => loadConfig({ SSE_MAX_STREAMS_PER_USER: 'many' })).toThrow(/SSE_MAX_STREAMS_PER_USER/)
+  })
 })

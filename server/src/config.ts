@@ -15,6 +15,8 @@ export interface Config {
   jwtAudience: string
   accessTokenTtlSec: number
   refreshTokenTtlSec: number
+  /** how long (≤ 10 s) a repeat of the same refresh answers the same pair instead of counting as token reuse */
+  refreshGraceSec: number
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
   dbPoolMax: number
   dbStatementTimeoutMs: number
@@ -26,6 +28,8 @@ export interface Config {
   requestTimeoutMs: number
   /** how long an order request holds its Idempotency-Key before a retry may take over (crash recovery) */
   idempotencyLeaseSec: number
+  /** per-drop order combining (orders/batch.ts); false = one order per statement */
+  orders: { batching: boolean; maxBatch: number; batchWindowMs: number }
   /** prefix of every Redis key and channel this deployment uses */
   redisKeyPrefix: string
   rateLimit: {
@@ -42,6 +46,13 @@ export interface Config {
     trustedProxies: string[]
   }
   cache: { enabled: boolean }
+  /** concurrent SSE streams this instance holds open; 0 = no cap */
+  streams: {
+    /** per client address (both streams; TRUSTED_PROXIES decides what the address is) */
+    perAddress: number
+    /** per user (the personal stream) */
+    perUser: number
+  }
 }
 
 export interface RateLimitRule {
@@ -58,6 +69,12 @@ function int(env: Record<string, string | undefined>, name: string, fallback: nu
   if (raw === undefined || raw === '') return fallback
   const n = Number(raw)
   if (!Number.isInteger(n) || n < min) throw new ConfigError(`${name} must be an integer ≥ ${min}, got "${raw}"`)
+  return n
+}
+
+function intMax(env: Record<string, string | undefined>, name: string, fallback: number, min: number, max: number): number {
+  const n = int(env, name, fallback, min)
+  if (n > max) throw new ConfigError(`${name} must be at most ${max}, got "${env[name]}"`)
   return n
 }
 
@@ -91,6 +108,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (jwtSecret !== undefined && Buffer.byteLength(jwtSecret) < 32) {
     throw new ConfigError('JWT_SECRET must be at least 32 bytes')
   }
+  const requestTimeoutMs = int(env, 'REQUEST_TIMEOUT_MS', 15_000, 100)
+  // A request that is still running must never lose its idempotency key to a retry: the lease outlives the
+  // request deadline (a request past it has been answered 503 and its work is abandoned).
+  const leaseSec = int(env, 'IDEMPOTENCY_LEASE_SEC', Math.ceil(requestTimeoutMs / 1000) + 5, 1)
+  if (leaseSec * 1000 <= requestTimeoutMs) {
+    throw new ConfigError(`IDEMPOTENCY_LEASE_SEC (${leaseSec}) must be longer than REQUEST_TIMEOUT_MS (${requestTimeoutMs} ms)`)
+  }
   return {
     env: nodeEnv,
     port: int(env, 'PORT', 3000),
@@ -102,6 +126,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     jwtAudience: env.JWT_AUDIENCE || 'livedrop-api',
     accessTokenTtlSec: int(env, 'ACCESS_TOKEN_TTL_SEC', 15 * 60, 1),
     refreshTokenTtlSec: int(env, 'REFRESH_TOKEN_TTL_SEC', 30 * 24 * 3600, 1),
+    // RFC 9700 asks for a short leeway: long enough for two tabs or a retry after a lost answer, no longer.
+    refreshGraceSec: intMax(env, 'REFRESH_GRACE_SEC', 10, 0, 10),
     logLevel,
     dbPoolMax: int(env, 'DB_POOL_MAX', 20, 1),
     dbStatementTimeoutMs: int(env, 'DB_STATEMENT_TIMEOUT_MS', 5000, 100),
@@ -109,8 +135,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     embeddedPgPort: int(env, 'EMBEDDED_PG_PORT', 54329, 1),
     shutdownGraceMs: int(env, 'SHUTDOWN_GRACE_MS', 8000, 0),
     runScheduler: bool(env, 'RUN_SCHEDULER', true),
-    idempotencyLeaseSec: int(env, 'IDEMPOTENCY_LEASE_SEC', 10, 1),
-    requestTimeoutMs: int(env, 'REQUEST_TIMEOUT_MS', 15_000, 100),
+    idempotencyLeaseSec: leaseSec,
+    requestTimeoutMs,
+    orders: {
+      batching: bool(env, 'ORDER_BATCHING', true),
+      maxBatch: int(env, 'ORDER_BATCH_MAX', 500, 1),
+      batchWindowMs: int(env, 'ORDER_BATCH_WINDOW_MS', 0, 0),
+    },
     redisKeyPrefix: env.REDIS_KEY_PREFIX || 'livedrop:',
     // Defaults: a load test's many users reading from one address must pass (6,000 reads/s per address),
     // while one account hammering orders (over 2/s sustained) or guessing passwords is stopped.
@@ -124,5 +155,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       trustedProxies: (env.TRUSTED_PROXIES ?? '').split(',').map((s) => s.trim()).filter(Boolean),
     },
     cache: { enabled: bool(env, 'CACHE_ENABLED', true) },
+    // A browser holds a few tabs per user; an office behind one NAT address many users. 2,000 streams from one
+    // address is an attack on the instance's sockets and memory, not an audience.
+    streams: {
+      perAddress: int(env, 'SSE_MAX_STREAMS_PER_ADDRESS', 200, 0),
+      perUser: int(env, 'SSE_MAX_STREAMS_PER_USER', 10, 0),
+    },
   }
 }

@@ -15,7 +15,7 @@ import { createLifecycle, type Lifecycle } from './lib/lifecycle'
 import { createDropsService, type DropsService } from './drops/service'
 import { createScheduler, type Scheduler } from './drops/scheduler'
 import { deleteExpiredKeys } from './orders/repo'
-import { deleteExpiredRefreshTokens } from './auth/repo'
+import { deleteEmptyRefreshFamilies, deleteExpiredRefreshTokens } from './auth/repo'
 import { createOrdersService, type OrdersService } from './orders/service'
 import { createFollowsService, type FollowsService } from './follows/service'
 import { createNotificationsService, type NotificationsService } from './notifications/service'
@@ -83,14 +83,20 @@ export function createDeps(config: Config & { databaseUrl: string; jwtSecret: st
   const creators = createCreatorsService({ sql })
   const users = createUsersService({ sql, creators })
   const products = createProductsService({ sql, creators })
-  const auth = createAuthService({ sql, tokens, users, refreshTtlSec: config.refreshTokenTtlSec })
+  const auth = createAuthService({ sql, tokens, users, refreshTtlSec: config.refreshTokenTtlSec, refreshGraceSec: config.refreshGraceSec, jwtSecret: config.jwtSecret })
   const drops = createDropsService({ sql, creators, products })
-  const orders = createOrdersService({ sql, leaseSec: config.idempotencyLeaseSec })
+  const orders = createOrdersService({
+    sql, pubsub, restockChannel: `${config.redisKeyPrefix}orders:restock`, leaseSec: config.idempotencyLeaseSec,
+    batching: config.orders.batching, maxBatch: config.orders.maxBatch, batchWindowMs: config.orders.batchWindowMs,
+  })
   const follows = createFollowsService({ sql, creators, users })
   const notifications = createNotificationsService({ sql })
   const live = createLiveService({
     sql, pubsub, log, notifications, channelPrefix: config.redisKeyPrefix,
     onConnections: (stream, delta) => metrics.sseConnections.inc({ stream }, delta),
+    caps: config.streams,
+    onCapRefused: (scope) => metrics.rateLimited.inc({ class: scope === 'address' ? 'streamsPerAddress' : 'streamsPerUser' }),
+    sessionActive: (sessionId) => auth.isSessionActive(sessionId),
   })
   // Draining closes the streams (clients reconnect elsewhere with Last-Event-ID) before the pools close.
   lifecycle.onDrain(() => live.closeStreams())
@@ -101,8 +107,10 @@ export function createDeps(config: Config & { databaseUrl: string; jwtSecret: st
     if (outcome === 'confirmed') {
       metrics.ordersConfirmed.inc()
       if (availableStock === 0) metrics.stockOuts.inc()
-      void cache.invalidate(cacheKeys.drop(dropId))
-    } else metrics.ordersRefused.inc({ reason: outcome })
+    } else if (outcome !== 'cancelled') metrics.ordersRefused.inc({ reason: outcome })
+    // Stock moves with every order and every cancel: a drop may be served up to 1 s stale, so these
+    // invalidations are coalesced per drop (a rush would otherwise send nearly every read to the database).
+    if (outcome === 'confirmed' || outcome === 'cancelled') cache.invalidateSoon(cacheKeys.drop(dropId))
   })
   const scheduler = createScheduler({
     sql,
@@ -116,6 +124,7 @@ export function createDeps(config: Config & { databaseUrl: string; jwtSecret: st
     sweeps: [
       { name: 'idempotency_keys', batch: 5000, run: deleteExpiredKeys },
       { name: 'refresh_tokens', batch: 5000, run: deleteExpiredRefreshTokens },
+      { name: 'refresh_families', batch: 5000, run: deleteEmptyRefreshFamilies },
     ],
   })
   return {
@@ -124,6 +133,7 @@ export function createDeps(config: Config & { databaseUrl: string; jwtSecret: st
     async close() {
       await scheduler.stop()
       await maintenance.stop()
+      orders.close()
       await live.stop()
       cache.close()
       await pubsub.close()

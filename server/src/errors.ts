@@ -25,6 +25,7 @@ const TITLES: Record<string, string> = {
   ALREADY_A_CREATOR: 'The caller is already a creator',
   CANNOT_FOLLOW_SELF: 'A creator cannot follow themselves',
   RATE_LIMITED: 'Too many requests',
+  TOO_MANY_STREAMS: 'Too many open event streams',
   SERVICE_UNAVAILABLE: 'Service temporarily unavailable',
   INTERNAL: 'Internal server error',
 }

@@ -79,6 +79,22 @@ export function createTestContext(overrides: Partial<Config> = {}): TestContext 
   return { deps, app, api: makeApi((r) => app.handle(r)), close: () => deps.close() }
 }
 
+/**
+ * Serves a test context's app on a real port (testPort(basePort), loopback): requests then come over real sockets,
+ * in parallel, and carry a client address as in production. → the base URL, an `api` that checks every answer
+ * against the contract like the in-process one, and `stop()`.
+ */
+export function listen(ctx: TestContext, basePort: number) {
+  const port = testPort(basePort)
+  ctx.app.listen({ port, hostname: '127.0.0.1', reusePort: false, idleTimeout: 0 })
+  const url = `http://127.0.0.1:${port}`
+  const api = makeApi((r) => {
+    const u = new URL(r.url)
+    return fetch(new Request(url + u.pathname + u.search, r))
+  })
+  return { port, url, api, stop: () => ctx.app.stop(true) }
+}
+
 let seq = 0
 export const unique = (prefix = 'u') => `${prefix}${Date.now().toString(36)}${(seq++).toString(36)}${Math.random().toString(36).slice(2, 6)}`
 

@@ -21,8 +21,9 @@ export interface ServerProcess {
 const ROOT = join(import.meta.dir, '..', '..')
 
 /**
- * Starts `bun server/src/main.ts` on `port` and waits for /healthz. Rate limits are off unless `env` turns
- * them on (the limits have in-process tests of their own); Redis is the suite's (in-process stand-ins without one).
+ * Starts `bun server/src/main.ts` on `port` and waits for /healthz. Rate limits and the per-address stream cap
+ * are off unless `env` turns them on (they have tests of their own, and these tests open thousands of streams
+ * from 127.0.0.1); Redis is the suite's (in-process stand-ins without one).
  */
 export async function startServer(basePort: number, env: Record<string, string> = {}): Promise<ServerProcess> {
   const port = testPort(basePort)
@@ -38,6 +39,7 @@ export async function startServer(basePort: number, env: Record<string, string> 
       HOST: '127.0.0.1',
       LOG_LEVEL: process.env.TEST_LOG_LEVEL || 'warn',
       RATE_LIMIT_ENABLED: 'false',
+      SSE_MAX_STREAMS_PER_ADDRESS: '0',
       REDIS_KEY_PREFIX: testRedisPrefix(),
       ...env,
     },

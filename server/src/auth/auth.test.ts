@@ -6,6 +6,9 @@ const ctx = createTestContext()
 const { api, deps } = ctx
 afterAll(() => ctx.close())
 
+/** Moves the user's refresh-token uses back past the 10 s grace window. */
+const pastGrace = (userId: string) => deps.sql`update refresh_tokens set used_at = used_at - interval '11 seconds' where user_id = ${userId} and used_at is not null`
+
 const key = new TextEncoder().encode(TEST_JWT_SECRET)
 const sign = (claims: { sub?: string; iss?: string; aud?: string; exp?: number | string }, secret = key, alg = 'HS256') => {
   let jwt = new SignJWT({}).setProtectedHeader({ alg }).setIssuedAt()
@@ -95,10 +98,11 @@ describe('refresh tokens', () => {
     expect(r2.status).toBe(200)
   })
 
-  test('reuse of a rotated token revokes the whole family', async () => {
+  test('reuse of a rotated token after the grace window revokes the whole family', async () => {
     const u = await registerUser(api)
     const r1 = await api('POST', '/v1/auth/refresh', { body: { refreshToken: u.refreshToken } })
     expect(r1.status).toBe(200)
+    await pastGrace(u.user.id)
     const replay = await api('POST', '/v1/auth/refresh', { body: { refreshToken: u.refreshToken } })
     expect(replay.status).toBe(401)
     expect(replay.body.code).toBe('INVALID_REFRESH_TOKEN')
@@ -110,11 +114,44 @@ describe('refresh tokens', () => {
     expect(rows.every((r: any) => r.revokedAt !== null)).toBe(true)
   })
 
-  test('concurrent exchanges of one token: exactly one wins', async () => {
+  test('a repeat within the grace window answers the same pair; the session lives on', async () => {
     const u = await registerUser(api)
-    const results = await Promise.all(Array.from({ length: 8 }, () => api('POST', '/v1/auth/refresh', { body: { refreshToken: u.refreshToken } })))
-    expect(results.filter((r) => r.status === 200).length).toBe(1)
-    expect(results.filter((r) => r.status === 401).length).toBe(7)
+    const r1 = await api('POST', '/v1/auth/refresh', { body: { refreshToken: u.refreshToken } })
+    const again = await api('POST', '/v1/auth/refresh', { body: { refreshToken: u.refreshToken } })
+    expect(again.status).toBe(200)
+    expect(again.body.refreshToken).toBe(r1.body.refreshToken)
+    expect(again.body.accessToken).toBe(r1.body.accessToken)
+    expect((await api('GET', '/v1/me', { token: again.body.accessToken })).status).toBe(200)
+    const r2 = await api('POST', '/v1/auth/refresh', { body: { refreshToken: again.body.refreshToken } })
+    expect(r2.status).toBe(200)
+    // Nothing stored but hashes: one row per generation, none of them the token itself.
+    const rows = await deps.sql<{ tokenHash: Buffer }[]>`select token_hash from refresh_tokens where user_id = ${u.user.id}`
+    expect(rows.length).toBe(3)
+    const stored = rows.map((r) => Buffer.from(r.tokenHash).toString('base64url'))
+    for (const t of [u.refreshToken, r1.body.refreshToken, r2.body.refreshToken]) expect(stored).not.toContain(t)
+  })
+
+  test('within the grace window, a repeat of an older generation is reuse: every token of the family fails', async () => {
+    const u = await registerUser(api)
+    const r1 = await api('POST', '/v1/auth/refresh', { body: { refreshToken: u.refreshToken } })
+    const r2 = await api('POST', '/v1/auth/refresh', { body: { refreshToken: r1.body.refreshToken } })
+    expect(r2.status).toBe(200)
+    expect((await api('POST', '/v1/auth/refresh', { body: { refreshToken: u.refreshToken } })).status).toBe(401)
+    for (const t of [u.refreshToken, r1.body.refreshToken, r2.body.refreshToken]) {
+      expect((await api('POST', '/v1/auth/refresh', { body: { refreshToken: t } })).status).toBe(401)
+    }
+  })
+
+  test('REFRESH_GRACE_SEC=0: any repeat is reuse', async () => {
+    const strict = createTestContext({ refreshGraceSec: 0 })
+    try {
+      const u = await registerUser(strict.api)
+      const r1 = await strict.api('POST', '/v1/auth/refresh', { body: { refreshToken: u.refreshToken } })
+      expect((await strict.api('POST', '/v1/auth/refresh', { body: { refreshToken: u.refreshToken } })).status).toBe(401)
+      expect((await strict.api('POST', '/v1/auth/refresh', { body: { refreshToken: r1.body.refreshToken } })).status).toBe(401)
+    } finally {
+      await strict.close()
+    }
   })
 
   test('logout revokes the family; unknown tokens are a quiet 204', async () => {

@@ -1,24 +1,43 @@
-import { afterAll, describe, expect, test } from 'bun:test'
-import { createTestContext } from '../../test/helpers'
+import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
+import { SignJWT, UnsecuredJWT, generateKeyPair } from 'jose'
+import { createHmac } from 'node:crypto'
+import { createTestContext, registerCreator, registerUser, TEST_JWT_SECRET, testConfig, unique } from '../../test/helpers'
 import { HTTP_METHODS, spec } from '../contract/spec'
+import { validateResponse } from '../contract/validate'
 
 /**
- * The shared security suite: every operation the contract marks as authenticated is called with no token,
- * a garbage token and a token signed with another key, and must answer 401 before looking at anything else.
+ * The shared security suite, derived from the contract:
+ *  - every operation the contract marks as authenticated refuses no token, a garbage token, a token signed with
+ *    another key, and every token of a JWT attack set, with 401 before looking at anything else;
+ *  - an authorization matrix: every operation × {owner, other user, creator, other creator, anonymous}, each
+ *    answer of the class the contract implies (see `expected`).
  */
-const ctx = createTestContext()
+const ctx = createTestContext({ rateLimit: { ...testConfig().rateLimit, enabled: false } })
+const { api, deps } = ctx
 afterAll(() => ctx.close())
 
-const secured: Array<{ method: string; path: string }> = []
-for (const [path, item] of Object.entries<any>(spec.paths)) {
+const PLACEHOLDER = '0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b'
+
+interface Operation {
+  method: string
+  template: string
+  id: string
+  op: any
+  /** the contract requires a bearer token (no anonymous alternative) */
+  secured: boolean
+}
+
+const operations: Operation[] = []
+for (const [template, item] of Object.entries<any>(spec.paths)) {
   for (const m of HTTP_METHODS) {
     const op = item[m]
     if (!op) continue
     const security = op.security ?? spec.security ?? []
-    if (security.length === 0 || security.some((s: object) => Object.keys(s).length === 0)) continue
-    secured.push({ method: m.toUpperCase(), path: path.replace(/\{[^}]+\}/g, '0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b') })
+    const secured = security.length > 0 && !security.some((s: object) => Object.keys(s).length === 0)
+    operations.push({ method: m.toUpperCase(), template, id: op.operationId, op, secured })
   }
 }
+const secured = operations.filter((o) => o.secured).map((o) => ({ method: o.method, path: o.template.replace(/\{[^}]+\}/g, PLACEHOLDER) }))
 
 describe('every authenticated operation refuses anonymous callers', () => {
   test('there are authenticated operations to check', () => {
@@ -29,11 +48,357 @@ describe('every authenticated operation refuses anonymous callers', () => {
   for (const { method, path } of secured) {
     test(`${method} ${path}`, async () => {
       for (const token of [undefined, 'garbage', foreign]) {
-        const res = await ctx.api(method, path, { token, body: method === 'GET' || method === 'DELETE' ? undefined : {} })
+        const res = await api(method, path, { token, body: method === 'GET' || method === 'DELETE' ? undefined : {} })
         expect(res.status).toBe(401)
         expect(res.body.code).toBe('UNAUTHORIZED')
         expect(res.headers.get('www-authenticate')).toContain('Bearer')
       }
+    })
+  }
+})
+
+// ---- JWT attack set ----
+
+const key = new TextEncoder().encode(TEST_JWT_SECRET)
+const b64 = (o: object | string) => Buffer.from(typeof o === 'string' ? o : JSON.stringify(o)).toString('base64url')
+const now = () => Math.floor(Date.now() / 1000)
+
+interface Claims {
+  sub?: string
+  iss?: string
+  aud?: string
+  iat?: number
+  exp?: number
+  nbf?: number
+  sid?: string
+}
+
+/** HS256 under the real secret, with exactly the claims given (none added): a forgery only where a claim is. */
+const signed = (claims: Claims, header: Record<string, unknown> = { alg: 'HS256', typ: 'JWT' }) => {
+  const input = `${b64(header)}.${b64(claims)}`
+  const alg = header.alg === 'HS512' ? 'sha512' : header.alg === 'HS384' ? 'sha384' : 'sha256'
+  return `${input}.${createHmac(alg, key).update(input).digest('base64url')}`
+}
+
+/** Each forged or broken token, named; every one must be refused with 401 on every authenticated route. */
+async function attackSet(sub: string): Promise<Array<[string, string]>> {
+  const good = (over: Claims = {}): Claims => ({ sub, iss: 'livedrop', aud: 'livedrop-api', iat: now() - 5, exp: now() + 300, ...over })
+  const { privateKey: rsa } = await generateKeyPair('RS256')
+  const { privateKey: ec } = await generateKeyPair('ES256')
+  const valid = signed(good())
+  const [h, p, s] = valid.split('.')
+  const flip = (sig: string) => (sig[0] === 'A' ? 'B' : 'A') + sig.slice(1)
+  return [
+    ['alg none (unsecured JWT)', new UnsecuredJWT(good() as never).encode()],
+    ['alg None, empty signature', `${b64({ alg: 'None', typ: 'JWT' })}.${b64(good())}.`],
+    ['alg NONE, the real signature kept', `${b64({ alg: 'NONE' })}.${p}.${s}`],
+    ['alg HS512 under the real secret', signed(good(), { alg: 'HS512', typ: 'JWT' })],
+    ['alg HS384 under the real secret', signed(good(), { alg: 'HS384', typ: 'JWT' })],
+    ['alg RS256, signed with an attacker RSA key', await new SignJWT({ ...good() }).setProtectedHeader({ alg: 'RS256' }).sign(rsa)],
+    ['alg RS256 header, HMAC under the real secret (key confusion)', (() => {
+      const input = `${b64({ alg: 'RS256', typ: 'JWT' })}.${b64(good())}`
+      return `${input}.${createHmac('sha256', key).update(input).digest('base64url')}`
+    })()],
+    ['alg ES256, signed with an attacker EC key', await new SignJWT({ ...good() }).setProtectedHeader({ alg: 'ES256' }).sign(ec)],
+    ['unknown critical header', signed(good(), { alg: 'HS256', crit: ['x-livedrop'], 'x-livedrop': true })],
+    ['expired 1 s ago', signed(good({ exp: now() - 1 }))],
+    ['expired far beyond any leeway (1 h)', signed(good({ iat: now() - 7200, exp: now() - 3600 }))],
+    ['nbf in the future', signed(good({ nbf: now() + 3600 }))],
+    ['wrong issuer', signed(good({ iss: 'evil' }))],
+    ['wrong audience', signed(good({ aud: 'someone-else' }))],
+    ['no issuer', signed((({ iss: _, ...c }) => c)(good()))],
+    ['no audience', signed((({ aud: _, ...c }) => c)(good()))],
+    ['no exp', signed((({ exp: _, ...c }) => c)(good()))],
+    ['no iat', signed((({ iat: _, ...c }) => c)(good()))],
+    ['no sub', signed((({ sub: _, ...c }) => c)(good()))],
+    ['sub not a uuid', signed(good({ sub: "1' or '1'='1" }))],
+    ['sid not a uuid', signed(good({ sid: '../../etc' }))],
+    ['bad signature (one character changed)', `${h}.${p}.${flip(s)}`],
+    ['payload changed under the old signature', `${h}.${b64(good({ sub: PLACEHOLDER }))}.${s}`],
+    ['signature stripped', `${h}.${p}.`],
+    ['signed with another key', await new SignJWT({ ...good() }).setProtectedHeader({ alg: 'HS256' }).sign(new TextEncoder().encode('another-secret-another-secret-another'))],
+    ['not a JWT', 'not.a.jwt'],
+  ]
+}
+
+describe('JWT attack set: every forged, expired or malformed token is a 401 on every authenticated route', () => {
+  let attacks: Array<[string, string]> = []
+  let control = ''
+  beforeAll(async () => {
+    const u = await registerUser(api)
+    attacks = await attackSet(u.user.id)
+    control = signed({ sub: u.user.id, iss: 'livedrop', aud: 'livedrop-api', iat: now() - 5, exp: now() + 300 })
+  })
+
+  test('the control token, built the same way but honest, is accepted (the forgeries differ only where named)', async () => {
+    expect((await api('GET', '/v1/me', { token: control })).status).toBe(200)
+    const stream = await ctx.app.handle(new Request('http://localhost/v1/me/events', { headers: { authorization: `Bearer ${control}` } }))
+    expect(stream.status).toBe(200)
+    await stream.body!.cancel()
+  })
+
+  for (const { method, path } of secured) {
+    test(`${method} ${path}`, async () => {
+      expect(attacks.length).toBeGreaterThan(20)
+      for (const [name, token] of attacks) {
+        const res = await api(method, path, { token, body: method === 'GET' || method === 'DELETE' ? undefined : {} })
+        if (res.status !== 401) throw new Error(`${name}: ${method} ${path} answered ${res.status}`)
+        expect(res.body.code).toBe('UNAUTHORIZED')
+      }
+    })
+  }
+
+  test('GET /v1/me/events (the personal stream, Bearer or ticket)', async () => {
+    for (const [name, token] of attacks) {
+      const res = await ctx.app.handle(new Request('http://localhost/v1/me/events', { headers: { authorization: `Bearer ${token}` } }))
+      if (res.status !== 401) throw new Error(`${name}: the personal stream answered ${res.status}`)
+      expect(validateResponse('GET', '/v1/me/events', 401, res.headers.get('content-type'), await res.json())).toEqual([])
+    }
+  })
+})
+
+// ---- authorization matrix ----
+
+type Actor = 'anonymous' | 'otherUser' | 'otherCreator' | 'creator' | 'owner'
+const ACTORS: Actor[] = ['anonymous', 'otherUser', 'otherCreator', 'creator', 'owner']
+
+/**
+ * How an operation relates to its caller:
+ *  - public: the same for anyone (catalogue reads, probes, auth endpoints);
+ *  - self: acts on the caller's own data (`/v1/me…`, creating things, buying, following);
+ *  - owned: acts on a resource in the path that belongs to someone. `family` says whose: a creator's
+ *    (product, drop, audit: owner = creator = that creator) or a buyer's (order, notification: owner = the buyer,
+ *    creator = the creator whose drop it was — who must not see it either).
+ */
+type Scope = 'public' | 'self' | 'owned'
+type Family = 'creator' | 'buyer'
+interface Req {
+  path: string
+  body?: unknown
+  headers?: Record<string, string>
+}
+interface Case<R = any> {
+  scope: Scope
+  family?: Family
+  /** a resource of its own for every call (the call consumes or changes it), else one per operation */
+  perCall?: boolean
+  setup?: () => Promise<R>
+  req: (r: R, actor: Actor) => Req | Promise<Req>
+  /** the resource as its owner sees it: compared before and after every refused call (a refusal changes nothing) */
+  state?: (r: R) => Promise<unknown>
+  /** an id of the owner's that only the owner's answer may contain (`self` lists) */
+  ownedId?: () => string
+  /** where the contract's general rule does not decide, with the reason */
+  expect?: Partial<Record<Actor, number>>
+  /** the caller's token for this operation, where an actor must be someone fresh */
+  tokenOf?: (actor: Actor) => Promise<string | undefined>
+}
+
+interface World {
+  creator: Awaited<ReturnType<typeof registerCreator>>
+  otherCreator: Awaited<ReturnType<typeof registerCreator>>
+  buyer: Awaited<ReturnType<typeof registerUser>>
+  otherUser: Awaited<ReturnType<typeof registerUser>>
+  productId: string
+  liveDropId: string
+  orderId: string
+  notificationId: string
+}
+let w: World
+
+const tokenFor = (family: Family | undefined, actor: Actor): string | undefined =>
+  actor === 'anonymous' ? undefined
+  : actor === 'otherUser' ? w.otherUser.accessToken
+  : actor === 'otherCreator' ? w.otherCreator.accessToken
+  : actor === 'creator' ? w.creator.accessToken
+  : family === 'creator' ? w.creator.accessToken : w.buyer.accessToken
+
+const isOwnerSide = (c: Case, actor: Actor) => actor === 'owner' || (c.family === 'creator' && actor === 'creator')
+const successOf = (o: Operation) => Number(Object.keys(o.op.responses).find((s) => s.startsWith('2')))
+
+/**
+ * The answer the contract implies: anonymous → 401 on secured operations; the owner's side → the operation's
+ * 2xx; anyone else on an owned resource → 403 where the contract documents it (only on resources anyone may
+ * read, see the guard below), else 404 — the resource is not even said to exist. Public and self operations
+ * answer everybody with their 2xx.
+ */
+function expected(o: Operation, c: Case, actor: Actor): number {
+  const special = c.expect?.[actor]
+  if (special !== undefined) return special
+  if (actor === 'anonymous') return o.secured ? 401 : successOf(o)
+  if (c.scope !== 'owned' || isOwnerSide(c, actor)) return successOf(o)
+  return o.op.responses['403'] ? 403 : 404
+}
+
+const inFuture = (sec = 3600) => new Date(Date.now() + sec * 1000).toISOString()
+async function scheduledDrop(startsInSec = 3600, initialStock = 100) {
+  const res = await api('POST', '/v1/drops', { token: w.creator.accessToken, body: { productId: w.productId, startsAt: inFuture(startsInSec), initialStock, perUserLimit: 100 } })
+  expect(res.status).toBe(201)
+  return res.body.id as string
+}
+async function buyerOrder() {
+  const res = await api('POST', '/v1/orders', { token: w.buyer.accessToken, body: { dropId: w.liveDropId, quantity: 1 }, headers: { 'idempotency-key': crypto.randomUUID() } })
+  expect(res.status).toBe(201)
+  return res.body.id as string
+}
+const asOwner = (family: Family) => ({ token: family === 'creator' ? w.creator.accessToken : w.buyer.accessToken })
+const read = async (path: string, family: Family) => (await api('GET', path, asOwner(family))).body
+const freshLogin = async () => (await api('POST', '/v1/auth/login', { body: { email: w.otherUser.email, password: w.otherUser.password } })).body
+const idem = () => ({ 'idempotency-key': crypto.randomUUID() })
+
+const cases: Record<string, Case> = {
+  healthz: { scope: 'public', req: () => ({ path: '/healthz' }) },
+  readyz: { scope: 'public', req: () => ({ path: '/readyz' }) },
+  getOpenApi: { scope: 'public', req: () => ({ path: '/openapi.yaml' }) },
+  getDocs: { scope: 'public', req: () => ({ path: '/docs' }) },
+  getDocsScript: { scope: 'public', req: () => ({ path: '/docs/scalar.js' }) },
+  getMetrics: { scope: 'public', req: () => ({ path: '/metrics' }) },
+  register: { scope: 'public', req: () => ({ path: '/v1/auth/register', body: { username: unique('m_'), email: `${unique('m')}@example.test`, password: 'long enough pw' } }) },
+  login: { scope: 'public', req: () => ({ path: '/v1/auth/login', body: { email: w.otherUser.email, password: w.otherUser.password } }) },
+  refresh: { scope: 'public', req: async () => ({ path: '/v1/auth/refresh', body: { refreshToken: (await freshLogin()).refreshToken } }) },
+  logout: { scope: 'public', req: async () => ({ path: '/v1/auth/logout', body: { refreshToken: (await freshLogin()).refreshToken } }) },
+  getMe: { scope: 'self', req: () => ({ path: '/v1/me' }) },
+  getUser: { scope: 'public', req: () => ({ path: `/v1/users/${w.buyer.user.id}` }) },
+  createCreator: {
+    scope: 'self',
+    req: () => ({ path: '/v1/creators', body: { handle: unique('m').toLowerCase(), displayName: 'Matrix' } }),
+    // A plain account becomes a creator (a fresh one each time, so the world's plain users stay plain).
+    tokenOf: async (actor) => (actor === 'otherUser' || actor === 'owner' ? (await registerUser(api)).accessToken : tokenFor('creator', actor)),
+    expect: { creator: 409, otherCreator: 409 }, // ALREADY_A_CREATOR
+  },
+  getCreator: { scope: 'public', req: () => ({ path: `/v1/creators/${w.creator.creator.id}` }) },
+  listProducts: { scope: 'public', req: () => ({ path: `/v1/products?creatorId=${w.creator.creator.id}` }) },
+  createProduct: {
+    scope: 'self', family: 'creator',
+    req: () => ({ path: '/v1/products', body: { title: 'Matrix', priceCents: 100, currency: 'EUR' } }),
+    expect: { otherUser: 403 }, // NOT_A_CREATOR: not about anyone's resource
+  },
+  getProduct: { scope: 'public', req: () => ({ path: `/v1/products/${w.productId}` }) },
+  updateProduct: {
+    scope: 'owned', family: 'creator',
+    req: (_r, actor) => ({ path: `/v1/products/${w.productId}`, body: { title: `patched by ${actor}` } }),
+    state: () => read(`/v1/products/${w.productId}`, 'creator'),
+  },
+  createDrop: {
+    scope: 'owned', family: 'creator',
+    req: () => ({ path: '/v1/drops', body: { productId: w.productId, startsAt: inFuture(), initialStock: 5 } }),
+    state: () => read(`/v1/drops?creatorId=${w.creator.creator.id}&status=scheduled&limit=100`, 'creator'),
+  },
+  listDrops: { scope: 'public', req: () => ({ path: `/v1/drops?creatorId=${w.creator.creator.id}` }) },
+  getDrop: { scope: 'public', req: () => ({ path: `/v1/drops/${w.liveDropId}` }) },
+  updateDrop: {
+    scope: 'owned', family: 'creator', setup: () => scheduledDrop(),
+    req: (id) => ({ path: `/v1/drops/${id}`, body: { initialStock: 7 } }),
+    state: (id) => read(`/v1/drops/${id}`, 'creator'),
+  },
+  cancelDrop: {
+    scope: 'owned', family: 'creator', perCall: true, setup: () => scheduledDrop(),
+    req: (id) => ({ path: `/v1/drops/${id}/cancel` }),
+    state: (id) => read(`/v1/drops/${id}`, 'creator'),
+  },
+  getDropAudit: { scope: 'owned', family: 'creator', req: () => ({ path: `/v1/drops/${w.liveDropId}/audit` }) },
+  createOrder: { scope: 'self', req: () => ({ path: '/v1/orders', body: { dropId: w.liveDropId, quantity: 1 }, headers: idem() }) },
+  getOrder: { scope: 'owned', family: 'buyer', req: () => ({ path: `/v1/orders/${w.orderId}` }) },
+  cancelOrder: {
+    scope: 'owned', family: 'buyer', perCall: true, setup: buyerOrder,
+    req: (id) => ({ path: `/v1/orders/${id}/cancel` }),
+    state: (id) => read(`/v1/orders/${id}`, 'buyer'),
+  },
+  listMyOrders: { scope: 'self', family: 'buyer', req: () => ({ path: '/v1/me/orders' }), ownedId: () => w.orderId },
+  followCreator: {
+    scope: 'self', family: 'buyer',
+    req: () => ({ path: `/v1/creators/${w.creator.creator.id}/follow` }),
+    expect: { creator: 422 }, // CANNOT_FOLLOW_SELF: the creator is the one being followed
+  },
+  unfollowCreator: { scope: 'self', family: 'buyer', req: () => ({ path: `/v1/creators/${w.creator.creator.id}/follow` }) },
+  listFollowers: { scope: 'public', req: () => ({ path: `/v1/creators/${w.creator.creator.id}/followers` }) },
+  listFollowing: { scope: 'public', req: () => ({ path: `/v1/users/${w.buyer.user.id}/following` }) },
+  listNotifications: { scope: 'self', family: 'buyer', req: () => ({ path: '/v1/me/notifications' }), ownedId: () => w.notificationId },
+  markNotificationRead: {
+    scope: 'owned', family: 'buyer',
+    req: () => ({ path: `/v1/me/notifications/${w.notificationId}/read` }),
+    state: () => read('/v1/me/notifications', 'buyer'),
+  },
+  markAllNotificationsRead: { scope: 'self', req: () => ({ path: '/v1/me/notifications/read-all' }) },
+  createRealtimeTicket: { scope: 'self', req: () => ({ path: '/v1/realtime/tickets' }) },
+  streamDropEvents: { scope: 'public', req: () => ({ path: `/v1/drops/${w.liveDropId}/events` }) },
+  streamMyEvents: {
+    scope: 'self', req: () => ({ path: '/v1/me/events' }),
+    expect: { anonymous: 401 }, // its anonymous alternative is a ?ticket=, which an anonymous caller has not got
+  },
+}
+
+/** One call; a stream's answer is checked against the contract and then closed instead of read to its end. */
+async function call(o: Operation, r: Req, token: string | undefined): Promise<{ status: number; body: any }> {
+  const streaming = Boolean(o.op.responses['200']?.content?.['text/event-stream'])
+  if (!streaming) {
+    return api(o.method, r.path, { token, body: r.body, headers: r.headers })
+  }
+  const res = await ctx.app.handle(new Request(`http://localhost${r.path}`, { headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...r.headers } }))
+  const body = res.status === 200 ? undefined : await res.json()
+  expect(validateResponse('GET', r.path.split('?')[0], res.status, res.headers.get('content-type'), res.status === 200 ? '' : body)).toEqual([])
+  if (res.status === 200) await res.body!.cancel()
+  return { status: res.status, body }
+}
+
+describe('authorization matrix: every operation × owner, other user, creator, other creator, anonymous', () => {
+  beforeAll(async () => {
+    const creator = await registerCreator(api)
+    const product = await api('POST', '/v1/products', { token: creator.accessToken, body: { title: 'Matrix item', priceCents: 500, currency: 'EUR' } })
+    w = { creator, otherCreator: await registerCreator(api), buyer: await registerUser(api), otherUser: await registerUser(api), productId: product.body.id } as World
+    w.liveDropId = await scheduledDrop(3600, 10_000)
+    await deps.sql`update drops set starts_at = now() - interval '1 millisecond' where id = ${w.liveDropId}`
+    await deps.scheduler.tick()
+    w.orderId = await buyerOrder()
+    // The buyer's notification of that order: numbered by the relay, stored by the notifier.
+    for (let i = 0; i < 100 && !w.notificationId; i++) {
+      await deps.live.relayTick()
+      await deps.live.notifierTick()
+      w.notificationId = (await read('/v1/me/notifications', 'buyer')).items[0]?.id
+    }
+    expect(w.notificationId).toBeTruthy()
+  })
+
+  test('every operation of the contract has a row (a new operation must say who may call it)', () => {
+    expect(operations.map((o) => o.id).filter((id) => !cases[id])).toEqual([])
+    expect(Object.keys(cases).filter((id) => !operations.some((o) => o.id === id))).toEqual([])
+  })
+
+  test('403 is documented only where the resource is readable by anyone (elsewhere a refusal is a 404)', () => {
+    const publicGets = new Set(operations.filter((o) => o.method === 'GET' && !o.secured).map((o) => o.template))
+    for (const o of operations) {
+      if (!o.op.responses['403'] || !o.template.includes('{')) continue
+      const resource = o.template.slice(0, o.template.lastIndexOf('}') + 1)
+      expect({ op: o.id, resource, public: publicGets.has(resource) }).toEqual({ op: o.id, resource, public: true })
+    }
+  })
+
+  for (const o of operations) {
+    const c = cases[o.id]
+    if (!c) continue
+    test(`${o.method} ${o.template} (${o.id}, ${c.scope})`, async () => {
+      // Refusals first, so the owner's own successful call cannot hide a refused call that changed something.
+      const order = [...ACTORS].sort((a, b) => Number(expected(o, c, a) < 300) - Number(expected(o, c, b) < 300))
+      const shared = c.setup && !c.perCall ? await c.setup() : undefined
+      const answers: Partial<Record<Actor, number>> = {}
+      for (const actor of order) {
+        const want = expected(o, c, actor)
+        expect(Object.keys(o.op.responses)).toContain(String(want)) // the matrix never expects what the contract does not say
+        const resource = c.perCall ? await c.setup!() : shared
+        const token = c.tokenOf ? await c.tokenOf(actor) : tokenFor(c.family, actor)
+        const before = want >= 400 && c.state ? await c.state(resource) : undefined
+        const res = await call(o, await c.req(resource, actor), token)
+        answers[actor] = res.status
+        if (res.status !== want) throw new Error(`${o.id} as ${actor}: ${res.status}, expected ${want} — ${JSON.stringify(res.body).slice(0, 300)}`)
+        if (want === 404) expect(res.body.code).toBe('NOT_FOUND')
+        if (want === 401) expect(res.body.code).toBe('UNAUTHORIZED')
+        if (c.state && want >= 400) expect(await c.state(resource)).toEqual(before)
+        if (c.ownedId && res.status === 200) {
+          const mine = JSON.stringify(res.body).includes(c.ownedId())
+          expect({ actor, seesOwnersItem: mine }).toEqual({ actor, seesOwnersItem: actor === 'owner' })
+        }
+      }
+      expect(Object.keys(answers).sort()).toEqual([...ACTORS].sort())
     })
   }
 })

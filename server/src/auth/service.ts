@@ -1,33 +1,62 @@
 import type { Sql, Tx } from '../db'
 import { AppError } from '../errors'
 import { newId } from '../lib/ids'
-import type { AuthSession, LoginRequest, RegisterRequest } from '../contract/schemas.gen'
+import { appendEvent } from '../events/outbox'
+import type { AuthSession, LoginRequest, RegisterRequest, StreamClosedData } from '../contract/schemas.gen'
 import type { UsersService } from '../users/service'
 import * as repo from './repo'
-import { hashRefreshToken, newRefreshToken, type TokenService } from './tokens'
+import { createSuccessorDeriver, hashRefreshToken, newRefreshToken, type TokenService } from './tokens'
 
 // OWASP's argon2id baseline (19 MiB, 2 passes, 1 lane).
 const ARGON2 = { algorithm: 'argon2id', memoryCost: 19456, timeCost: 2 } as const
+
+/** Why a session ended, as the personal event stream tells it (`stream.closed`'s `reason`). */
+export type SessionEndReason = Exclude<StreamClosedData['reason'], 'token_expired'>
 
 export interface AuthService {
   register(input: RegisterRequest): Promise<AuthSession>
   login(input: LoginRequest): Promise<AuthSession>
   refresh(refreshToken: string): Promise<AuthSession>
   logout(refreshToken: string): Promise<void>
+  /** False once the session (refresh-token family) was revoked; unknown ids are not active either. */
+  isSessionActive(sessionId: string): Promise<boolean>
 }
 
-export function createAuthService(deps: { sql: Sql; tokens: TokenService; users: UsersService; refreshTtlSec: number }): AuthService {
+export function createAuthService(deps: {
+  sql: Sql
+  tokens: TokenService
+  users: UsersService
+  refreshTtlSec: number
+  /** RFC 9700 §4.14.2 leeway: how long a repeat of the same refresh answers the same pair instead of counting as reuse */
+  refreshGraceSec: number
+  jwtSecret: string
+}): AuthService {
   const { sql, tokens, users } = deps
+  const successorOf = createSuccessorDeriver(deps.jwtSecret)
   // Verifying against a real hash when the email is unknown keeps both failures equally slow (no user enumeration by timing).
   let dummyHash: Promise<string> | undefined
   const invalidCredentials = () => new AppError(401, 'INVALID_CREDENTIALS', 'The email or password is wrong')
   const invalidRefresh = () => new AppError(401, 'INVALID_REFRESH_TOKEN', 'The refresh token is invalid, expired or revoked')
 
-  async function session(userId: string, familyId: string, tx: Tx = sql): Promise<AuthSession> {
+  async function pair(tx: Tx, userId: string, familyId: string, refreshToken: string, issuedAt?: Date): Promise<AuthSession> {
+    const issuedAtSec = issuedAt ? Math.floor(issuedAt.getTime() / 1000) : undefined
+    const [user, accessToken] = await Promise.all([users.getMe(userId, tx), tokens.issueAccessToken(userId, { sessionId: familyId, issuedAtSec })])
+    return { user, accessToken, refreshToken, expiresIn: tokens.accessTtlSec }
+  }
+
+  /** A new session: a family of its own and its first, random, refresh token. */
+  async function startSession(tx: Tx, userId: string): Promise<AuthSession> {
+    const familyId = newId()
     const refresh = newRefreshToken()
+    await repo.insertFamily(tx, { id: familyId, userId })
     await repo.insertRefreshToken(tx, { id: newId(), userId, familyId, hash: refresh.hash, ttlSec: deps.refreshTtlSec })
-    const [user, accessToken] = await Promise.all([users.getMe(userId, tx), tokens.issueAccessToken(userId)])
-    return { user, accessToken, refreshToken: refresh.token, expiresIn: tokens.accessTtlSec }
+    return pair(tx, userId, familyId, refresh.token)
+  }
+
+  /** Revokes the family (tokens dead at once) and tells the personal streams of that session to close. */
+  async function endSession(tx: Tx, familyId: string, reason: SessionEndReason) {
+    const revoked = await repo.revokeFamily(tx, familyId)
+    if (revoked) await appendEvent(tx, { type: 'session.revoked', userId: revoked.userId, data: { sessionId: familyId, reason } })
   }
 
   return {
@@ -35,7 +64,7 @@ export function createAuthService(deps: { sql: Sql; tokens: TokenService; users:
       const passwordHash = await Bun.password.hash(input.password, ARGON2)
       return sql.begin(async (tx) => {
         const user = await repo.insertUser(tx, { id: newId(), username: input.username, email: input.email, passwordHash })
-        return session(user.id, newId(), tx)
+        return startSession(tx, user.id)
       })
     },
 
@@ -47,26 +76,43 @@ export function createAuthService(deps: { sql: Sql; tokens: TokenService; users:
         throw invalidCredentials()
       }
       if (!(await Bun.password.verify(input.password, user.passwordHash))) throw invalidCredentials()
-      return session(user.id, newId())
+      return sql.begin((tx) => startSession(tx, user.id))
     },
 
+    /**
+     * Rotation, under the family's row lock (repo.lockPresentedToken), so a concurrent revocation either comes
+     * first (and this sees the family revoked) or waits for this commit (and then revokes the successor too).
+     *  - unused token → mark it used, add its successor (derived from it, see createSuccessorDeriver).
+     *  - used within the grace window, and its successor is still the family's current token → the same pair
+     *    again: two tabs refreshing at once, or a retry after a lost response, must not log the user out.
+     *  - any other use of a used token (after the grace, or of an older generation) → it leaked: the whole
+     *    family is revoked, in this same transaction, so no descendant survives.
+     */
     async refresh(refreshToken) {
       const hash = hashRefreshToken(refreshToken)
-      const result = await sql.begin(async (tx) => {
-        const claim = await repo.claimRefreshToken(tx, hash)
-        if (!claim || claim.outcome !== 'rotated') return { claim }
-        return { claim, session: await session(claim.userId, claim.familyId, tx) }
+      const outcome = await sql.begin(async (tx) => {
+        const t = await repo.lockPresentedToken(tx, hash, deps.refreshGraceSec)
+        if (!t || t.familyRevoked) return null
+        const next = successorOf(refreshToken)
+        if (!t.usedAt) {
+          if (!t.live) return null
+          const usedAt = await repo.markUsed(tx, t.id)
+          await repo.insertRefreshToken(tx, { id: newId(), userId: t.userId, familyId: t.familyId, hash: next.hash, ttlSec: deps.refreshTtlSec })
+          return pair(tx, t.userId, t.familyId, next.token, usedAt)
+        }
+        if (t.inGrace && (await repo.isCurrentToken(tx, next.hash, t.familyId))) return pair(tx, t.userId, t.familyId, next.token, t.usedAt)
+        await endSession(tx, t.familyId, 'session_revoked')
+        return null
       })
-      if (result.session) return result.session
-      // A used token presented again means it leaked (or a client replayed it): the whole family goes, so the
-      // thief's descendant token dies too. Done after the claim transaction so the revocation is committed.
-      if (result.claim?.outcome === 'reused') await repo.revokeFamily(sql, result.claim.familyId)
-      throw invalidRefresh()
+      if (!outcome) throw invalidRefresh()
+      return outcome
     },
 
     async logout(refreshToken) {
       const familyId = await repo.findFamilyByHash(sql, hashRefreshToken(refreshToken))
-      if (familyId) await repo.revokeFamily(sql, familyId)
+      if (familyId) await sql.begin((tx) => endSession(tx, familyId, 'logged_out'))
     },
+
+    isSessionActive: (sessionId) => repo.isFamilyActive(sql, sessionId),
   }
 }

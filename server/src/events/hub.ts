@@ -4,17 +4,23 @@ import type { PubSub } from '../lib/pubsub'
 import { encodeFrame, type SseWriter } from '../lib/sse'
 import * as repo from './repo'
 import type { EventRow } from './repo'
+import type { StreamClosedData } from '../contract/schemas.gen'
 
 /** A stream's view of the hub: it receives pre-encoded frames, at most once per seq and in increasing order. */
 export interface Subscriber {
   readonly key: string
   readonly kind: 'drop' | 'user'
+  /** The log-in session a personal stream was opened for: its revocation closes the stream. */
+  readonly sessionId: string | null
   /** The highest seq written to the client; anything not above it is a duplicate and dropped. */
   lastSent: number
   writer: SseWriter
   /** Live frames that arrive while the stream is still sending its opening state or replay. */
-  pending: Array<{ seq: number; frame: Uint8Array }> | null
+  pending: Array<{ seq: number; frame: Uint8Array; close?: boolean }> | null
 }
+
+/** Why the server ends a personal stream (`stream.closed`'s `reason` in the contract). */
+export type StreamClosedReason = StreamClosedData['reason']
 
 export interface HubOptions {
   sql: Sql
@@ -41,6 +47,13 @@ export const wirePayload = (e: Pick<EventRow, 'type' | 'dropId' | 'data' | 'crea
 })
 
 export const frameOf = (e: EventRow) => encodeFrame(e.seq, e.type, wirePayload(e))
+
+/**
+ * The last frame of a stream the server ends for a reason the client must act on. No `id:` — it is not an event
+ * of the outbox, and a client resuming later must resume after the last real one.
+ */
+export const closedFrame = (reason: StreamClosedReason, at: Date | string = new Date()) =>
+  encodeFrame(null, 'stream.closed', { type: 'stream.closed', data: { reason }, createdAt: new Date(at).toISOString() })
 
 export function stockFrame(seq: number, dropId: string, availableStock: number, createdAt: Date | string) {
   return encodeFrame(seq, 'drop.stock', { type: 'drop.stock', dropId, data: { availableStock }, createdAt: new Date(createdAt).toISOString() })
@@ -80,14 +93,16 @@ export function createHub(opts: HubOptions) {
     return chain
   }
 
-  function sendTo(sub: Subscriber, seq: number, frame: Uint8Array) {
+  /** `close`: the frame is the stream's last (it ends in the same order as the events before it). */
+  function sendTo(sub: Subscriber, seq: number, frame: Uint8Array, close = false) {
     if (sub.pending) {
-      sub.pending.push({ seq, frame })
+      sub.pending.push({ seq, frame, close })
       return
     }
     if (seq <= sub.lastSent) return
     sub.lastSent = seq
     sub.writer.write(frame)
+    if (close) sub.writer.close()
   }
 
   function toKey(key: string, seq: number, frame: Uint8Array) {
@@ -130,6 +145,14 @@ export function createHub(opts: HubOptions) {
   }
 
   async function deliver(e: EventRow) {
+    if (e.type === 'session.revoked') {
+      // Only the streams of that session: the same user's other log-ins (another device) stay open.
+      const set = byKey.get(`user:${e.userId}`)
+      if (!set) return
+      const frame = closedFrame(e.data.reason === 'logged_out' ? 'logged_out' : 'session_revoked', e.createdAt)
+      for (const sub of [...set]) if (sub.sessionId !== null && sub.sessionId === e.data.sessionId) sendTo(sub, e.seq, frame, true)
+      return
+    }
     if (ORDER_TYPES.has(e.type)) {
       if (e.userId) toKey(`user:${e.userId}`, e.seq, frameOf(e))
       if (e.dropId) stockChanged(e)
@@ -216,8 +239,8 @@ export function createHub(opts: HubOptions) {
     },
     closeAll,
     /** Registers a stream; it buffers live frames until `release` (after its opening state or replay). */
-    add(kind: 'drop' | 'user', id: string, writer: SseWriter): Subscriber {
-      const sub: Subscriber = { key: `${kind}:${id}`, kind, lastSent: -1, writer, pending: [] }
+    add(kind: 'drop' | 'user', id: string, writer: SseWriter, sessionId: string | null = null): Subscriber {
+      const sub: Subscriber = { key: `${kind}:${id}`, kind, sessionId, lastSent: -1, writer, pending: [] }
       let set = byKey.get(sub.key)
       if (!set) byKey.set(sub.key, (set = new Set()))
       set.add(sub)
@@ -237,7 +260,12 @@ export function createHub(opts: HubOptions) {
       const buffered = sub.pending ?? []
       sub.pending = null
       buffered.sort((a, b) => a.seq - b.seq)
-      for (const b of buffered) sendTo(sub, b.seq, b.frame)
+      for (const b of buffered) sendTo(sub, b.seq, b.frame, b.close)
+    },
+    /** Ends a stream with `stream.closed` (its token expired): the client knows why and what to do. */
+    end(sub: Subscriber, reason: StreamClosedReason) {
+      sub.writer.write(closedFrame(reason))
+      sub.writer.close()
     },
     /** Open streams on this instance (what "subscription count" means in the tests and the metrics). */
     subscriptions: () => count,

@@ -3,6 +3,8 @@ import type { Tx } from '../db'
 export type DomainEventType =
   | 'drop.live' | 'drop.ended' | 'drop.cancelled' | 'drop.stock' | 'drop.low_stock' | 'drop.sold_out'
   | 'order.confirmed' | 'order.cancelled'
+  /** A log-in session (refresh-token family) was revoked: its personal streams close. Never sent as such. */
+  | 'session.revoked'
 
 export interface DomainEvent {
   type: DomainEventType

@@ -138,20 +138,27 @@ export async function prune(sql: Sql, retentionSec: number): Promise<number> {
 
 // ---- realtime tickets ----
 
-export async function insertTicket(sql: Tx, hash: Uint8Array, userId: string, ttlSec: number): Promise<Date> {
+export async function insertTicket(
+  sql: Tx,
+  hash: Uint8Array,
+  t: { userId: string; sessionId: string | null; expiresAtMs: number | null },
+  ttlSec: number,
+): Promise<Date> {
   // Expired tickets go with each issue; the index keeps that cheap.
   await sql`delete from realtime_tickets where expires_at < now()`
   const [row] = await sql<{ expiresAt: Date }[]>`
-    insert into realtime_tickets (ticket_hash, user_id, expires_at)
-    values (${Buffer.from(hash)}, ${userId}, now() + make_interval(secs => ${ttlSec}))
+    insert into realtime_tickets (ticket_hash, user_id, expires_at, session_id, access_expires_at)
+    values (${Buffer.from(hash)}, ${t.userId}, now() + make_interval(secs => ${ttlSec}), ${t.sessionId},
+            ${t.expiresAtMs === null ? null : new Date(t.expiresAtMs)})
     returning expires_at`
   return row.expiresAt
 }
 
 /** Single use: the DELETE is the redemption, so two concurrent redemptions cannot both get the user. */
-export async function redeemTicket(sql: Tx, hash: Uint8Array): Promise<string | null> {
-  const [row] = await sql<{ userId: string; valid: boolean }[]>`
+export async function redeemTicket(sql: Tx, hash: Uint8Array): Promise<{ userId: string; sessionId: string | null; expiresAtMs: number | null } | null> {
+  const [row] = await sql<{ userId: string; valid: boolean; sessionId: string | null; accessExpiresAt: Date | null }[]>`
     delete from realtime_tickets where ticket_hash = ${Buffer.from(hash)}
-    returning user_id, expires_at > now() as valid`
-  return row?.valid ? row.userId : null
+    returning user_id, expires_at > now() as valid, session_id, access_expires_at`
+  if (!row?.valid) return null
+  return { userId: row.userId, sessionId: row.sessionId, expiresAtMs: row.accessExpiresAt?.getTime() ?? null }
 }

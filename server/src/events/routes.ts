@@ -3,24 +3,35 @@ import { operations as op } from '../contract/schemas.gen'
 import { authGuard } from '../auth/plugin'
 import type { TokenService } from '../auth/tokens'
 import { unauthorized } from '../errors'
+import { clientIp, proxyMatcher } from '../lib/rate-limit'
 import type { LiveService } from './service'
 
+type Server = { requestIP(request: Request): { address: string } | null } | null
+
 /** The SSE streams and the tickets that open the personal one without an Authorization header. */
-export const eventsRoutes = (live: LiveService, tokens: TokenService) =>
-  new Elysia()
+export const eventsRoutes = (live: LiveService, tokens: TokenService, trustedProxies: string[]) => {
+  const trusted = proxyMatcher(trustedProxies)
+  // The same client address as the rate limiter's (TRUSTED_PROXIES); in-process requests have none.
+  const streamRequest = (request: Request, server: Server, lastEventId: string | undefined) => ({
+    lastEventId,
+    signal: request.signal,
+    address: clientIp(server?.requestIP(request)?.address, request.headers.get('x-forwarded-for'), trusted) ?? null,
+  })
+  return new Elysia()
     .use(authGuard(tokens))
-    .get('/v1/drops/:dropId/events', ({ params, headers, request }) =>
-      live.openDropStream(params.dropId, headers['last-event-id'], request.signal), op.streamDropEvents)
-    .get('/v1/me/events', async ({ query, headers, request }) => {
+    .get('/v1/drops/:dropId/events', ({ params, headers, request, server }) =>
+      live.openDropStream(params.dropId, streamRequest(request, server, headers['last-event-id'])), op.streamDropEvents)
+    .get('/v1/me/events', async ({ query, headers, request, server }) => {
       const authorization = request.headers.get('authorization')
       // A header wins over a ticket (and a bad header is a 401 even with a ticket): no silent fallback.
-      let userId: string
-      if (authorization) userId = await tokens.authenticate(authorization)
-      else if (query.ticket) userId = await live.redeemTicket(query.ticket)
-      else throw unauthorized('Send a Bearer token or a ?ticket= from POST /v1/realtime/tickets')
-      return live.openUserStream(userId, headers['last-event-id'], request.signal)
+      const principal = authorization ? await tokens.authenticate(authorization)
+        : query.ticket ? await live.redeemTicket(query.ticket)
+        : null
+      if (!principal) throw unauthorized('Send a Bearer token or a ?ticket= from POST /v1/realtime/tickets')
+      return live.openUserStream(principal, streamRequest(request, server, headers['last-event-id']))
     }, op.streamMyEvents)
-    .post('/v1/realtime/tickets', async ({ userId, set }) => {
+    .post('/v1/realtime/tickets', async ({ principal, set }) => {
       set.status = 201
-      return live.issueTicket(userId)
+      return live.issueTicket(principal)
     }, { ...op.createRealtimeTicket, auth: true })
+}

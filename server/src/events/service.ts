@@ -4,6 +4,7 @@ import type { Logger } from '../logger'
 import { notFound, unauthorized } from '../errors'
 import type { PubSub } from '../lib/pubsub'
 import { createSseResponse, encodeFrame } from '../lib/sse'
+import { createStreamCaps, type StreamCapLimits } from '../lib/stream-caps'
 import type { RealtimeTicket } from '../contract/schemas.gen'
 import type { NotificationsService } from '../notifications/service'
 import { createNotifier } from '../notifications/notifier'
@@ -28,7 +29,32 @@ export interface LiveOptions {
   reconcileMs?: number
   relayIdleMs?: number
   onConnections?: (kind: 'drop' | 'user', delta: number) => void
+  /** Open streams allowed per client address and per user on this instance (default: no cap). */
+  caps?: StreamCapLimits
+  /** A stream refused by a cap (metrics). */
+  onCapRefused?: (scope: 'address' | 'user') => void
+  /** Whether a log-in session is still active (auth's service); a personal stream never opens for an ended one. */
+  sessionActive?: (sessionId: string) => Promise<boolean>
 }
+
+/** Who a personal stream is for, and until when (the access token's `exp`, or that of the token behind a ticket). */
+export interface StreamPrincipal {
+  userId: string
+  sessionId: string | null
+  expiresAtMs: number | null
+}
+
+export interface StreamRequest {
+  /** the Last-Event-ID header */
+  lastEventId?: string
+  /** aborts when the client goes away */
+  signal?: AbortSignal
+  /** the client's address (TRUSTED_PROXIES applied); null for in-process requests, which are not capped */
+  address?: string | null
+}
+
+// setTimeout's delay is a signed 32-bit count of ms (~24.8 days); a longer one fires at once.
+const MAX_TIMER_MS = 2 ** 31 - 1
 
 export type LiveService = ReturnType<typeof createLiveService>
 
@@ -51,6 +77,7 @@ export function createLiveService(opts: LiveOptions) {
   const replayWindow = opts.replayWindow ?? 1000
   const ticketTtlSec = opts.ticketTtlSec ?? 60
   const maxBufferedBytes = opts.maxBufferedBytes ?? 1024 * 1024
+  const caps = createStreamCaps(opts.caps ?? { perAddress: 0, perUser: 0 }, opts.onCapRefused)
   const hub = createHub({
     sql, pubsub: opts.pubsub, log,
     heartbeatMs: opts.heartbeatMs, stockIntervalMs: opts.stockIntervalMs, reconcileMs: opts.reconcileMs,
@@ -70,24 +97,47 @@ export function createLiveService(opts: LiveOptions) {
    * event is either covered by the state/replay (seq ≤ head) or arrives live (seq > head); the subscriber's
    * lastSent drops the overlap. The state may already reflect an order whose event is not numbered yet; its
    * drop.stock then repeats the same figure — harmless, and never the other way round (stale after fresh).
+   *
+   * A personal stream is also bound to its session and its token. The session is checked after the head is
+   * read: a revocation committed before that is seen by the check (401), one committed after it gets a seq above
+   * the head and reaches this stream live (`stream.closed`). At the token's `exp` the stream ends the same way.
    */
   async function open(
     kind: 'drop' | 'user',
     id: string,
-    lastEventId: number | null,
-    signal: AbortSignal | undefined,
+    req: StreamRequest,
+    principal: StreamPrincipal | null,
     state: () => Promise<unknown>,
     replay: (after: number, head: number, limit: number) => Promise<repo.EventRow[]>,
   ): Promise<Response> {
+    if (principal?.expiresAtMs != null && principal.expiresAtMs <= Date.now()) throw unauthorized('The access token has expired')
+    const release = caps.acquire({ address: req.address, userId: principal?.userId })
+    const lastEventId = parseLastEventId(req.lastEventId)
     let sub: Subscriber | null = null
+    let expiry: ReturnType<typeof setTimeout> | undefined
     const { response, writer } = createSseResponse({
-      retryMs, maxBufferedBytes, signal,
-      onClose: () => sub && hub.remove(sub),
+      retryMs, maxBufferedBytes, signal: req.signal,
+      onClose: () => {
+        clearTimeout(expiry)
+        release()
+        if (sub) hub.remove(sub)
+      },
     })
-    sub = hub.add(kind, id, writer)
+    sub = hub.add(kind, id, writer, principal?.sessionId ?? null)
     const current = sub
+    if (principal?.expiresAtMs != null) {
+      const expiresAtMs = principal.expiresAtMs
+      const arm = () => {
+        const left = expiresAtMs - Date.now()
+        expiry = left > MAX_TIMER_MS ? setTimeout(arm, MAX_TIMER_MS) : setTimeout(() => hub.end(current, 'token_expired'), Math.max(0, left))
+      }
+      arm()
+    }
     try {
       const head = await repo.headSeq(sql)
+      if (principal?.sessionId && opts.sessionActive && !(await opts.sessionActive(principal.sessionId))) {
+        throw unauthorized('The session has ended (logged out or revoked); log in again')
+      }
       const sendState = async (type: 'state' | 'reset') => {
         writer.write(encodeFrame(head, type, { type, ...(kind === 'drop' ? { dropId: id } : {}), data: await state(), createdAt: new Date().toISOString() }))
       }
@@ -154,31 +204,36 @@ export function createLiveService(opts: LiveOptions) {
     subscriptions: () => hub.subscriptions(),
     streamKeys: () => hub.keys(),
 
-    async openDropStream(dropId: string, lastEventIdHeader: string | undefined, signal?: AbortSignal) {
+    async openDropStream(dropId: string, req: StreamRequest = {}) {
       const exists = await repo.findDropState(sql, dropId)
       if (!exists) throw notFound('drop')
-      return open('drop', dropId, parseLastEventId(lastEventIdHeader), signal,
+      return open('drop', dropId, req, null,
         async () => (await repo.findDropState(sql, dropId)) ?? exists,
         (after, head, limit) => repo.dropEventsAfter(sql, dropId, after, head, limit))
     },
 
-    async openUserStream(userId: string, lastEventIdHeader: string | undefined, signal?: AbortSignal) {
-      return open('user', userId, parseLastEventId(lastEventIdHeader), signal,
+    async openUserStream(principal: StreamPrincipal, req: StreamRequest = {}) {
+      const { userId } = principal
+      return open('user', userId, req, principal,
         async () => ({ unreadNotifications: await opts.notifications.unreadCount(userId) }),
         (after, head, limit) => repo.userEventsAfter(sql, userId, after, head, limit))
     },
 
-    async issueTicket(userId: string): Promise<RealtimeTicket> {
+    /** A ticket carries the session and the expiry of the access token that asked for it. */
+    async issueTicket(principal: StreamPrincipal): Promise<RealtimeTicket> {
       const ticket = randomBytes(32).toString('base64url')
-      const expiresAt = await repo.insertTicket(sql, sha256(ticket), userId, ticketTtlSec)
+      const expiresAt = await repo.insertTicket(sql, sha256(ticket), principal, ticketTtlSec)
       return { ticket, expiresAt: expiresAt.toISOString() }
     },
 
-    /** → the ticket's user, once; an unknown, used or expired ticket is a 401. */
-    async redeemTicket(ticket: string): Promise<string> {
-      const userId = await repo.redeemTicket(sql, sha256(ticket))
-      if (!userId) throw unauthorized('The ticket is unknown, used or expired; get a new one from POST /v1/realtime/tickets')
-      return userId
+    /** → the ticket's principal, once; an unknown, used or expired ticket is a 401. */
+    async redeemTicket(ticket: string): Promise<StreamPrincipal> {
+      const principal = await repo.redeemTicket(sql, sha256(ticket))
+      if (!principal) throw unauthorized('The ticket is unknown, used or expired; get a new one from POST /v1/realtime/tickets')
+      return principal
     },
+
+    /** Keys of the stream caps still held (0 once every stream is gone). */
+    capKeys: () => caps.size(),
   }
 }

@@ -234,7 +234,7 @@ describe('personal stream', () => {
     const live = createLiveService({ sql: deps.sql, pubsub: deps.pubsub, log: deps.log, notifications: deps.notifications, channelPrefix: 'test-hb:', heartbeatMs: 50 })
     await live.start({ relay: false, notifier: false })
     const u = await registerUser(api)
-    const s = await readSse(await live.openUserStream(u.user.id, undefined), '/v1/me/events')
+    const s = await readSse(await live.openUserStream({ userId: u.user.id, sessionId: null, expiresAtMs: null }), "/v1/me/events")
     await s.next()
     await Bun.sleep(200)
     expect(s.comments).toBeGreaterThanOrEqual(2)

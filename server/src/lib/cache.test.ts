@@ -119,3 +119,27 @@ describeWithRedis('hot-read cache', () => {
     expect(r.body.title).toBe('Offline')
   })
 })
+
+test('stock-driven invalidations are coalesced: a burst of 100 is one at once and one at the end of the period', async () => {
+  const { createCache, memoryStore, COALESCE_MS } = await import('./cache')
+  const { createMemoryPubSub } = await import('./pubsub')
+  const { createMetrics } = await import('./metrics')
+  const pubsub = createMemoryPubSub()
+  const seen: number[] = []
+  const t0 = performance.now()
+  const unsubscribe = pubsub.subscribe('inv', () => seen.push(performance.now() - t0))
+  const cache = createCache({ store: memoryStore(), pubsub, metrics: createMetrics({ dbPoolMax: 1, dbConnections: async () => [] }), log: a.deps.log, channel: 'inv' })
+  for (let i = 0; i < 100; i++) {
+    cache.invalidateSoon('drop:x')
+    await Bun.sleep(1)
+  }
+  await Bun.sleep(COALESCE_MS * 2 + 50)
+  // 100 calls over ~100+ ms: one at the first call, then at most one per period.
+  expect(seen.length).toBeGreaterThanOrEqual(2)
+  expect(seen.length).toBeLessThanOrEqual(Math.ceil((performance.now() - t0) / COALESCE_MS) + 1)
+  for (let i = 1; i < seen.length; i++) expect(seen[i] - seen[i - 1]).toBeGreaterThanOrEqual(COALESCE_MS - 5)
+  // The last change is never lost: a trailing invalidation follows the last call.
+  expect(seen[seen.length - 1]).toBeGreaterThan(100)
+  unsubscribe()
+  cache.close()
+})

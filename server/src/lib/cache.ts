@@ -33,8 +33,17 @@ export interface Cache {
   get<T>(policy: CachePolicy, key: string, load: () => Promise<T>): Promise<Entry<T>>
   /** Drops the keys everywhere: this instance at once, the shared layer, and other instances via pub/sub. */
   invalidate(...keys: string[]): Promise<void>
+  /**
+   * invalidate(), at most once per `COALESCE_MS` per key: the first call acts at once, later calls within the
+   * period fold into one invalidation at its end. For values that change continuously and may be served a
+   * little stale (a drop's stock during a rush), so that readers keep hitting the cache.
+   */
+  invalidateSoon(key: string): void
   close(): void
 }
+
+/** At most 4 stock-driven invalidations per second per key and instance (well within a drop's 1 s staleness). */
+export const COALESCE_MS = 250
 
 export const INVALIDATION_CHANNEL = 'cache:invalidate'
 
@@ -96,6 +105,9 @@ export function createCache(deps: { store: SharedStore; pubsub: PubSub; metrics:
   // layer with what it read, or an invalidation racing a miss would be undone until the entry expires.
   const generation = new Map<string, number>()
   const redisHealth = fallbackTracker(metrics, 'cache', log)
+  // invalidateSoon: when each key was last invalidated, and the keys with a trailing invalidation scheduled.
+  const lastInvalidated = new Map<string, number>()
+  const trailing = new Map<string, ReturnType<typeof setTimeout>>()
 
   const dropLocal = (key: string) => {
     local.delete(key)
@@ -142,6 +154,17 @@ export function createCache(deps: { store: SharedStore; pubsub: PubSub; metrics:
     return entry
   }
 
+  async function invalidate(...keys: string[]): Promise<void> {
+    if (!keys.length) return
+    for (const k of keys) dropLocal(k)
+    // A reader on another instance may be between its database read and its shared-layer write: a second
+    // delete once that window has passed removes what it wrote. The window is bounded by the statement timeout
+    // in theory, but reads take milliseconds; TTLs bound anything left.
+    const drop = () => store.del(keys).then(() => redisHealth.ok(), (err) => redisHealth.failed(err))
+    await Promise.all([drop(), pubsub.publish(channel, keys.join('\n')).catch((err) => redisHealth.failed(err))])
+    setTimeout(() => void drop(), 500).unref?.()
+  }
+
   return {
     async get<T>(policy: CachePolicy, key: string, load: () => Promise<T>): Promise<Entry<T>> {
       if (!enabled) return makeEntry(await load())
@@ -157,19 +180,26 @@ export function createCache(deps: { store: SharedStore; pubsub: PubSub; metrics:
       }
       return p
     },
-    async invalidate(...keys) {
-      if (!keys.length) return
-      for (const k of keys) dropLocal(k)
-      // A reader on another instance may be between its database read and its shared-layer write: a second
-      // delete once that window has passed removes what it wrote. The window is bounded by the statement timeout
-      // in theory, but reads take milliseconds; TTLs bound anything left.
-      const drop = () => store.del(keys).then(() => redisHealth.ok(), (err) => redisHealth.failed(err))
-      await Promise.all([drop(), pubsub.publish(channel, keys.join('\n')).catch((err) => redisHealth.failed(err))])
-      setTimeout(() => void drop(), 500).unref?.()
+    invalidate,
+    invalidateSoon(key) {
+      if (trailing.has(key)) return
+      const wait = (lastInvalidated.get(key) ?? 0) + COALESCE_MS - Date.now()
+      const fire = () => {
+        trailing.delete(key)
+        lastInvalidated.set(key, Date.now())
+        if (lastInvalidated.size > LOCAL_MAX) lastInvalidated.clear()
+        void invalidate(key)
+      }
+      if (wait <= 0) return fire()
+      const timer = setTimeout(fire, wait)
+      timer.unref?.()
+      trailing.set(key, timer)
     },
     close() {
       unsubscribe()
       local.clear()
+      for (const t of trailing.values()) clearTimeout(t)
+      trailing.clear()
     },
   }
 }

@@ -15,9 +15,12 @@ export interface SseWriter {
   close(): void
 }
 
-/** One SSE frame. `data` is JSON and never contains a raw newline, so a single `data:` line is enough. */
-export function encodeFrame(id: string | number, event: string, data: unknown): Uint8Array {
-  return encoder.encode(`id: ${id}\nevent: ${event}\ndata: ${JSON.stringify(data)}\n\n`)
+/**
+ * One SSE frame. `data` is JSON and never contains a raw newline, so a single `data:` line is enough. A null id
+ * writes no `id:` line, so the client's Last-Event-ID stays what it was.
+ */
+export function encodeFrame(id: string | number | null, event: string, data: unknown): Uint8Array {
+  return encoder.encode(`${id === null ? '' : `id: ${id}\n`}event: ${event}\ndata: ${JSON.stringify(data)}\n\n`)
 }
 
 export interface SseOptions {

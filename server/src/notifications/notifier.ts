@@ -14,7 +14,7 @@ export type Notifier = ReturnType<typeof createNotifier>
 export function createNotifier(opts: { sql: Sql; log: Logger; idleMs?: number; batch?: number }) {
   const { sql, log } = opts
   const idleMs = opts.idleMs ?? 100
-  const batch = opts.batch ?? 200
+  const batch = opts.batch ?? 1000
 
   async function tick(): Promise<number> {
     return sql.begin(async (tx) => {
@@ -23,12 +23,15 @@ export function createNotifier(opts: { sql: Sql; log: Logger; idleMs?: number; b
       const cursor = await repo.lockNotifiedCursor(tx)
       if (cursor === null) return 0
       const events = await repo.nextNotifiableEvents(tx, cursor, batch)
+      if (!events.length) return 0
+      const last = events[events.length - 1].seq
+      // Each buyer's own events of the whole range at once; fan-outs (few, but up to 100,000 rows each) one by one.
+      await repo.notifyOrderEvents(tx, cursor, last)
       for (const e of events) {
         if (e.type === 'drop.live' && e.creatorId) await repo.notifyFollowers(tx, e)
         else if (e.type === 'drop.sold_out' && e.dropId) await repo.notifyBuyers(tx, e)
-        else if ((e.type === 'order.confirmed' || e.type === 'order.cancelled') && e.userId) await repo.notifyUser(tx, e)
       }
-      if (events.length) await repo.setNotifiedCursor(tx, events[events.length - 1].seq)
+      await repo.setNotifiedCursor(tx, last)
       return events.length
     })
   }

@@ -46,13 +46,13 @@ export async function countUnread(sql: Tx, userId: string): Promise<number> {
 
 // ---- the notifier's statements (set-based: one statement per event, whatever the number of recipients) ----
 
+/** What the notifier needs to route an event; the payload stays in the database (see the inserts below). */
 export interface OutboxEventRow {
   seq: string
   type: string
   dropId: string | null
   userId: string | null
   creatorId: string | null
-  data: Record<string, unknown>
 }
 
 /** Takes the notifier's cursor row lock: whoever holds it is the only notifier until commit. */
@@ -63,7 +63,7 @@ export async function lockNotifiedCursor(tx: Tx): Promise<bigint | null> {
 
 export async function nextNotifiableEvents(tx: Tx, after: bigint, limit: number): Promise<OutboxEventRow[]> {
   return tx<OutboxEventRow[]>`
-    select seq, type, drop_id, user_id, creator_id, data from outbox
+    select seq, type, drop_id, user_id, creator_id from outbox
     where seq > ${after.toString()} and seq is not null
     order by seq
     limit ${limit}`
@@ -77,8 +77,9 @@ export async function setNotifiedCursor(tx: Tx, seq: string): Promise<void> {
 export async function notifyFollowers(tx: Tx, e: OutboxEventRow): Promise<number> {
   const res = await tx`
     insert into notifications (id, user_id, type, data, event_seq)
-    select livedrop_uuidv7(), f.follower_id, ${e.type}, ${tx.json(e.data as never)}, ${e.seq}
-    from follows f where f.creator_id = ${e.creatorId}
+    select livedrop_uuidv7(), f.follower_id, o.type, o.data, o.seq
+    from outbox o join follows f on f.creator_id = o.creator_id
+    where o.seq = ${e.seq}
     on conflict (user_id, event_seq) do nothing`
   return res.count
 }
@@ -87,16 +88,23 @@ export async function notifyFollowers(tx: Tx, e: OutboxEventRow): Promise<number
 export async function notifyBuyers(tx: Tx, e: OutboxEventRow): Promise<number> {
   const res = await tx`
     insert into notifications (id, user_id, type, data, event_seq)
-    select livedrop_uuidv7(), b.user_id, ${e.type}, ${tx.json(e.data as never)}, ${e.seq}
-    from (select distinct user_id from orders where drop_id = ${e.dropId} and status = 'confirmed') b
+    select livedrop_uuidv7(), b.user_id, o.type, o.data, o.seq
+    from outbox o cross join (select distinct user_id from orders where drop_id = ${e.dropId} and status = 'confirmed') b
+    where o.seq = ${e.seq}
     on conflict (user_id, event_seq) do nothing`
   return res.count
 }
 
-export async function notifyUser(tx: Tx, e: OutboxEventRow): Promise<number> {
+/**
+ * The buyer's own order events of a range of seqs, in one INSERT … SELECT straight from the outbox: during a
+ * rush there is one per order, and one statement per event (and its payload through the notifier) was a
+ * database round trip per order.
+ */
+export async function notifyOrderEvents(tx: Tx, afterSeq: bigint, lastSeq: string): Promise<number> {
   const res = await tx`
     insert into notifications (id, user_id, type, data, event_seq)
-    values (livedrop_uuidv7(), ${e.userId}, ${e.type}, ${tx.json(e.data as never)}, ${e.seq})
+    select livedrop_uuidv7(), user_id, type, data, seq from outbox
+    where seq > ${afterSeq.toString()} and seq <= ${lastSeq} and type in ('order.confirmed', 'order.cancelled') and user_id is not null
     on conflict (user_id, event_seq) do nothing`
   return res.count
 }

@@ -15,7 +15,7 @@ afterAll(async () => {
 })
 
 const PORT = 3501
-const serverEnv = { RATE_LIMIT_ORDERS: '100000/10', IDEMPOTENCY_LEASE_SEC: '2', RUN_SCHEDULER: 'false' }
+const serverEnv = { RATE_LIMIT_ORDERS: '100000/10', IDEMPOTENCY_LEASE_SEC: '2', REQUEST_TIMEOUT_MS: '1500', RUN_SCHEDULER: 'false' }
 
 interface Attempt {
   token: string

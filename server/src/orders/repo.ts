@@ -1,6 +1,7 @@
 import type { Tx } from '../db'
 import type { CursorKey } from '../lib/pagination'
 import { outboxInsert } from '../events/outbox'
+import type { ExistingKey } from './allocate'
 
 export interface OrderRow {
   id: string
@@ -53,6 +54,12 @@ export async function takeOverKey(sql: Tx, k: { userId: string; key: string; lea
     update idempotency_keys set lease = ${k.lease}, locked_until = now() + make_interval(secs => ${k.leaseSec})
     where user_id = ${k.userId} and key = ${k.key} and response_status is null and (locked_until is null or locked_until <= now())
     returning 1`
+  return rows.length === 1
+}
+
+/** Whether this request still holds its key (a retry may have taken it over while it stalled). */
+export async function holdsLease(sql: Tx, userId: string, key: string, lease: string): Promise<boolean> {
+  const rows = await sql`select 1 from idempotency_keys where user_id = ${userId} and key = ${key} and lease = ${lease}`
   return rows.length === 1
 }
 
@@ -118,7 +125,7 @@ export async function placeOrder(
       select 1 from idempotency_keys where user_id = ${o.userId} and key = ${o.key} and lease = ${o.lease} for update
     ), d as (
       update drops set available_stock = available_stock - ${o.quantity}, updated_at = now()
-      where id = ${o.dropId} and status = 'live' and (ends_at is null or ends_at > now())
+      where id = ${o.dropId} and status = 'live' and (ends_at is null or ends_at > clock_timestamp())
         and available_stock >= ${o.quantity} and exists (select 1 from k)
       returning id, available_stock, available_stock + ${o.quantity} as before, low_stock_threshold, per_user_limit,
                 unit_price_cents, currency, creator_id
@@ -164,7 +171,7 @@ export async function placeOrder(
 
 export async function findDropForRefusal(sql: Tx, dropId: string) {
   const [row] = await sql<{ status: string; availableStock: number; ended: boolean }[]>`
-    select status, available_stock, coalesce(ends_at <= now(), false) as ended from drops where id = ${dropId}`
+    select status, available_stock, coalesce(ends_at <= clock_timestamp(), false) as ended from drops where id = ${dropId}`
   return row
 }
 
@@ -201,4 +208,162 @@ export async function listOrders(sql: Tx, q: { userId: string; after: CursorKey 
       ${q.after ? sql`and id < ${q.after[0] as string}` : sql``}
     order by id desc
     limit ${q.limit + 1}`
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Batched placement (orders/batch.ts): the orders of one drop that arrive together share one transaction and
+// one commit. Lock → read → decide (orders/allocate.ts) → one write statement → commit.
+
+export interface LockedDrop {
+  id: string
+  status: string
+  ended: boolean
+  availableStock: number
+  perUserLimit: number | null
+  lowStockThreshold: number | null
+  unitPriceCents: number
+  currency: string
+  creatorId: string
+  /** the transaction's time, to the millisecond: every order of the batch is created at it */
+  now: Date
+}
+
+/**
+ * Takes the drop's row lock for the batch. Everything after it in the transaction runs on a snapshot taken
+ * after the lock was granted, so the holdings and keys read next are those every earlier batch committed.
+ */
+export async function lockDrop(tx: Tx, dropId: string): Promise<Omit<LockedDrop, 'ended' | 'now'> | undefined> {
+  const [row] = await tx<LockedDrop[]>`
+    select id, status, available_stock, per_user_limit, low_stock_threshold, unit_price_cents, currency, creator_id
+    from drops where id = ${dropId} for update`
+  return row
+}
+
+/**
+ * Whether the drop is past its endsAt, asked in a statement of its own once the lock is held: in the locking
+ * statement itself the clock would be read before the lock wait (unless the lock holder changed the row), so a
+ * batch that waited could confirm orders after the end. `now` is the transaction's time, to the millisecond.
+ */
+export async function dropClock(tx: Tx, dropId: string): Promise<{ ended: boolean; now: Date } | undefined> {
+  const [row] = await tx<{ ended: boolean; now: Date }[]>`
+    select coalesce(ends_at <= clock_timestamp(), false) as ended, date_trunc('milliseconds', now()) as now
+    from drops where id = ${dropId}`
+  return row
+}
+
+export interface StoredKey extends ExistingKey {
+  userId: string
+  key: string
+}
+
+export async function readKeys(sql: Tx, userIds: string[], keys: string[]): Promise<StoredKey[]> {
+  return sql<StoredKey[]>`
+    select k.user_id, k.key, encode(k.fingerprint, 'hex') as fingerprint, k.response_status, k.response_body,
+      coalesce(k.locked_until > now(), false) as held,
+      extract(epoch from (k.locked_until - now()))::float8 as remaining_sec,
+      k.created_at < now() - interval '24 hours' as expired
+    from unnest(${userIds}::uuid[], ${keys}::text[]) as r(user_id, key)
+    join idempotency_keys k on k.user_id = r.user_id and k.key = r.key`
+}
+
+export async function readHoldings(tx: Tx, dropId: string, userIds: string[]): Promise<Array<{ userId: string; quantity: number }>> {
+  return tx`select user_id, quantity from drop_purchases where drop_id = ${dropId} and user_id = any(${userIds}::uuid[])`
+}
+
+export interface KeyAnswer {
+  userId: string
+  key: string
+  fingerprint: string
+  status: number
+  body: string
+}
+
+/**
+ * Stores answers with their keys. A key nobody has used is inserted; one whose first request died (lease run
+ * out, no answer) or that is past its 24 h is taken over. A key somebody else answered in the meantime (a
+ * retry racing on another instance) is left alone and not counted: the caller compares the count and, under a
+ * transaction, rolls the whole batch back and decides again. Keys are written in (user, key) order so that two
+ * batches touching the same keys lock them in the same order and cannot deadlock.
+ */
+function upsertKeys(sql: Tx, answers: KeyAnswer[]) {
+  return sql`
+    insert into idempotency_keys (user_id, key, fingerprint, response_status, response_body, completed_at)
+    select user_id, key, decode(fp, 'hex'), status, body, now()
+    from unnest(${answers.map((a) => a.userId)}::uuid[], ${answers.map((a) => a.key)}::text[], ${answers.map((a) => a.fingerprint)}::text[],
+                ${answers.map((a) => a.status)}::int[], ${answers.map((a) => a.body)}::text[]) as r(user_id, key, fp, status, body)
+    order by user_id, key
+    on conflict (user_id, key) do update
+      set fingerprint = excluded.fingerprint, response_status = excluded.response_status, response_body = excluded.response_body,
+          completed_at = now(), created_at = now(), lease = null, locked_until = null
+      where idempotency_keys.created_at < now() - interval '24 hours'
+         or (idempotency_keys.response_status is null and idempotency_keys.fingerprint = excluded.fingerprint
+             and (idempotency_keys.locked_until is null or idempotency_keys.locked_until <= now()))
+    returning 1`
+}
+
+/** Refusals decided without touching the drop's row (a drop known to be sold out): their keys only. */
+export async function storeAnswers(sql: Tx, answers: KeyAnswer[]): Promise<number> {
+  if (!answers.length) return 0
+  const rows = await upsertKeys(sql, answers)
+  return rows.length
+}
+
+export interface NewOrder {
+  id: string
+  userId: string
+  quantity: number
+}
+
+export interface NewEvent {
+  type: 'order.confirmed' | 'drop.low_stock' | 'drop.sold_out'
+  userId: string | null
+  data: string
+}
+
+/**
+ * The batch's writes, one statement under the drop's row lock (taken by lockDrop in the same transaction):
+ *  - `k` stores every request's answer with its key (confirmations and refusals alike, so retries replay);
+ *  - `d` takes the batch's units off the stock in one decrement — the CHECK (available_stock >= 0) backs
+ *    the allocation made under the lock;
+ *  - `o`, `p`, `l` add the orders, the buyers' holdings (the per-buyer CHECK backs the limit) and one ledger
+ *    row per order; `ev` appends the events in the order they happened (order.confirmed, then drop.low_stock
+ *    or drop.sold_out right after the order that crossed the line).
+ * → how many keys were written; fewer than `answers` means a key was answered elsewhere meanwhile (see upsertKeys).
+ */
+export async function writeBatch(
+  tx: Tx,
+  b: { drop: LockedDrop; answers: KeyAnswer[]; orders: NewOrder[]; events: NewEvent[] },
+): Promise<number> {
+  const { drop, orders, events } = b
+  const units = orders.reduce((n, o) => n + o.quantity, 0)
+  const [row] = await tx<{ keys: number }[]>`
+    with k as (${upsertKeys(tx, b.answers)}),
+    req as (
+      select * from unnest(${orders.map((o) => o.id)}::uuid[], ${orders.map((o) => o.userId)}::uuid[], ${orders.map((o) => o.quantity)}::int[])
+        with ordinality as r(id, user_id, quantity, ord)
+    ), d as (
+      update drops set available_stock = available_stock - ${units}, updated_at = now()
+      where id = ${drop.id} and ${units} > 0
+    ), o as (
+      insert into orders (id, drop_id, user_id, quantity, unit_price_cents, total_cents, currency, created_at)
+      select id, ${drop.id}, user_id, quantity, ${drop.unitPriceCents}, ${drop.unitPriceCents} * quantity, ${drop.currency}, ${drop.now}
+      from req order by ord
+      returning id
+    ), p as (
+      insert into drop_purchases (drop_id, user_id, quantity, per_user_limit)
+      select ${drop.id}, user_id, sum(quantity), ${drop.perUserLimit} from req group by user_id
+      on conflict (drop_id, user_id) do update
+        set quantity = drop_purchases.quantity + excluded.quantity, per_user_limit = excluded.per_user_limit
+    ), l as (
+      insert into stock_ledger (drop_id, kind, delta, order_id)
+      select ${drop.id}, 'order', -quantity, id from req order by ord
+    ), ev as (
+      ${outboxInsert(tx)}
+      select type, ${drop.id}::uuid, user_id, case when user_id is null then ${drop.creatorId}::uuid end, data::jsonb
+      from unnest(${events.map((e) => e.type)}::text[], ${events.map((e) => e.userId)}::uuid[], ${events.map((e) => e.data)}::text[])
+        with ordinality as e(type, user_id, data, ord)
+      order by ord
+    )
+    select count(*)::int as keys from k`
+  return row.keys
 }

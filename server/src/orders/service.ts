@@ -5,23 +5,24 @@ import { newId } from '../lib/ids'
 import { decodeCursor, toPage, type Page } from '../lib/pagination'
 import type { CreateOrderRequest, Order } from '../contract/schemas.gen'
 import { appendEvent } from '../events/outbox'
+import type { PubSub } from '../lib/pubsub'
 import * as repo from './repo'
+import { createBatchPlacer, type OrderResult, type Outcome, type OutcomeListener } from './batch'
+import { createSoldOutBook } from './sold-out'
 
-export interface OrderResult {
-  status: number
-  /** The exact bytes of the first answer; replays send them again. */
-  body: string
-  replayed: boolean
-}
+export type { OrderResult } from './batch'
 
 export interface OrdersService {
   place(userId: string, idempotencyKey: string, input: CreateOrderRequest, requestId: string): Promise<OrderResult>
   get(userId: string, orderId: string): Promise<Order>
   list(userId: string, q: { limit: number; cursor?: string }): Promise<Page<Order>>
   cancel(userId: string, orderId: string): Promise<Order>
-  /** Refusal and confirmation counts for metrics; called once per decided order request. */
-  /** `availableStock` is the drop's stock after a confirmed order (0: this order sold the drop out). */
-  onOutcome(listener: (outcome: 'confirmed' | 'SOLD_OUT' | 'DROP_NOT_LIVE' | 'PURCHASE_LIMIT_EXCEEDED' | 'NOT_FOUND', dropId: string, availableStock?: number) => void): void
+  /**
+   * Called once per decided order request (metrics) and per cancelled order; `availableStock` is the drop's
+   * stock after a confirmed or cancelled order (0: this order sold the drop out).
+   */
+  onOutcome(listener: OutcomeListener): void
+  close(): void
 }
 
 export const toOrder = (r: repo.OrderRow): Order => ({
@@ -37,18 +38,29 @@ export const toOrder = (r: repo.OrderRow): Order => ({
   cancelledAt: r.cancelledAt ? r.cancelledAt.toISOString() : null,
 })
 
-type Outcome = Parameters<Parameters<OrdersService['onOutcome']>[0]>[0]
-
 /** The request's identity for idempotency: same key + same fingerprint = the same intended purchase. */
 const fingerprint = (input: CreateOrderRequest) =>
   createHash('sha256').update(`POST /v1/orders\n${JSON.stringify({ dropId: input.dropId, quantity: input.quantity })}`).digest()
 
-export function createOrdersService(deps: { sql: Sql; leaseSec?: number }): OrdersService {
-  const { sql } = deps
-  // Longer than any request can run (statement timeout 5 s), so a live request never loses its lease.
-  const leaseSec = deps.leaseSec ?? 10
-  const listeners: Array<(o: Outcome, dropId: string, availableStock?: number) => void> = []
+export interface OrdersOptions {
+  sql: Sql
+  pubsub: PubSub
+  /** channel for "stock came back" messages between instances (see sold-out.ts) */
+  restockChannel: string
+  /** Longer than any request may run (REQUEST_TIMEOUT_MS), so a live request never loses its key's lease. */
+  leaseSec: number
+  /** false: the one-order-per-statement path (ORDER_BATCHING=false), kept to compare against */
+  batching: boolean
+  maxBatch: number
+  batchWindowMs: number
+}
+
+export function createOrdersService(deps: OrdersOptions): OrdersService {
+  const { sql, leaseSec } = deps
+  const listeners: OutcomeListener[] = []
   const outcome = (o: Outcome, dropId: string, availableStock?: number) => listeners.forEach((l) => l(o, dropId, availableStock))
+  const soldOut = createSoldOutBook({ pubsub: deps.pubsub, channel: deps.restockChannel })
+  const batch = createBatchPlacer({ sql, soldOut, maxBatch: deps.maxBatch, windowMs: deps.batchWindowMs, outcome })
 
   /** → a fresh lease on the key, or the stored answer to replay; throws 409 in-use / 422 reused. */
   async function acquire(userId: string, key: string, fp: Buffer): Promise<{ lease: string } | { replay: OrderResult }> {
@@ -79,8 +91,8 @@ export function createOrdersService(deps: { sql: Sql; leaseSec?: number }): Orde
     throw new AppError(409, 'IDEMPOTENCY_KEY_IN_USE', 'A request with this Idempotency-Key is still being processed; retry shortly', { headers: { 'retry-after': '1' } })
   }
 
-  async function refuse(userId: string, key: string, lease: string, requestId: string, status: number, code: string, detail: string): Promise<OrderResult> {
-    const body = JSON.stringify(problemBody(code, status, requestId, detail))
+  async function refuse(userId: string, key: string, lease: string, requestId: string, status: number, code: string, detail: string, extra?: Record<string, unknown>): Promise<OrderResult> {
+    const body = JSON.stringify(problemBody(code, status, requestId, detail, extra))
     // Refusals are answers too: a retry with the same key must get the same SOLD_OUT, not a fresh attempt.
     await repo.completeKey(sql, { userId, key, lease, status, body })
     return { status, body, replayed: false }
@@ -89,28 +101,41 @@ export function createOrdersService(deps: { sql: Sql; leaseSec?: number }): Orde
   return {
     onOutcome: (l) => void listeners.push(l),
 
+    close: () => soldOut.close(),
+
     async place(userId, key, input, requestId) {
-      const got = await acquire(userId, key, fingerprint(input))
+      const fp = fingerprint(input)
+      if (deps.batching) {
+        return batch.place({ userId, key, fingerprint: fp.toString('hex'), quantity: input.quantity, dropId: input.dropId, requestId })
+      }
+      const got = await acquire(userId, key, fp)
       if ('replay' in got) return got.replay
       const { lease } = got
       try {
-        const placed = await repo.placeOrder(sql, { orderId: newId(), dropId: input.dropId, userId, quantity: input.quantity, key, lease })
-        if (placed) {
-          outcome('confirmed', input.dropId, placed.availableStock)
-          return { status: 201, body: placed.body, replayed: false }
+        let drop: Awaited<ReturnType<typeof repo.findDropForRefusal>>
+        // The refusal is read after the statement that refused: when the drop went live (or stock came back)
+        // in between, that statement's "no" is out of date — place again rather than answer a stale refusal.
+        for (let attempt = 0; ; attempt++) {
+          const placed = await repo.placeOrder(sql, { orderId: newId(), dropId: input.dropId, userId, quantity: input.quantity, key, lease })
+          if (placed) {
+            outcome('confirmed', input.dropId, placed.availableStock)
+            return { status: 201, body: placed.body, replayed: false }
+          }
+          drop = await repo.findDropForRefusal(sql, input.dropId)
+          const couldPlace = drop && drop.status === 'live' && !drop.ended && drop.availableStock >= input.quantity
+          if (!couldPlace || attempt >= 3 || !(await repo.holdsLease(sql, userId, key, lease))) break
         }
-        const drop = await repo.findDropForRefusal(sql, input.dropId)
         if (!drop) {
           outcome('NOT_FOUND', input.dropId)
           return refuse(userId, key, lease, requestId, 404, 'NOT_FOUND', 'drop not found')
         }
         if (drop.status !== 'live' || drop.ended) {
           outcome('DROP_NOT_LIVE', input.dropId)
-          return refuse(userId, key, lease, requestId, 409, 'DROP_NOT_LIVE', `The drop is ${drop.ended && drop.status === 'live' ? 'over' : drop.status}; orders are taken only while it is live`)
+          return refuse(userId, key, lease, requestId, 409, 'DROP_NOT_LIVE', `The drop is ${drop.ended && drop.status === 'live' ? 'over' : drop.status}; orders are taken only while it is live`, { dropStatus: drop.ended ? 'ended' : drop.status })
         }
         if (drop.availableStock < input.quantity) {
           outcome('SOLD_OUT', input.dropId)
-          return refuse(userId, key, lease, requestId, 409, 'SOLD_OUT', drop.availableStock === 0 ? 'The drop is sold out' : `Only ${drop.availableStock} left`)
+          return refuse(userId, key, lease, requestId, 409, 'SOLD_OUT', drop.availableStock === 0 ? 'The drop is sold out' : `Only ${drop.availableStock} left`, { availableStock: drop.availableStock })
         }
         // Live with stock, yet nothing placed: the lease was taken over by a retry while this request stalled.
         throw new AppError(409, 'IDEMPOTENCY_KEY_IN_USE', 'A retry with this Idempotency-Key took over; its answer will be stored', { headers: { 'retry-after': '1' } })
@@ -143,11 +168,18 @@ export function createOrdersService(deps: { sql: Sql; leaseSec?: number }): Orde
         if (row) {
           const order = toOrder(row)
           await appendEvent(tx, { type: 'order.cancelled', userId, dropId: row.dropId, data: { order, availableStock: row.availableStock } })
-          return order
+          return { order, availableStock: row.availableStock, changed: true }
         }
         const existing = await repo.findOrder(tx, orderId, userId)
         if (!existing) throw notFound('order')
-        return toOrder(existing) // already cancelled: idempotent
+        return { order: toOrder(existing), availableStock: undefined, changed: false } // already cancelled: idempotent
+      }).then(({ order, availableStock, changed }) => {
+        if (changed) {
+          // Stock is back: no instance may keep refusing the drop as sold out.
+          soldOut.restocked(order.dropId)
+          outcome('cancelled', order.dropId, availableStock)
+        }
+        return order
       })
     },
   }
