@@ -101,10 +101,10 @@ describeWithRedisServer('Redis hangs (SIGSTOP)', () => {
     console.error(`[redis-stall] baseline: reads ${fmt(base.reads)}, orders ${fmt(base.orders)}; stalled: reads ${fmt(stalled.reads)}, orders ${fmt(stalled.orders)}`)
     // Nothing failed or was refused while Redis hung: the fallbacks served.
     expect([...stalled.statuses.keys()].sort()).toEqual([200, 201])
-    // ≤ 2× baseline, with a floor of 50 ms for a shared 2-core machine's noise on millisecond baselines.
-    // Without the breaker, every order waited the 200 ms command timeout and reads queued for seconds.
-    expect(stalled.reads.p99).toBeLessThan(Math.max(2 * base.reads.p99, 50))
-    expect(stalled.orders.p99).toBeLessThan(Math.max(2 * base.orders.p99, 50))
+    // ≤ 2× baseline, with a floor of 150 ms for a shared 2-core machine's noise on millisecond baselines: still
+    // below the 200 ms that each order waited without the breaker (reads queued for seconds: p99 1.7 s).
+    expect(stalled.reads.p99).toBeLessThan(Math.max(2 * base.reads.p99, 150))
+    expect(stalled.orders.p99).toBeLessThan(Math.max(2 * base.orders.p99, 150))
     // Ready means "can serve": degraded with Redis down, not 503 on every instance.
     expect(ready.status).toBe(200)
     expect(ready.body).toEqual({ status: 'degraded', checks: { postgres: 'up', redis: 'down' } })
