@@ -58,6 +58,9 @@ function retryOnLostConnection(sql: Sql, maxRetries: number): Sql {
   const attempts = maxRetries
   const again = async <T>(fn: () => T | PromiseLike<T>): Promise<T> => {
     for (let i = 1; ; i++) {
+      // Not from inside the failure's own callbacks: a socket's 'error' comes before its 'close', and a retry
+      // issued in between lands on the connection that is dying (or races its reconnect).
+      await new Promise((r) => setTimeout(r, 0))
       try {
         return await fn()
       } catch (e) {

@@ -66,6 +66,9 @@ export function createBackplane(url: string | undefined, log: Logger): Backplane
     // A reply error (a script or type error) is Redis answering: only silence and lost connections trip it.
     trips: (err) => err instanceof Error && !(err instanceof ReplyError),
   })
+  // A (re)connected client has just had Redis answer its ready check: probe now rather than up to 500 ms later
+  // (at boot, requests made before the first connection opened the breaker).
+  client.on('ready', () => breaker.probeNow())
   breaker.onChange((open) => {
     if (open) log.warn({ redis: 'main' }, 'redis failing or hung: circuit breaker open, every component on its in-process fallback')
     else log.info({ redis: 'main' }, 'redis answers again: circuit breaker closed')

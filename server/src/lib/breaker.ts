@@ -21,6 +21,8 @@ export interface Breaker {
   run<T>(fn: () => Promise<T>): Promise<T>
   /** The same object with every method routed through run(): for stores and clients whose callers handle rejections. */
   guard<T extends object>(target: T): T
+  /** Probe at once instead of at the next period (e.g. the client just reconnected). */
+  probeNow(): void
   /** Listener for open (true) and close (false) transitions. */
   onChange(fn: (open: boolean) => void): void
   /** Stops the probe timer. */
@@ -50,19 +52,23 @@ export function createBreaker(opts: BreakerOptions): Breaker {
     for (const l of listeners) l(value)
   }
   // One probe at a time, the next only after the previous settled: a hung dependency never piles them up.
-  const scheduleProbe = () => {
-    if (stopped || timer) return
-    timer = setTimeout(async () => {
-      let ok = false
-      try {
-        ok = await opts.probe()
-      } catch {
-        ok = false
-      }
-      timer = undefined
-      if (ok) set(false)
-      else scheduleProbe()
-    }, probeEveryMs)
+  let probing = false
+  const probe = async () => {
+    timer = undefined
+    probing = true
+    let ok = false
+    try {
+      ok = await opts.probe()
+    } catch {
+      ok = false
+    }
+    probing = false
+    if (ok) set(false)
+    else scheduleProbe()
+  }
+  const scheduleProbe = (ms = probeEveryMs) => {
+    if (stopped || timer || probing || !open) return
+    timer = setTimeout(() => void probe(), ms)
     timer.unref?.()
   }
   const trip = () => {
@@ -91,6 +97,12 @@ export function createBreaker(opts: BreakerOptions): Breaker {
           return typeof v === 'function' ? (...args: unknown[]) => breaker.run(() => v.apply(t, args)) : v
         },
       })
+    },
+    probeNow() {
+      if (!open || probing) return
+      clearTimeout(timer)
+      timer = undefined
+      scheduleProbe(0)
     },
     onChange(fn) {
       listeners.push(fn)
