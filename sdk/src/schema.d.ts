@@ -88,6 +88,115 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The storefront (upcoming and live drops)
+         * @description A small reference client of the SDK's browser build: drops with countdowns, a drop page with a live stock
+         *     bar, sign-in, buying and "my orders". Every asset is served by this server (works offline).
+         */
+        get: operations["getStorefront"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/drops/{dropId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The storefront's page of one drop
+         * @description The same HTML shell as `/`; the page reads the drop through the API (an unknown id shows "not found").
+         */
+        get: operations["getStorefrontDrop"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/orders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The storefront's "my orders" page */
+        get: operations["getStorefrontOrders"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/assets/livedrop.browser.js": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The SDK's browser build (`@livedrop/sdk`, one ES module), as the storefront imports it */
+        get: operations["getSdkBrowserBundle"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/assets/storefront.js": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The storefront's script */
+        get: operations["getStorefrontScript"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/assets/storefront.css": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The storefront's style sheet */
+        get: operations["getStorefrontStyles"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/metrics": {
         parameters: {
             query?: never;
@@ -345,7 +454,13 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Cancel a scheduled or live drop (owner only) */
+        /**
+         * Cancel a scheduled or live drop (owner only)
+         * @description Cancelling a live drop cancels every confirmed order of it in the same transaction: the stock returns
+         *     to the drop (one `cancel` ledger row per order), each buyer gets `order.cancelled` with
+         *     `reason: drop_cancelled` on their stream and as a stored notification, and the drop stream gets
+         *     `drop.cancelled`. Idempotent: cancelling a cancelled drop answers 200 and changes nothing.
+         */
         post: operations["cancelDrop"];
         delete?: never;
         options?: never;
@@ -384,8 +499,13 @@ export interface paths {
          * @description The stock decrement, the per-user limit check and the order row commit in one atomic step: stock never
          *     goes below zero. `Idempotency-Key` is required: a retry with the same key and body replays the first
          *     answer (status and body, refusals included) with `Idempotent-Replayed: true`; the same key with another
-         *     body is a 422; the same key while the first request still runs is a 409 with `Retry-After`. Keys are
-         *     scoped to the caller and kept 24 hours.
+         *     body is a 422; the same key while the first request still runs is a 409 with `Retry-After` (never the
+         *     answer to a key's first use). Keys are scoped to the caller and kept 24 hours.
+         *
+         *     Orders of one drop that arrive together are placed together — one statement and one commit for the
+         *     batch — with exactly the answers placing them one by one in arrival order would give. A refusal reports
+         *     the drop as the statement that refused saw it (`availableStock` with `SOLD_OUT`, `dropStatus` with
+         *     `DROP_NOT_LIVE`). No order is confirmed after `endsAt`.
          */
         post: operations["createOrder"];
         delete?: never;
@@ -657,6 +777,10 @@ export interface components {
                 field: string;
                 message: string;
             }[];
+            /** @description `SOLD_OUT`: the units that were left when the order was refused (read by the statement that refused it). */
+            availableStock?: number;
+            /** @description `DROP_NOT_LIVE`: the drop's status when the order was refused (`ended` once `endsAt` has passed). */
+            dropStatus?: components["schemas"]["DropStatus"];
         };
         Health: {
             /** @enum {string} */
@@ -940,6 +1064,13 @@ export interface components {
         OrderEventData: {
             order: components["schemas"]["Order"];
             availableStock: number;
+            /**
+             * @description Why an `order.cancelled` happened when the buyer did not cancel it: `drop_cancelled` = the creator
+             *     cancelled the live drop, and every confirmed order of it was cancelled with it (stock returned).
+             *     Absent on `order.confirmed` and on a cancellation by the buyer.
+             * @enum {string}
+             */
+            reason?: "drop_cancelled";
         };
         /** @description The JSON of each `data:` line on `GET /v1/drops/{dropId}/events`; `type` repeats the SSE `event:` field. */
         DropStreamEvent: {
@@ -1141,6 +1272,11 @@ export interface components {
         };
     };
     parameters: {
+        /**
+         * @description The content hash the storefront's page puts in its asset URLs. With the current one the answer may be
+         *     cached for a year (`immutable`); without it, or with an old one, it is revalidated (`no-cache`).
+         */
+        AssetVersion: string;
         /** @description An `ETag` from an earlier answer; a match is answered 304 without a body. */
         IfNoneMatch: string;
         UserId: string;
@@ -1277,6 +1413,146 @@ export interface operations {
                 };
                 content: {
                     "text/javascript": string;
+                };
+            };
+        };
+    };
+    getStorefront: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The storefront's HTML shell. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+        };
+    };
+    getStorefrontDrop: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                dropId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The storefront's HTML shell. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+        };
+    };
+    getStorefrontOrders: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The storefront's HTML shell. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+        };
+    };
+    getSdkBrowserBundle: {
+        parameters: {
+            query?: {
+                /**
+                 * @description The content hash the storefront's page puts in its asset URLs. With the current one the answer may be
+                 *     cached for a year (`immutable`); without it, or with an old one, it is revalidated (`no-cache`).
+                 */
+                v?: components["parameters"]["AssetVersion"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description JavaScript (ES module). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/javascript": string;
+                };
+            };
+        };
+    };
+    getStorefrontScript: {
+        parameters: {
+            query?: {
+                /**
+                 * @description The content hash the storefront's page puts in its asset URLs. With the current one the answer may be
+                 *     cached for a year (`immutable`); without it, or with an old one, it is revalidated (`no-cache`).
+                 */
+                v?: components["parameters"]["AssetVersion"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description JavaScript (ES module). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/javascript": string;
+                };
+            };
+        };
+    };
+    getStorefrontStyles: {
+        parameters: {
+            query?: {
+                /**
+                 * @description The content hash the storefront's page puts in its asset URLs. With the current one the answer may be
+                 *     cached for a year (`immutable`); without it, or with an old one, it is revalidated (`no-cache`).
+                 */
+                v?: components["parameters"]["AssetVersion"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description CSS. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/css": string;
                 };
             };
         };
@@ -1874,8 +2150,9 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
             /**
-             * @description `SOLD_OUT` (not enough stock), `DROP_NOT_LIVE`, `PURCHASE_LIMIT_EXCEEDED`, or
-             *     `IDEMPOTENCY_KEY_IN_USE` (the first request with this key is still running; retry after `Retry-After`).
+             * @description `SOLD_OUT` (not enough stock; `availableStock` says how many units were left), `DROP_NOT_LIVE`
+             *     (`dropStatus` says why), `PURCHASE_LIMIT_EXCEEDED`, or `IDEMPOTENCY_KEY_IN_USE` (the first request
+             *     with this key is still running; retry after `Retry-After`).
              */
             409: {
                 headers: {

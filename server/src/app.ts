@@ -14,19 +14,21 @@ import { ordersRoutes } from './orders/routes'
 import { followsRoutes } from './follows/routes'
 import { notificationsRoutes } from './notifications/routes'
 import { eventsRoutes } from './events/routes'
+import { storefrontRoutes } from './storefront/routes'
 
 /** Composes the feature routes behind the shared HTTP basics. No I/O happens here. */
 export function createApp(deps: Deps) {
   return new Elysia({ normalize: false })
     .wrap(requestDeadline(deps.config.requestTimeoutMs, deps.log) as never)
-    .use(httpBasics(deps.log))
-    .use(metricsHttp(deps.metrics))
+    // The limiter comes first: its parse hook must count a request before httpBasics reads the body.
     .use(deps.rateLimiter ? rateLimitHttp({
       limiter: deps.rateLimiter,
       metrics: deps.metrics,
       trustedProxies: deps.config.rateLimit.trustedProxies,
       userOf: (authorization) => deps.tokens.authenticate(authorization).then((p) => p.userId, () => null),
     }) : new Elysia())
+    .use(httpBasics(deps.log))
+    .use(metricsHttp(deps.metrics))
     .use(opsRoutes({
       postgres: async () => {
         try {
@@ -50,6 +52,7 @@ export function createApp(deps: Deps) {
     .use(followsRoutes(deps.follows, deps.tokens))
     .use(notificationsRoutes(deps.notifications, deps.tokens))
     .use(eventsRoutes(deps.live, deps.tokens, deps.config.rateLimit.trustedProxies))
+    .use(storefrontRoutes())
 }
 
 export type App = ReturnType<typeof createApp>
