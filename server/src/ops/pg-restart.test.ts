@@ -107,7 +107,8 @@ describe('PostgreSQL restarts under load', () => {
     try {
       for (let i = 0; i < 3; i++) {
         const ended = await admin`select pg_terminate_backend(pid) as ok from pg_stat_activity where application_name = 'livedrop' and pid <> pg_backend_pid()`
-        expect(ended.length).toBeGreaterThan(0)
+        // Later rounds end whatever the pool has reconnected by then (on a loaded machine, maybe nothing yet).
+        if (i === 0) expect(ended.length).toBeGreaterThan(0)
         await Bun.sleep(500)
       }
     } finally {
