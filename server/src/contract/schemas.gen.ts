@@ -17,6 +17,10 @@ export const CreateOrderRequest = T.Object({ "dropId": T.String({"format":"uuid"
 export type CreateOrderRequest = typeof CreateOrderRequest.static
 export const CreateProductRequest = T.Object({ "title": T.String({"minLength":1,"maxLength":200}), "description": T.Optional(T.String({"maxLength":5000,"default":""})), "priceCents": T.Integer({"minimum":0,"maximum":100000000}), "currency": T.String({"pattern":"^[A-Z]{3}$"}) }, {"additionalProperties":false})
 export type CreateProductRequest = typeof CreateProductRequest.static
+export const WebhookEventType = T.Union([T.Literal("order.confirmed"), T.Literal("order.cancelled"), T.Literal("drop.live"), T.Literal("drop.sold_out"), T.Literal("drop.low_stock"), T.Literal("drop.ended"), T.Literal("drop.cancelled")])
+export type WebhookEventType = typeof WebhookEventType.static
+export const CreateWebhookRequest = T.Object({ "url": T.String({"minLength":1,"maxLength":2048}), "events": T.Array(WebhookEventType, {"minItems":1,"maxItems":7,"uniqueItems":true}), "description": T.Optional(T.String({"maxLength":500,"default":""})) }, {"additionalProperties":false})
+export type CreateWebhookRequest = typeof CreateWebhookRequest.static
 export const DropStatus = T.Union([T.Literal("scheduled"), T.Literal("live"), T.Literal("ended"), T.Literal("cancelled")])
 export type DropStatus = typeof DropStatus.static
 export const Drop = T.Object({ "id": T.String({"format":"uuid"}), "productId": T.String({"format":"uuid"}), "creatorId": T.String({"format":"uuid"}), "status": DropStatus, "startsAt": T.String({"format":"date-time"}), "endsAt": T.Union([T.String({"format":"date-time"}), T.Null()]), "initialStock": T.Integer({"minimum":1}), "availableStock": T.Integer({"minimum":0}), "lowStockThreshold": T.Union([T.Integer(), T.Null()]), "perUserLimit": T.Union([T.Integer(), T.Null()]), "createdAt": T.String({"format":"date-time"}) })
@@ -67,7 +71,7 @@ export const NotificationPage = T.Object({ "items": T.Array(Notification), "next
 export type NotificationPage = typeof NotificationPage.static
 export const OrderPage = T.Object({ "items": T.Array(Order), "nextCursor": T.Union([T.String(), T.Null()]) })
 export type OrderPage = typeof OrderPage.static
-export const Problem = T.Object({ "type": T.String(), "title": T.String(), "status": T.Integer({"minimum":400,"maximum":599}), "detail": T.Optional(T.String()), "instance": T.Optional(T.String()), "code": T.String({"pattern":"^[A-Z][A-Z0-9_]*$"}), "requestId": T.String(), "errors": T.Optional(T.Array(T.Object({ "field": T.String(), "message": T.String() }))) })
+export const Problem = T.Object({ "type": T.String(), "title": T.String(), "status": T.Integer({"minimum":400,"maximum":599}), "detail": T.Optional(T.String()), "instance": T.Optional(T.String()), "code": T.String({"pattern":"^[A-Z][A-Z0-9_]*$"}), "requestId": T.String(), "errors": T.Optional(T.Array(T.Object({ "field": T.String(), "message": T.String() }))), "availableStock": T.Optional(T.Integer({"minimum":0})), "addressRange": T.Optional(T.String()), "address": T.Optional(T.String()), "dropStatus": T.Optional(DropStatus) })
 export type Problem = typeof Problem.static
 export const Product = T.Object({ "id": T.String({"format":"uuid"}), "creatorId": T.String({"format":"uuid"}), "title": T.String(), "description": T.String(), "priceCents": T.Integer({"minimum":0}), "currency": T.String(), "createdAt": T.String({"format":"date-time"}), "updatedAt": T.String({"format":"date-time"}) })
 export type Product = typeof Product.static
@@ -85,6 +89,24 @@ export const UpdateDropRequest = T.Object({ "startsAt": T.Optional(T.String({"fo
 export type UpdateDropRequest = typeof UpdateDropRequest.static
 export const UpdateProductRequest = T.Object({ "title": T.Optional(T.String({"minLength":1,"maxLength":200})), "description": T.Optional(T.String({"maxLength":5000})), "priceCents": T.Optional(T.Integer({"minimum":0,"maximum":100000000})), "currency": T.Optional(T.String({"pattern":"^[A-Z]{3}$"})) }, {"additionalProperties":false,"minProperties":1})
 export type UpdateProductRequest = typeof UpdateProductRequest.static
+export const UpdateWebhookRequest = T.Object({ "url": T.Optional(T.String({"minLength":1,"maxLength":2048})), "events": T.Optional(T.Array(WebhookEventType, {"minItems":1,"maxItems":7,"uniqueItems":true})), "description": T.Optional(T.String({"maxLength":500})), "enabled": T.Optional(T.Boolean()) }, {"additionalProperties":false,"minProperties":1})
+export type UpdateWebhookRequest = typeof UpdateWebhookRequest.static
+export const Webhook = T.Object({ "id": T.String({"format":"uuid"}), "url": T.String(), "events": T.Array(WebhookEventType), "description": T.String(), "enabled": T.Boolean(), "disabledAt": T.Union([T.String({"format":"date-time"}), T.Null()]), "createdAt": T.String({"format":"date-time"}), "updatedAt": T.String({"format":"date-time"}) })
+export type Webhook = typeof Webhook.static
+export const WebhookAttempt = T.Object({ "attempt": T.Integer({"minimum":1}), "statusCode": T.Union([T.Integer(), T.Null()]), "latencyMs": T.Integer({"minimum":0}), "error": T.Union([T.String(), T.Null()]), "at": T.String({"format":"date-time"}) })
+export type WebhookAttempt = typeof WebhookAttempt.static
+export const WebhookDelivery = T.Object({ "id": T.String({"format":"uuid"}), "webhookId": T.String({"format":"uuid"}), "eventId": T.String(), "eventType": T.String(), "status": T.Union([T.Literal("pending"), T.Literal("succeeded"), T.Literal("failed")]), "attempts": T.Integer({"minimum":0}), "nextAttemptAt": T.Union([T.String({"format":"date-time"}), T.Null()]), "createdAt": T.String({"format":"date-time"}), "log": T.Array(WebhookAttempt) })
+export type WebhookDelivery = typeof WebhookDelivery.static
+export const WebhookDeliveryPage = T.Object({ "items": T.Array(WebhookDelivery), "nextCursor": T.Union([T.String(), T.Null()]) })
+export type WebhookDeliveryPage = typeof WebhookDeliveryPage.static
+export const WebhookEvent = T.Object({ "id": T.String(), "type": T.Union([T.Literal("ping"), T.Literal("order.confirmed"), T.Literal("order.cancelled"), T.Literal("drop.live"), T.Literal("drop.sold_out"), T.Literal("drop.low_stock"), T.Literal("drop.ended"), T.Literal("drop.cancelled")]), "createdAt": T.String({"format":"date-time"}), "creatorId": T.String({"format":"uuid"}), "dropId": T.Union([T.String({"format":"uuid"}), T.Null()]), "data": T.Object({  }) })
+export type WebhookEvent = typeof WebhookEvent.static
+export const WebhookPage = T.Object({ "items": T.Array(Webhook), "nextCursor": T.Union([T.String(), T.Null()]) })
+export type WebhookPage = typeof WebhookPage.static
+export const WebhookSecret = T.Object({ "secret": T.String(), "previousSecretExpiresAt": T.String({"format":"date-time"}) })
+export type WebhookSecret = typeof WebhookSecret.static
+export const WebhookWithSecret = T.Object({ "id": T.String({"format":"uuid"}), "url": T.String(), "events": T.Array(WebhookEventType), "description": T.String(), "enabled": T.Boolean(), "disabledAt": T.Union([T.String({"format":"date-time"}), T.Null()]), "createdAt": T.String({"format":"date-time"}), "updatedAt": T.String({"format":"date-time"}), "secret": T.String() })
+export type WebhookWithSecret = typeof WebhookWithSecret.static
 
 // Per-operation validation hooks for Elysia routes, keyed by operationId
 export const operations = {
@@ -126,4 +148,13 @@ export const operations = {
   createRealtimeTicket: {  },
   streamDropEvents: { params: t.Object({ "dropId": t.String({"format":"uuid"}) }, { additionalProperties: false }), headers: t.Object({ "last-event-id": t.Optional(t.String({"maxLength":64})) }) },
   streamMyEvents: { query: t.Object({ "ticket": t.Optional(t.String({"minLength":1,"maxLength":128})) }), headers: t.Object({ "last-event-id": t.Optional(t.String({"maxLength":64})) }) },
+  listWebhooks: { query: t.Object({ "limit": t.Optional(t.Integer({"minimum":1,"maximum":100,"default":20})), "cursor": t.Optional(t.String({"minLength":1,"maxLength":512})) }) },
+  createWebhook: { body: CreateWebhookRequest },
+  getWebhook: { params: t.Object({ "webhookId": t.String({"format":"uuid"}) }, { additionalProperties: false }) },
+  updateWebhook: { params: t.Object({ "webhookId": t.String({"format":"uuid"}) }, { additionalProperties: false }), body: UpdateWebhookRequest },
+  deleteWebhook: { params: t.Object({ "webhookId": t.String({"format":"uuid"}) }, { additionalProperties: false }) },
+  rotateWebhookSecret: { params: t.Object({ "webhookId": t.String({"format":"uuid"}) }, { additionalProperties: false }) },
+  testWebhook: { params: t.Object({ "webhookId": t.String({"format":"uuid"}) }, { additionalProperties: false }) },
+  listWebhookDeliveries: { params: t.Object({ "webhookId": t.String({"format":"uuid"}) }, { additionalProperties: false }), query: t.Object({ "limit": t.Optional(t.Integer({"minimum":1,"maximum":100,"default":20})), "cursor": t.Optional(t.String({"minLength":1,"maxLength":512})) }) },
+  redeliverWebhookDelivery: { params: t.Object({ "webhookId": t.String({"format":"uuid"}), "deliveryId": t.String({"format":"uuid"}) }, { additionalProperties: false }) },
 } as const
