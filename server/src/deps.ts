@@ -20,6 +20,9 @@ import { createOrdersService, type OrdersService } from './orders/service'
 import { createFollowsService, type FollowsService } from './follows/service'
 import { createNotificationsService, type NotificationsService } from './notifications/service'
 import { createLiveService, type LiveService } from './events/service'
+import { createWebhooksService, type WebhooksService } from './webhooks/service'
+import { createWebhookWorker, type WebhookWorker } from './webhooks/worker'
+import { createSealer } from './webhooks/secrets'
 
 /** Everything the routes need, built once at boot from the resolved config. */
 export interface Deps {
@@ -38,6 +41,9 @@ export interface Deps {
   notifications: NotificationsService
   /** Outbox relay, notifier, SSE streams; background parts started by main.ts (or a test) with live.start(). */
   live: LiveService
+  webhooks: WebhooksService
+  /** Webhook fan-out and delivery; started by main.ts (or a test) with webhookWorker.start(). */
+  webhookWorker: WebhookWorker
   /** Moves drops on time; started by main.ts (or a test), never by createDeps. */
   scheduler: Scheduler
   lifecycle: Lifecycle
@@ -91,6 +97,10 @@ export function createDeps(config: Config & { databaseUrl: string; jwtSecret: st
     onCapRefused: (scope) => metrics.rateLimited.inc({ class: scope === 'address' ? 'streamsPerAddress' : 'streamsPerUser' }),
     sessionActive: (sessionId) => auth.isSessionActive(sessionId),
   })
+  const sealer = createSealer(config.webhooks.secretKey ?? config.jwtSecret)
+  const ssrfPolicy = { allowHttpLoopback: config.webhooks.allowHttpLoopback }
+  const webhooks = createWebhooksService({ sql, creators, sealer, policy: ssrfPolicy, retryWindowSec: config.webhooks.retryWindowSec })
+  const webhookWorker = createWebhookWorker({ sql, log, sealer, config: { ...config.webhooks, policy: ssrfPolicy } })
   // Draining closes the streams (clients reconnect elsewhere with Last-Event-ID) before the pools close.
   lifecycle.onDrain(() => live.closeStreams())
   // Cache invalidation and business metrics hang off the features' hooks; the features know nothing of either.
@@ -117,9 +127,10 @@ export function createDeps(config: Config & { databaseUrl: string; jwtSecret: st
   })
   return {
     config, log, sql, backplane, tokens, auth, users, creators, products, drops, orders, scheduler,
-    lifecycle, metrics, pubsub, cache, rateLimiter, follows, notifications, live,
+    lifecycle, metrics, pubsub, cache, rateLimiter, follows, notifications, live, webhooks, webhookWorker,
     async close() {
       await scheduler.stop()
+      await webhookWorker.stop()
       orders.close()
       await live.stop()
       cache.close()
