@@ -999,12 +999,12 @@ export interface components {
             nextCursor: string | null;
         };
         /** @enum {string} */
-        NotificationType: "drop.live" | "drop.sold_out" | "order.confirmed" | "order.cancelled";
+        NotificationType: "drop.live" | "drop.sold_out" | "order.confirmed" | "order.cancelled" | "webhook.disabled";
         Notification: {
             /** Format: uuid */
             id: string;
             type: components["schemas"]["NotificationType"];
-            /** @description The event's data: the drop for `drop.live`, `{order, availableStock}` for orders, `{availableStock}` for `drop.sold_out`. */
+            /** @description The event's data: the drop for `drop.live`, `{order, availableStock}` for orders, `{availableStock}` for `drop.sold_out`, `{webhookId, url, disabledAt}` for `webhook.disabled` (one of the caller's webhook endpoints failed for too long and no longer receives events; enable it again with PATCH). */
             data: Record<string, never>;
             /** Format: date-time */
             readAt: string | null;

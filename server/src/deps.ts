@@ -100,7 +100,10 @@ export function createDeps(config: Config & { databaseUrl: string; jwtSecret: st
   const sealer = createSealer(config.webhooks.secretKey ?? config.jwtSecret)
   const ssrfPolicy = { allowHttpLoopback: config.webhooks.allowHttpLoopback }
   const webhooks = createWebhooksService({ sql, creators, sealer, policy: ssrfPolicy, retryWindowSec: config.webhooks.retryWindowSec })
-  const webhookWorker = createWebhookWorker({ sql, log, sealer, config: { ...config.webhooks, policy: ssrfPolicy } })
+  const webhookWorker = createWebhookWorker({
+    sql, log, sealer, config: { ...config.webhooks, policy: ssrfPolicy },
+    ownerOf: async (creatorId) => (await creators.get(creatorId)).userId,
+  })
   // Draining closes the streams (clients reconnect elsewhere with Last-Event-ID) before the pools close.
   lifecycle.onDrain(() => live.closeStreams())
   // Cache invalidation and business metrics hang off the features' hooks; the features know nothing of either.

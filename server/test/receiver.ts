@@ -47,11 +47,13 @@ export function webhookReceiver(port = 0) {
 }
 
 /** Polls `check` until it returns something truthy or `timeoutMs` passes (then throws with `what`). */
-export async function waitFor<T>(what: string, check: () => T | Promise<T>, timeoutMs = 10_000): Promise<NonNullable<T>> {
+type Truthy<T> = Exclude<T, false | 0 | '' | null | undefined>
+
+export async function waitFor<T>(what: string, check: () => T | Promise<T>, timeoutMs = 10_000): Promise<Truthy<T>> {
   const deadline = Date.now() + timeoutMs
   for (;;) {
     const v = await check()
-    if (v) return v as NonNullable<T>
+    if (v) return v as Truthy<T>
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
     await Bun.sleep(20)
   }

@@ -192,6 +192,7 @@ export async function setFanOutCursor(tx: Tx, seq: string): Promise<void> {
 
 export interface ClaimedDelivery extends DeliveryRow {
   url: string
+  creatorId: string
   secretSealed: Buffer
   previousSealed: Buffer | null
   previousExpiresAt: Date | null
@@ -230,7 +231,7 @@ export async function claimDue(sql: Tx, limit: number, leaseMs: number, busyEndp
       in_flight_until = now() + make_interval(secs => ${leaseMs / 1000})
     from webhook_endpoints e
     where d.id in (select id from locked) and e.id = d.endpoint_id
-    returning d.*, e.url, e.secret_sealed, e.previous_sealed, e.previous_expires_at`
+    returning d.*, e.url, e.creator_id, e.secret_sealed, e.previous_sealed, e.previous_expires_at`
 }
 
 export interface Outcome {

@@ -1,6 +1,7 @@
 import type { Sql } from '../db'
 import type { Logger } from '../logger'
 import { pollLoop } from '../lib/poll-loop'
+import { appendEvent } from '../events/outbox'
 import * as repo from './repo'
 import { signatureHeader, type Sealer } from './secrets'
 import { sendWebhook } from './send'
@@ -33,7 +34,8 @@ export type WebhookWorker = ReturnType<typeof createWebhookWorker>
  *  - dispatch: claims due deliveries (repo.claimDue: disjoint across instances, one per endpoint) and sends each
  *    in its own task. A slot is held only by its own request, bounded by the timeout, so a hanging endpoint
  *    holds one slot for at most `timeoutMs` and never the others; nothing here touches the SSE path.
- * `onDisabled` is told when a failure disables an endpoint (its owner gets a notification).
+ * An endpoint disabled by a failure tells its owner: a `webhook.disabled` outbox event for the owner's user, in
+ * the transaction that disables it, which the notifier stores as a notification (`ownerOf`: creator → user).
  */
 export function createWebhookWorker(opts: {
   sql: Sql
@@ -41,7 +43,7 @@ export function createWebhookWorker(opts: {
   sealer: Sealer
   config: WorkerConfig
   resolve?: Resolve
-  onDisabled?: (endpointId: string) => Promise<void>
+  ownerOf: (creatorId: string) => Promise<string>
 }) {
   const { sql, log, sealer, config } = opts
   // Claimed at least a lease ahead of the request's own deadline, so a live worker's claim never lapses.
@@ -69,19 +71,27 @@ export function createWebhookWorker(opts: {
       'livedrop-event-type': d.eventType,
     }, { timeoutMs: config.timeoutMs, policy: config.policy, resolve: opts.resolve })
     const ok = result.error === null
-    const { disabled } = await sql.begin((tx) => repo.recordAttempt(tx, {
-      deliveryId: d.id,
-      endpointId: d.endpointId,
-      attempt: d.attempts,
-      ...result,
-      ok,
-      retryDelayMs: retryDelayMs(d.attempts, config.backoffBaseMs, config.backoffMaxMs),
-      disableAfterSec: config.disableAfterSec,
-    }))
-    if (disabled) {
-      log.warn({ endpointId: d.endpointId }, 'webhook endpoint disabled after failing too long')
-      await opts.onDisabled?.(d.endpointId)
-    }
+    // Looked up before the transaction, so that it holds no lock while another service queries.
+    const ownerUserId = ok ? null : await opts.ownerOf(d.creatorId)
+    const { disabled } = await sql.begin(async (tx) => {
+      const outcome = await repo.recordAttempt(tx, {
+        deliveryId: d.id,
+        endpointId: d.endpointId,
+        attempt: d.attempts,
+        ...result,
+        ok,
+        retryDelayMs: retryDelayMs(d.attempts, config.backoffBaseMs, config.backoffMaxMs),
+        disableAfterSec: config.disableAfterSec,
+      })
+      if (outcome.disabled && ownerUserId) {
+        await appendEvent(tx, {
+          type: 'webhook.disabled', userId: ownerUserId, creatorId: d.creatorId,
+          data: { webhookId: d.endpointId, url: d.url, disabledAt: new Date().toISOString() },
+        })
+      }
+      return outcome
+    })
+    if (disabled) log.warn({ endpointId: d.endpointId }, 'webhook endpoint disabled after failing too long')
   }
 
   async function dispatchTick(): Promise<number> {
