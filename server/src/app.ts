@@ -15,19 +15,21 @@ import { followsRoutes } from './follows/routes'
 import { notificationsRoutes } from './notifications/routes'
 import { eventsRoutes } from './events/routes'
 import { webhooksRoutes } from './webhooks/routes'
+import { storefrontRoutes } from './storefront/routes'
 
 /** Composes the feature routes behind the shared HTTP basics. No I/O happens here. */
 export function createApp(deps: Deps) {
   return new Elysia({ normalize: false })
     .wrap(requestDeadline(deps.config.requestTimeoutMs, deps.log) as never)
-    .use(httpBasics(deps.log))
-    .use(metricsHttp(deps.metrics))
+    // The limiter comes first: its parse hook must count a request before httpBasics reads the body.
     .use(deps.rateLimiter ? rateLimitHttp({
       limiter: deps.rateLimiter,
       metrics: deps.metrics,
       trustedProxies: deps.config.rateLimit.trustedProxies,
       userOf: (authorization) => deps.tokens.authenticate(authorization).then((p) => p.userId, () => null),
     }) : new Elysia())
+    .use(httpBasics(deps.log))
+    .use(metricsHttp(deps.metrics))
     .use(opsRoutes({
       postgres: async () => {
         try {
@@ -52,6 +54,7 @@ export function createApp(deps: Deps) {
     .use(notificationsRoutes(deps.notifications, deps.tokens))
     .use(eventsRoutes(deps.live, deps.tokens, deps.config.rateLimit.trustedProxies))
     .use(webhooksRoutes(deps.webhooks, deps.tokens))
+    .use(storefrontRoutes())
 }
 
 export type App = ReturnType<typeof createApp>
