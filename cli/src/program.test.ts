@@ -170,7 +170,7 @@ describe('session and globals', () => {
     const watch = await parsed(['watch', 'x'])
     expect(watch.code).toBe(2)
     expect(watch.stderr).toBe("error: unknown command 'watch'\n(Did you mean livedrop drops watch?)\n")
-    expect((await parsed(['list'])).stderr).toContain('(Did you mean livedrop products list or livedrop drops list or livedrop orders list?)')
+    expect((await parsed(['list'])).stderr).toContain('(Did you mean livedrop products list or livedrop drops list or livedrop orders list or livedrop webhooks list?)')
     expect(watch.calls).toHaveLength(0)
   })
 

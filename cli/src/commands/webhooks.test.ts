@@ -13,7 +13,11 @@ beforeAll(() => {
   ctx = createTestContext({ redisKeyPrefix: `livedrop-cli-test:${process.pid}:`, webhooks: { ...testConfig().webhooks, allowHttpLoopback: true } })
   fetch = (input, init) => ctx.app.handle(new Request(input, init))
 })
-afterAll(() => ctx.close())
+afterAll(async () => {
+  // Their pings would otherwise be retried for a day by a later suite's delivery worker.
+  await ctx.deps.sql`delete from webhook_endpoints where url = ${URL_}`
+  await ctx.close()
+})
 
 async function creatorMachine() {
   const home = freshConfigHome()

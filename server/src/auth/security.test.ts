@@ -16,7 +16,12 @@ import { validateResponse } from '../contract/validate'
 // deliveries never sends traffic off the machine.
 const ctx = createTestContext({ rateLimit: { ...testConfig().rateLimit, enabled: false }, webhooks: { ...testConfig().webhooks, allowHttpLoopback: true } })
 const { api, deps } = ctx
-afterAll(() => ctx.close())
+const HOOK_URL = 'http://127.0.0.1:9/matrix'
+afterAll(async () => {
+  // The matrix's webhook endpoints go with it: a later suite's delivery worker would retry their pings for a day.
+  await deps.sql`delete from webhook_endpoints where url = ${HOOK_URL}`
+  await ctx.close()
+})
 
 const PLACEHOLDER = '0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b'
 
@@ -248,7 +253,6 @@ const read = async (path: string, family: Family) => (await api('GET', path, asO
 const freshLogin = async () => (await api('POST', '/v1/auth/login', { body: { email: w.otherUser.email, password: w.otherUser.password } })).body
 const idem = () => ({ 'idempotency-key': crypto.randomUUID() })
 
-const HOOK_URL = 'http://127.0.0.1:9/matrix'
 async function creatorsWebhook() {
   const res = await api('POST', '/v1/webhooks', { token: w.creator.accessToken, body: { url: HOOK_URL, events: ['order.confirmed'] } })
   expect(res.status).toBe(201)

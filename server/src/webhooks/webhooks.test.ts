@@ -163,7 +163,7 @@ describe('deliveries to a real receiver', () => {
     rx.plan('/flaky', (n) => (n <= 3 ? 'fail' : 'ok'))
     const hook = await createHook(owner.accessToken, '/flaky')
     await buy(drop.id)
-    await waitFor('the fourth attempt', () => rx.at('/flaky').length >= 4)
+    await waitFor('the fourth attempt', () => rx.at('/flaky').length >= 4, 20_000)
     // Longer than the largest backoff step: a fifth request would have come by now.
     await Bun.sleep(800)
     const got = rx.at('/flaky')
