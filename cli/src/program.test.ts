@@ -170,7 +170,7 @@ describe('session and globals', () => {
     const watch = await parsed(['watch', 'x'])
     expect(watch.code).toBe(2)
     expect(watch.stderr).toBe("error: unknown command 'watch'\n(Did you mean livedrop drops watch?)\n")
-    expect((await parsed(['list'])).stderr).toContain('(Did you mean livedrop products list or livedrop drops list or livedrop orders list?)')
+    expect((await parsed(['list'])).stderr).toContain('(Did you mean livedrop products list or livedrop drops list or livedrop orders list or livedrop webhooks list?)')
     expect(watch.calls).toHaveLength(0)
   })
 
@@ -181,6 +181,7 @@ describe('session and globals', () => {
       'products create', 'products list', 'products get', 'products update',
       'drops schedule', 'drops list', 'drops get', 'drops update', 'drops cancel', 'drops watch', 'drops audit',
       'orders list',
+      'webhooks create', 'webhooks list', 'webhooks delete', 'webhooks deliveries', 'webhooks redeliver',
     ])
     for (const p of [[], ...paths, ...GROUPS.filter((g) => g.name).map((g) => [g.name!])]) {
       const r = await runCli([...p, '--help'])

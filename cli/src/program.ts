@@ -7,9 +7,10 @@ import { creatorsCommands } from './commands/creators'
 import { productsCommands } from './commands/products'
 import { dropsCommands } from './commands/drops'
 import { ordersCommands } from './commands/orders'
+import { webhooksCommands } from './commands/webhooks'
 import pkg from '../package.json'
 
-export const GROUPS: CommandGroup[] = [authCommands, creatorsCommands, productsCommands, dropsCommands, ordersCommands]
+export const GROUPS: CommandGroup[] = [authCommands, creatorsCommands, productsCommands, dropsCommands, ordersCommands, webhooksCommands]
 
 /** What a run leaves behind for main(): the command's exit code, its global flags, the API it talked to. */
 export interface RunState {

@@ -14,6 +14,7 @@ import { ordersRoutes } from './orders/routes'
 import { followsRoutes } from './follows/routes'
 import { notificationsRoutes } from './notifications/routes'
 import { eventsRoutes } from './events/routes'
+import { webhooksRoutes } from './webhooks/routes'
 import { storefrontRoutes } from './storefront/routes'
 
 /** Composes the feature routes behind the shared HTTP basics. No I/O happens here. */
@@ -52,6 +53,7 @@ export function createApp(deps: Deps) {
     .use(followsRoutes(deps.follows, deps.tokens))
     .use(notificationsRoutes(deps.notifications, deps.tokens))
     .use(eventsRoutes(deps.live, deps.tokens, deps.config.rateLimit.trustedProxies))
+    .use(webhooksRoutes(deps.webhooks, deps.tokens))
     .use(storefrontRoutes())
 }
 

@@ -49,4 +49,15 @@ describe('config', () => {
     expect(loadConfig({ SSE_MAX_STREAMS_PER_ADDRESS: '0', SSE_MAX_STREAMS_PER_USER: '3' }).streams).toEqual({ perAddress: 0, perUser: 3 })
     expect(() => loadConfig({ SSE_MAX_STREAMS_PER_USER: 'many' })).toThrow(/SSE_MAX_STREAMS_PER_USER/)
   })
+
+  test('webhooks: the http/loopback dev exception is off unless asked for; delivery defaults as documented', () => {
+    expect(loadConfig({}).webhooks).toEqual({
+      allowHttpLoopback: false, timeoutMs: 10_000, retryWindowSec: 86_400, disableAfterSec: 86_400,
+      backoffBaseMs: 5000, backoffMaxMs: 3_600_000, concurrency: 32, pollMs: 250, secretKey: undefined,
+    })
+    expect(loadConfig({ WEBHOOKS_ALLOW_HTTP_LOOPBACK: 'true' }).webhooks.allowHttpLoopback).toBe(true)
+    expect(() => loadConfig({ WEBHOOKS_ALLOW_HTTP_LOOPBACK: 'sometimes' })).toThrow(/WEBHOOKS_ALLOW_HTTP_LOOPBACK/)
+    expect(() => loadConfig({ WEBHOOKS_SECRET_KEY: 'short' })).toThrow(/WEBHOOKS_SECRET_KEY must be at least 32 bytes/)
+    expect(() => loadConfig({ WEBHOOKS_TIMEOUT_MS: '5' })).toThrow(/WEBHOOKS_TIMEOUT_MS/)
+  })
 })

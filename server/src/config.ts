@@ -55,6 +55,20 @@ export interface Config {
     /** per user (the personal stream) */
     perUser: number
   }
+  /** creator webhooks (webhooks/): delivery timing and the SSRF guard's one dev exception */
+  webhooks: {
+    /** dev/test only: http and loopback addresses allowed as webhook targets (never in production) */
+    allowHttpLoopback: boolean
+    timeoutMs: number
+    retryWindowSec: number
+    disableAfterSec: number
+    backoffBaseMs: number
+    backoffMaxMs: number
+    concurrency: number
+    pollMs: number
+    /** key material for sealing signing secrets; undefined → derived from JWT_SECRET */
+    secretKey: string | undefined
+  }
 }
 
 export interface RateLimitRule {
@@ -94,6 +108,12 @@ function rule(env: Record<string, string | undefined>, name: string, fallback: R
   const m = /^(\d+)\/(\d+)$/.exec(raw.trim())
   if (!m || Number(m[1]) < 1 || Number(m[2]) < 1) throw new ConfigError(`${name} must be "<requests>/<seconds>" (e.g. 20/10), got "${raw}"`)
   return { points: Number(m[1]), windowSec: Number(m[2]) }
+}
+
+function webhookSecretKey(raw: string | undefined): string | undefined {
+  if (raw === undefined || raw === '') return undefined
+  if (Buffer.byteLength(raw) < 32) throw new ConfigError('WEBHOOKS_SECRET_KEY must be at least 32 bytes')
+  return raw
 }
 
 /** `stdoutIsTty`: whether a person reads the logs (the default log format follows it). */
@@ -166,6 +186,17 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     streams: {
       perAddress: int(env, 'SSE_MAX_STREAMS_PER_ADDRESS', 200, 0),
       perUser: int(env, 'SSE_MAX_STREAMS_PER_USER', 10, 0),
+    },
+    webhooks: {
+      allowHttpLoopback: bool(env, 'WEBHOOKS_ALLOW_HTTP_LOOPBACK', false),
+      timeoutMs: int(env, 'WEBHOOKS_TIMEOUT_MS', 10_000, 100),
+      retryWindowSec: int(env, 'WEBHOOKS_RETRY_WINDOW_SEC', 24 * 3600, 1),
+      disableAfterSec: int(env, 'WEBHOOKS_DISABLE_AFTER_SEC', 24 * 3600, 1),
+      backoffBaseMs: int(env, 'WEBHOOKS_BACKOFF_BASE_MS', 5000, 1),
+      backoffMaxMs: int(env, 'WEBHOOKS_BACKOFF_MAX_MS', 3600_000, 1),
+      concurrency: int(env, 'WEBHOOKS_CONCURRENCY', 32, 1),
+      pollMs: int(env, 'WEBHOOKS_POLL_MS', 250, 10),
+      secretKey: webhookSecretKey(env.WEBHOOKS_SECRET_KEY),
     },
   }
 }

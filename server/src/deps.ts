@@ -21,6 +21,9 @@ import { createFollowsService, type FollowsService } from './follows/service'
 import { createNotificationsService, type NotificationsService } from './notifications/service'
 import { createLiveService, type LiveService } from './events/service'
 import { createMaintenance, type Maintenance } from './ops/maintenance'
+import { createWebhooksService, type WebhooksService } from './webhooks/service'
+import { createWebhookWorker, type WebhookWorker } from './webhooks/worker'
+import { createSealer } from './webhooks/secrets'
 
 /** Everything the routes need, built once at boot from the resolved config. */
 export interface Deps {
@@ -39,6 +42,9 @@ export interface Deps {
   notifications: NotificationsService
   /** Outbox relay, notifier, SSE streams; background parts started by main.ts (or a test) with live.start(). */
   live: LiveService
+  webhooks: WebhooksService
+  /** Webhook fan-out and delivery; started by main.ts (or a test) with webhookWorker.start(). */
+  webhookWorker: WebhookWorker
   /** Moves drops on time; started by main.ts (or a test), never by createDeps. */
   scheduler: Scheduler
   /** Expired idempotency keys and refresh tokens, deleted in batches by one instance at a time; started by main.ts. */
@@ -98,6 +104,13 @@ export function createDeps(config: Config & { databaseUrl: string; jwtSecret: st
     onCapRefused: (scope) => metrics.rateLimited.inc({ class: scope === 'address' ? 'streamsPerAddress' : 'streamsPerUser' }),
     sessionActive: (sessionId) => auth.isSessionActive(sessionId),
   })
+  const sealer = createSealer(config.webhooks.secretKey ?? config.jwtSecret)
+  const ssrfPolicy = { allowHttpLoopback: config.webhooks.allowHttpLoopback }
+  const webhooks = createWebhooksService({ sql, creators, sealer, policy: ssrfPolicy, retryWindowSec: config.webhooks.retryWindowSec })
+  const webhookWorker = createWebhookWorker({
+    sql, log, sealer, config: { ...config.webhooks, policy: ssrfPolicy },
+    ownerOf: async (creatorId) => (await creators.get(creatorId)).userId,
+  })
   // Draining closes the streams (clients reconnect elsewhere with Last-Event-ID) before the pools close.
   lifecycle.onDrain(() => live.closeStreams())
   // Cache invalidation and business metrics hang off the features' hooks; the features know nothing of either.
@@ -129,10 +142,11 @@ export function createDeps(config: Config & { databaseUrl: string; jwtSecret: st
   })
   return {
     config, log, sql, backplane, tokens, auth, users, creators, products, drops, orders, scheduler, maintenance,
-    lifecycle, metrics, pubsub, cache, rateLimiter, follows, notifications, live,
+    lifecycle, metrics, pubsub, cache, rateLimiter, follows, notifications, live, webhooks, webhookWorker,
     async close() {
       await scheduler.stop()
       await maintenance.stop()
+      await webhookWorker.stop()
       orders.close()
       await live.stop()
       cache.close()

@@ -42,6 +42,8 @@ if (config.runScheduler) await deps.scheduler.start()
 deps.maintenance.start()
 // Outbox relay, live-event hub and notifier: every instance runs them (they coordinate through Postgres).
 await deps.live.start()
+// Webhook fan-out and delivery: every instance too (claims are disjoint, see webhooks/repo.ts claimDue).
+deps.webhookWorker.start()
 // app.listen (rather than Bun.serve with app.fetch) gives handlers `server`, whose requestIP is the client
 // address the rate limiter keys anonymous callers by.
 app.listen({

@@ -12,9 +12,16 @@ import { validateResponse } from '../contract/validate'
  *  - an authorization matrix: every operation × {owner, other user, creator, other creator, anonymous}, each
  *    answer of the class the contract implies (see `expected`).
  */
-const ctx = createTestContext({ rateLimit: { ...testConfig().rateLimit, enabled: false } })
+// Webhook targets here are a closed loopback port (the dev setting): a worker that later picks up one of their
+// deliveries never sends traffic off the machine.
+const ctx = createTestContext({ rateLimit: { ...testConfig().rateLimit, enabled: false }, webhooks: { ...testConfig().webhooks, allowHttpLoopback: true } })
 const { api, deps } = ctx
-afterAll(() => ctx.close())
+const HOOK_URL = 'http://127.0.0.1:9/matrix'
+afterAll(async () => {
+  // The matrix's webhook endpoints go with it: a later suite's delivery worker would retry their pings for a day.
+  await deps.sql`delete from webhook_endpoints where url = ${HOOK_URL}`
+  await ctx.close()
+})
 
 const PLACEHOLDER = '0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b'
 
@@ -246,6 +253,18 @@ const read = async (path: string, family: Family) => (await api('GET', path, asO
 const freshLogin = async () => (await api('POST', '/v1/auth/login', { body: { email: w.otherUser.email, password: w.otherUser.password } })).body
 const idem = () => ({ 'idempotency-key': crypto.randomUUID() })
 
+async function creatorsWebhook() {
+  const res = await api('POST', '/v1/webhooks', { token: w.creator.accessToken, body: { url: HOOK_URL, events: ['order.confirmed'] } })
+  expect(res.status).toBe(201)
+  return res.body.id as string
+}
+async function webhookDelivery() {
+  const hookId = await creatorsWebhook()
+  const res = await api('POST', `/v1/webhooks/${hookId}/test`, { token: w.creator.accessToken })
+  expect(res.status).toBe(202)
+  return { hookId, deliveryId: res.body.id as string }
+}
+
 const cases: Record<string, Case> = {
   healthz: { scope: 'public', req: () => ({ path: '/healthz' }) },
   readyz: { scope: 'public', req: () => ({ path: '/readyz' }) },
@@ -328,6 +347,39 @@ const cases: Record<string, Case> = {
   markAllNotificationsRead: { scope: 'self', req: () => ({ path: '/v1/me/notifications/read-all' }) },
   createRealtimeTicket: { scope: 'self', req: () => ({ path: '/v1/realtime/tickets' }) },
   streamDropEvents: { scope: 'public', req: () => ({ path: `/v1/drops/${w.liveDropId}/events` }) },
+  createWebhook: {
+    scope: 'self', family: 'creator',
+    req: () => ({ path: '/v1/webhooks', body: { url: HOOK_URL, events: ['drop.live'] } }),
+    expect: { otherUser: 403 }, // NOT_A_CREATOR: not about anyone's resource
+  },
+  listWebhooks: { scope: 'self', family: 'creator', req: () => ({ path: '/v1/webhooks' }), expect: { otherUser: 403 } },
+  getWebhook: { scope: 'owned', family: 'creator', setup: creatorsWebhook, req: (id) => ({ path: `/v1/webhooks/${id}` }) },
+  updateWebhook: {
+    scope: 'owned', family: 'creator', setup: creatorsWebhook,
+    req: (id, actor) => ({ path: `/v1/webhooks/${id}`, body: { description: `patched by ${actor}` } }),
+    state: (id) => read(`/v1/webhooks/${id}`, 'creator'),
+  },
+  deleteWebhook: {
+    scope: 'owned', family: 'creator', perCall: true, setup: creatorsWebhook,
+    req: (id) => ({ path: `/v1/webhooks/${id}` }),
+    state: (id) => read(`/v1/webhooks/${id}`, 'creator'),
+  },
+  rotateWebhookSecret: {
+    scope: 'owned', family: 'creator', setup: creatorsWebhook,
+    req: (id) => ({ path: `/v1/webhooks/${id}/rotate-secret` }),
+    state: (id) => read(`/v1/webhooks/${id}`, 'creator'),
+  },
+  testWebhook: {
+    scope: 'owned', family: 'creator', setup: creatorsWebhook,
+    req: (id) => ({ path: `/v1/webhooks/${id}/test` }),
+    state: (id) => read(`/v1/webhooks/${id}/deliveries`, 'creator'),
+  },
+  listWebhookDeliveries: { scope: 'owned', family: 'creator', setup: creatorsWebhook, req: (id) => ({ path: `/v1/webhooks/${id}/deliveries` }) },
+  redeliverWebhookDelivery: {
+    scope: 'owned', family: 'creator', setup: webhookDelivery,
+    req: (r) => ({ path: `/v1/webhooks/${r.hookId}/deliveries/${r.deliveryId}/redeliver` }),
+    state: (r) => read(`/v1/webhooks/${r.hookId}/deliveries`, 'creator'),
+  },
   streamMyEvents: {
     scope: 'self', req: () => ({ path: '/v1/me/events' }),
     expect: { anonymous: 401 }, // its anonymous alternative is a ?ticket=, which an anonymous caller has not got

@@ -7,6 +7,8 @@ export type DomainEventType =
   | 'session.revoked'
   /** Internal (never sent to a client): userId followed (data.following) or unfollowed creatorId. */
   | 'follow.changed'
+  /** A creator's webhook endpoint was disabled for failing too long: stored as the owner's notification only. */
+  | 'webhook.disabled'
 
 export interface DomainEvent {
   type: DomainEventType

@@ -96,7 +96,7 @@ export async function notifyBuyers(tx: Tx, e: OutboxEventRow): Promise<number> {
 }
 
 /**
- * The buyer's own order events of a range of seqs, in one INSERT … SELECT straight from the outbox: during a
+ * The user's own events of a range of seqs (a buyer's orders; a creator's webhook endpoint disabled), in one INSERT … SELECT straight from the outbox: during a
  * rush there is one per order, and one statement per event (and its payload through the notifier) was a
  * database round trip per order.
  */
@@ -104,7 +104,7 @@ export async function notifyOrderEvents(tx: Tx, afterSeq: bigint, lastSeq: strin
   const res = await tx`
     insert into notifications (id, user_id, type, data, event_seq)
     select livedrop_uuidv7(), user_id, type, data, seq from outbox
-    where seq > ${afterSeq.toString()} and seq <= ${lastSeq} and type in ('order.confirmed', 'order.cancelled') and user_id is not null
+    where seq > ${afterSeq.toString()} and seq <= ${lastSeq} and type in ('order.confirmed', 'order.cancelled', 'webhook.disabled') and user_id is not null
     on conflict (user_id, event_seq) do nothing`
   return res.count
 }
