@@ -3,6 +3,8 @@ import { t } from 'elysia'
 import { Type as T } from '@sinclair/typebox'
 
 // Component schemas
+export const Admission = T.Object({ "token": T.String(), "expiresAt": T.String({"format":"date-time"}) })
+export type Admission = typeof Admission.static
 export const Creator = T.Object({ "id": T.String({"format":"uuid"}), "userId": T.String({"format":"uuid"}), "handle": T.String(), "displayName": T.String(), "followerCount": T.Integer({"minimum":0}), "createdAt": T.String({"format":"date-time"}) })
 export type Creator = typeof Creator.static
 export const Me = T.Object({ "id": T.String({"format":"uuid"}), "username": T.String(), "email": T.String({"format":"email"}), "creator": T.Union([Creator, T.Null()]), "createdAt": T.String({"format":"date-time"}) })
@@ -11,7 +13,9 @@ export const AuthSession = T.Object({ "user": Me, "accessToken": T.String(), "re
 export type AuthSession = typeof AuthSession.static
 export const CreateCreatorRequest = T.Object({ "handle": T.String({"minLength":2,"maxLength":30,"pattern":"^[a-z0-9][a-z0-9_-]*$"}), "displayName": T.String({"minLength":1,"maxLength":80}) }, {"additionalProperties":false})
 export type CreateCreatorRequest = typeof CreateCreatorRequest.static
-export const CreateDropRequest = T.Object({ "productId": T.String({"format":"uuid"}), "startsAt": T.String({"format":"date-time"}), "endsAt": T.Optional(T.String({"format":"date-time"})), "initialStock": T.Integer({"minimum":1,"maximum":1000000}), "lowStockThreshold": T.Optional(T.Integer({"minimum":0,"maximum":1000000})), "perUserLimit": T.Optional(T.Integer({"minimum":1,"maximum":1000})) }, {"additionalProperties":false})
+export const DropAccessInput = T.Object({ "mode": T.Union([T.Literal("open"), T.Literal("queue")]), "admitPerSecond": T.Optional(T.Integer({"minimum":1,"maximum":10000,"default":10})), "preQueueSeconds": T.Optional(T.Integer({"minimum":0,"maximum":86400,"default":900})), "admissionTtlSeconds": T.Optional(T.Integer({"minimum":10,"maximum":3600,"default":120})) }, {"additionalProperties":false})
+export type DropAccessInput = typeof DropAccessInput.static
+export const CreateDropRequest = T.Object({ "productId": T.String({"format":"uuid"}), "startsAt": T.String({"format":"date-time"}), "endsAt": T.Optional(T.String({"format":"date-time"})), "initialStock": T.Integer({"minimum":1,"maximum":1000000}), "lowStockThreshold": T.Optional(T.Integer({"minimum":0,"maximum":1000000})), "perUserLimit": T.Optional(T.Integer({"minimum":1,"maximum":1000})), "access": T.Optional(DropAccessInput) }, {"additionalProperties":false})
 export type CreateDropRequest = typeof CreateDropRequest.static
 export const CreateOrderRequest = T.Object({ "dropId": T.String({"format":"uuid"}), "quantity": T.Integer({"minimum":1,"maximum":100}) }, {"additionalProperties":false})
 export type CreateOrderRequest = typeof CreateOrderRequest.static
@@ -19,7 +23,9 @@ export const CreateProductRequest = T.Object({ "title": T.String({"minLength":1,
 export type CreateProductRequest = typeof CreateProductRequest.static
 export const DropStatus = T.Union([T.Literal("scheduled"), T.Literal("live"), T.Literal("ended"), T.Literal("cancelled")])
 export type DropStatus = typeof DropStatus.static
-export const Drop = T.Object({ "id": T.String({"format":"uuid"}), "productId": T.String({"format":"uuid"}), "creatorId": T.String({"format":"uuid"}), "status": DropStatus, "startsAt": T.String({"format":"date-time"}), "endsAt": T.Union([T.String({"format":"date-time"}), T.Null()]), "initialStock": T.Integer({"minimum":1}), "availableStock": T.Integer({"minimum":0}), "lowStockThreshold": T.Union([T.Integer(), T.Null()]), "perUserLimit": T.Union([T.Integer(), T.Null()]), "createdAt": T.String({"format":"date-time"}) })
+export const DropAccess = T.Object({ "mode": T.Union([T.Literal("open"), T.Literal("queue")]), "admitPerSecond": T.Union([T.Integer({"minimum":1}), T.Null()]), "preQueueSeconds": T.Union([T.Integer({"minimum":0}), T.Null()]), "admissionTtlSeconds": T.Union([T.Integer({"minimum":10}), T.Null()]) })
+export type DropAccess = typeof DropAccess.static
+export const Drop = T.Object({ "id": T.String({"format":"uuid"}), "productId": T.String({"format":"uuid"}), "creatorId": T.String({"format":"uuid"}), "status": DropStatus, "startsAt": T.String({"format":"date-time"}), "endsAt": T.Union([T.String({"format":"date-time"}), T.Null()]), "initialStock": T.Integer({"minimum":1}), "availableStock": T.Integer({"minimum":0}), "lowStockThreshold": T.Union([T.Integer(), T.Null()]), "perUserLimit": T.Union([T.Integer(), T.Null()]), "access": DropAccess, "createdAt": T.String({"format":"date-time"}) })
 export type Drop = typeof Drop.static
 export const DropAudit = T.Object({ "dropId": T.String({"format":"uuid"}), "initialStock": T.Integer(), "availableStock": T.Integer(), "sold": T.Integer(), "cancelled": T.Integer(), "adjusted": T.Integer(), "confirmedQuantity": T.Integer(), "ledgerSum": T.Integer(), "invariantHolds": T.Boolean() })
 export type DropAudit = typeof DropAudit.static
@@ -67,12 +73,24 @@ export const NotificationPage = T.Object({ "items": T.Array(Notification), "next
 export type NotificationPage = typeof NotificationPage.static
 export const OrderPage = T.Object({ "items": T.Array(Order), "nextCursor": T.Union([T.String(), T.Null()]) })
 export type OrderPage = typeof OrderPage.static
-export const Problem = T.Object({ "type": T.String(), "title": T.String(), "status": T.Integer({"minimum":400,"maximum":599}), "detail": T.Optional(T.String()), "instance": T.Optional(T.String()), "code": T.String({"pattern":"^[A-Z][A-Z0-9_]*$"}), "requestId": T.String(), "errors": T.Optional(T.Array(T.Object({ "field": T.String(), "message": T.String() }))) })
+export const Problem = T.Object({ "type": T.String(), "title": T.String(), "status": T.Integer({"minimum":400,"maximum":599}), "detail": T.Optional(T.String()), "instance": T.Optional(T.String()), "code": T.String({"pattern":"^[A-Z][A-Z0-9_]*$"}), "requestId": T.String(), "errors": T.Optional(T.Array(T.Object({ "field": T.String(), "message": T.String() }))), "availableStock": T.Optional(T.Integer({"minimum":0})), "dropStatus": T.Optional(DropStatus) })
 export type Problem = typeof Problem.static
 export const Product = T.Object({ "id": T.String({"format":"uuid"}), "creatorId": T.String({"format":"uuid"}), "title": T.String(), "description": T.String(), "priceCents": T.Integer({"minimum":0}), "currency": T.String(), "createdAt": T.String({"format":"date-time"}), "updatedAt": T.String({"format":"date-time"}) })
 export type Product = typeof Product.static
 export const ProductPage = T.Object({ "items": T.Array(Product), "nextCursor": T.Union([T.String(), T.Null()]) })
 export type ProductPage = typeof ProductPage.static
+export const QueueClosedReason = T.Union([T.Literal("sold_out"), T.Literal("ended"), T.Literal("cancelled"), T.Literal("expired")])
+export type QueueClosedReason = typeof QueueClosedReason.static
+export const QueueClosedData = T.Object({ "reason": QueueClosedReason })
+export type QueueClosedData = typeof QueueClosedData.static
+export const QueueStatus = T.Union([T.Literal("pre_queue"), T.Literal("waiting"), T.Literal("admitted"), T.Literal("bought"), T.Literal("expired"), T.Literal("closed")])
+export type QueueStatus = typeof QueueStatus.static
+export const QueuePlace = T.Object({ "dropId": T.String({"format":"uuid"}), "status": QueueStatus, "position": T.Union([T.Integer({"minimum":1}), T.Null()]), "ahead": T.Union([T.Integer({"minimum":0}), T.Null()]), "estimatedWaitSeconds": T.Union([T.Integer({"minimum":0}), T.Null()]), "admission": T.Union([Admission, T.Null()]), "closedReason": T.Union([QueueClosedReason, T.Null()]) })
+export type QueuePlace = typeof QueuePlace.static
+export const QueueStats = T.Object({ "dropId": T.String({"format":"uuid"}), "waiting": T.Integer({"minimum":0}), "admitted": T.Integer({"minimum":0}), "bought": T.Integer({"minimum":0}), "expired": T.Integer({"minimum":0}), "admitPerSecond": T.Integer({"minimum":1}), "admissionRate": T.Number({"minimum":0}) })
+export type QueueStats = typeof QueueStats.static
+export const QueueStreamEvent = T.Union([T.Object({ "type": T.Union([T.Literal("queue.position"), T.Literal("queue.admitted")]), "dropId": T.String({"format":"uuid"}), "data": QueuePlace, "createdAt": T.String({"format":"date-time"}) }), T.Object({ "type": T.Union([T.Literal("queue.closed")]), "dropId": T.String({"format":"uuid"}), "data": QueueClosedData, "createdAt": T.String({"format":"date-time"}) })])
+export type QueueStreamEvent = typeof QueueStreamEvent.static
 export const Readiness = T.Object({ "status": T.Union([T.Literal("ready"), T.Literal("unavailable"), T.Literal("draining")]), "checks": T.Object({ "postgres": T.Union([T.Literal("up"), T.Literal("down")]), "redis": T.Union([T.Literal("up"), T.Literal("down"), T.Literal("memory")]) }) })
 export type Readiness = typeof Readiness.static
 export const RealtimeTicket = T.Object({ "ticket": T.String(), "expiresAt": T.String({"format":"date-time"}) })
@@ -81,7 +99,7 @@ export const RefreshRequest = T.Object({ "refreshToken": T.String({"minLength":1
 export type RefreshRequest = typeof RefreshRequest.static
 export const RegisterRequest = T.Object({ "username": T.String({"minLength":3,"maxLength":32,"pattern":"^[a-zA-Z0-9_]+$"}), "email": T.String({"format":"email","maxLength":254}), "password": T.String({"minLength":8,"maxLength":256}) }, {"additionalProperties":false})
 export type RegisterRequest = typeof RegisterRequest.static
-export const UpdateDropRequest = T.Object({ "startsAt": T.Optional(T.String({"format":"date-time"})), "endsAt": T.Optional(T.Union([T.String({"format":"date-time"}), T.Null()])), "initialStock": T.Optional(T.Integer({"minimum":1,"maximum":1000000})), "lowStockThreshold": T.Optional(T.Union([T.Integer({"minimum":0,"maximum":1000000}), T.Null()])), "perUserLimit": T.Optional(T.Union([T.Integer({"minimum":1,"maximum":1000}), T.Null()])) }, {"additionalProperties":false,"minProperties":1})
+export const UpdateDropRequest = T.Object({ "startsAt": T.Optional(T.String({"format":"date-time"})), "endsAt": T.Optional(T.Union([T.String({"format":"date-time"}), T.Null()])), "initialStock": T.Optional(T.Integer({"minimum":1,"maximum":1000000})), "lowStockThreshold": T.Optional(T.Union([T.Integer({"minimum":0,"maximum":1000000}), T.Null()])), "perUserLimit": T.Optional(T.Union([T.Integer({"minimum":1,"maximum":1000}), T.Null()])), "access": T.Optional(DropAccessInput) }, {"additionalProperties":false,"minProperties":1})
 export type UpdateDropRequest = typeof UpdateDropRequest.static
 export const UpdateProductRequest = T.Object({ "title": T.Optional(T.String({"minLength":1,"maxLength":200})), "description": T.Optional(T.String({"maxLength":5000})), "priceCents": T.Optional(T.Integer({"minimum":0,"maximum":100000000})), "currency": T.Optional(T.String({"pattern":"^[A-Z]{3}$"})) }, {"additionalProperties":false,"minProperties":1})
 export type UpdateProductRequest = typeof UpdateProductRequest.static
@@ -112,7 +130,11 @@ export const operations = {
   updateDrop: { params: t.Object({ "dropId": t.String({"format":"uuid"}) }, { additionalProperties: false }), body: UpdateDropRequest },
   cancelDrop: { params: t.Object({ "dropId": t.String({"format":"uuid"}) }, { additionalProperties: false }) },
   getDropAudit: { params: t.Object({ "dropId": t.String({"format":"uuid"}) }, { additionalProperties: false }) },
-  createOrder: { headers: t.Object({ "idempotency-key": t.String({"minLength":1,"maxLength":255}) }), body: CreateOrderRequest },
+  getMyQueuePlace: { params: t.Object({ "dropId": t.String({"format":"uuid"}) }, { additionalProperties: false }) },
+  joinQueue: { params: t.Object({ "dropId": t.String({"format":"uuid"}) }, { additionalProperties: false }) },
+  getQueueStats: { params: t.Object({ "dropId": t.String({"format":"uuid"}) }, { additionalProperties: false }) },
+  streamQueueEvents: { params: t.Object({ "dropId": t.String({"format":"uuid"}) }, { additionalProperties: false }) },
+  createOrder: { headers: t.Object({ "idempotency-key": t.String({"minLength":1,"maxLength":255}), "admission-token": t.Optional(t.String({"minLength":1,"maxLength":1024})) }), body: CreateOrderRequest },
   getOrder: { params: t.Object({ "orderId": t.String({"format":"uuid"}) }, { additionalProperties: false }) },
   cancelOrder: { params: t.Object({ "orderId": t.String({"format":"uuid"}) }, { additionalProperties: false }) },
   listMyOrders: { query: t.Object({ "limit": t.Optional(t.Integer({"minimum":1,"maximum":100,"default":20})), "cursor": t.Optional(t.String({"minLength":1,"maxLength":512})) }) },
