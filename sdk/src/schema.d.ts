@@ -429,8 +429,8 @@ export interface paths {
          * The caller's place in the waiting room, live (Server-Sent Events)
          * @description For a buyer who has joined (404 otherwise). Opens with `queue.position` (the place as it stands), then
          *     `queue.position` whenever it changes (at most about once a second), and ends with either `queue.admitted`
-         *     (the place with its `admission` token) or `queue.closed` (`reason`: `sold_out`, `ended`, `cancelled`,
-         *     `expired`). When the drop sells out or ends, everybody still waiting gets `queue.closed` within 2 seconds.
+         *     (the place with its `admission` token) or `queue.closed` (`reason`: `sold_out`, `ended` or `cancelled`; a
+         *     buyer who joins again while a sold-out drop has stock back goes to the back of the line). When the drop sells out or ends, everybody still waiting gets `queue.closed` within 2 seconds.
          *     Events carry no `id`: a reconnecting client gets the current place again. Comment lines (`: ping`) every
          *     15 s keep the connection open. Each `data:` line is a `QueueStreamEvent`.
          */
@@ -976,8 +976,13 @@ export interface components {
             admission: components["schemas"]["Admission"] | null;
             closedReason: components["schemas"]["QueueClosedReason"] | null;
         };
-        /** @enum {string} */
-        QueueClosedReason: "sold_out" | "ended" | "cancelled" | "expired";
+        /**
+         * @description `sold_out`, `ended`, `cancelled`: the drop's state closed the line; `expired`: admitted, but no order came
+         *     before the admission expired; `order_refused`: the admission was spent on an order that was refused (its
+         *     answer says why).
+         * @enum {string}
+         */
+        QueueClosedReason: "sold_out" | "ended" | "cancelled" | "expired" | "order_refused";
         QueueStats: {
             /** Format: uuid */
             dropId: string;

@@ -28,6 +28,8 @@ const app = createApp(deps)
 if (config.runScheduler) await deps.scheduler.start()
 // Outbox relay, live-event hub and notifier: every instance runs them (they coordinate through Postgres).
 await deps.live.start()
+// The waiting room's admitter: every instance runs it; the line's shared bucket keeps each drop to its rate.
+deps.queue.start()
 // app.listen (rather than Bun.serve with app.fetch) gives handlers `server`, whose requestIP is the client
 // address the rate limiter keys anonymous callers by.
 app.listen({
