@@ -27,7 +27,7 @@ export interface QueueOptions {
 
 export type QueueService = ReturnType<typeof createQueueService>
 
-const cryptoRandom = () => randomInt(0, 2 ** 48) / 2 ** 48
+const cryptoRandom = () => randomInt(0, 2 ** 47) / 2 ** 47
 
 /**
  * The waiting room: joining, the caller's place, the owner's figures, the admitter that lets buyers through
