@@ -20,6 +20,13 @@ describe('config', () => {
     expect(() => loadConfig({ RUN_SCHEDULER: 'maybe' })).toThrow(/RUN_SCHEDULER/)
   })
 
+  test('waiting room: a short admission-token key is refused; the admitter tick is at least 10 ms', () => {
+    expect(loadConfig({}).queue).toEqual({ tokenSecret: undefined, tickMs: 200 })
+    expect(loadConfig({ ADMISSION_TOKEN_SECRET: 'k'.repeat(32), QUEUE_TICK_MS: '50' }).queue).toEqual({ tokenSecret: 'k'.repeat(32), tickMs: 50 })
+    expect(() => loadConfig({ ADMISSION_TOKEN_SECRET: 'short' })).toThrow(/ADMISSION_TOKEN_SECRET/)
+    expect(() => loadConfig({ QUEUE_TICK_MS: '5' })).toThrow(/QUEUE_TICK_MS/)
+  })
+
   test('the idempotency lease outlives the request deadline; order batching is on by default', () => {
     expect(loadConfig({}).idempotencyLeaseSec * 1000).toBeGreaterThan(loadConfig({}).requestTimeoutMs)
     expect(loadConfig({ REQUEST_TIMEOUT_MS: '30000' }).idempotencyLeaseSec).toBe(35)

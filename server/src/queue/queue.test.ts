@@ -205,6 +205,22 @@ describeWithRedis('waiting room (Redis)', () => {
     expect([refused.status, refused.body.code]).toEqual([409, 'SOLD_OUT'])
     expect((await api('GET', `/v1/drops/${drop.id}/queue`, { token: users[5].accessToken })).body).toMatchObject({ status: 'closed', closedReason: 'sold_out' })
   })
+
+  test('an ended drop closes its line (reason ended) and refuses joiners with DROP_NOT_LIVE', async () => {
+    const { drop } = await queuedDrop(ctx, { rate: 1 })
+    await goLive(ctx, drop.id)
+    const users = await Promise.all(Array.from({ length: 3 }, () => registerUser(api)))
+    for (const u of users) await join(ctx, drop.id, u.accessToken)
+    await deps.queue.tick()
+    await deps.sql`update drops set ends_at = now() - interval '1 millisecond' where id = ${drop.id}`
+    await deps.scheduler.tick()
+    await deps.queue.tick()
+    const places = await Promise.all(users.map(async (u) => (await api('GET', `/v1/drops/${drop.id}/queue`, { token: u.accessToken })).body))
+    // the admitted buyer had not ordered yet: told too, since no order can be placed any more
+    expect(places.map((p) => [p.status, p.closedReason])).toEqual([['closed', 'ended'], ['closed', 'ended'], ['closed', 'ended']])
+    const late = await join(ctx, drop.id, (await registerUser(api)).accessToken)
+    expect([late.status, late.body.code, late.body.dropStatus]).toEqual([409, 'DROP_NOT_LIVE', 'ended'])
+  })
 })
 
 describe('waiting room (in-process stand-in, zero set-up mode)', () => {
