@@ -44,6 +44,34 @@ describe('subscribe', () => {
     expect(await until(() => srv.connections[2].cancelled)).toBe(true) // abort closed the connection
   })
 
+  test('reconnections are spread from the first retry on: clients dropped together do not return together', async () => {
+    const log = makeLog(3)
+    const back: number[] = []
+    let closedAt = 0
+    const srv = await serve(log, (conn, backlog) => {
+      if (conn.lastEventId === null) {
+        closedAt = Date.now()
+        return { events: backlog.slice(0, 1), end: 'close', retryMs: 400 }
+      }
+      back.push(Date.now() - closedAt)
+      return { events: backlog.slice(0, 1), end: 'open' }
+    })
+    const ld = createLiveDrop({ baseUrl: srv.url })
+    const ac = new AbortController()
+    const clients = Array.from({ length: 12 }, async () => {
+      let n = 0
+      for await (const _ of ld.subscribe({ dropId: DROP }, { signal: ac.signal })) if (++n === 2) break
+    })
+    await Promise.all(clients)
+    ac.abort()
+    expect(back.length).toBe(12)
+    back.sort((a, b) => a - b)
+    // Half to all of the server's 400 ms, spread out (without jitter all 12 come back within a few ms).
+    expect(back[0]).toBeGreaterThanOrEqual(150)
+    expect(back[11]).toBeLessThan(700)
+    expect(back[11] - back[0]).toBeGreaterThan(80)
+  })
+
   test('an abort ends the iteration at once, even with more events already received in the same chunk', async () => {
     const log = makeLog(5)
     const srv = await serve(log, (_c, backlog) => ({ events: backlog, end: 'open', together: true }))

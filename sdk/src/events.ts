@@ -100,9 +100,13 @@ export async function* subscribe<T extends string = string>(deps: StreamDeps, ta
   let lastEventId = opts.lastEventId
   let failures = 0 // connections in a row that delivered no event
 
-  /** Waits before the next connection; false when the caller aborted meanwhile. */
+  /**
+   * Waits before the next connection; false when the caller aborted meanwhile. Jittered from the first retry
+   * on (half to all of the wait): when a server drains or dies, its thousands of clients must not all come
+   * back in the same instant.
+   */
   const pause = async (serverAskedMs?: number) => {
-    const backoff = failures <= 1 ? retryMs : Math.min(maxRetryMs, retryMs * 2 ** (failures - 1)) * (0.5 + Math.random() / 2)
+    const backoff = (failures <= 1 ? retryMs : Math.min(maxRetryMs, retryMs * 2 ** (failures - 1))) * (0.5 + Math.random() / 2)
     try {
       await sleep(Math.max(backoff, serverAskedMs ?? 0), outer)
       return true

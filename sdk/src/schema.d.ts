@@ -342,7 +342,13 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Cancel a scheduled or live drop (owner only) */
+        /**
+         * Cancel a scheduled or live drop (owner only)
+         * @description Cancelling a live drop cancels every confirmed order of it in the same transaction: the stock returns
+         *     to the drop (one `cancel` ledger row per order), each buyer gets `order.cancelled` with
+         *     `reason: drop_cancelled` on their stream and as a stored notification, and the drop stream gets
+         *     `drop.cancelled`. Idempotent: cancelling a cancelled drop answers 200 and changes nothing.
+         */
         post: operations["cancelDrop"];
         delete?: never;
         options?: never;
@@ -1121,6 +1127,13 @@ export interface components {
         OrderEventData: {
             order: components["schemas"]["Order"];
             availableStock: number;
+            /**
+             * @description Why an `order.cancelled` happened when the buyer did not cancel it: `drop_cancelled` = the creator
+             *     cancelled the live drop, and every confirmed order of it was cancelled with it (stock returned).
+             *     Absent on `order.confirmed` and on a cancellation by the buyer.
+             * @enum {string}
+             */
+            reason?: "drop_cancelled";
         };
         /** @description The JSON of each `data:` line on `GET /v1/drops/{dropId}/events`; `type` repeats the SSE `event:` field. */
         DropStreamEvent: {

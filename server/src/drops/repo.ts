@@ -1,5 +1,6 @@
 import type { Tx } from '../db'
 import type { CursorKey } from '../lib/pagination'
+import { outboxInsert } from '../events/outbox'
 
 export type DropStatus = 'scheduled' | 'live' | 'ended' | 'cancelled'
 
@@ -107,20 +108,75 @@ export async function cancelDropRow(tx: Tx, id: string, actor: string): Promise<
 }
 
 /**
+ * Locks the drop's confirmed orders, before the drop row. A buyer cancelling an order locks the order, then
+ * the drop (orders/repo.ts cancelOrder): taking the drop first and the orders second would deadlock with it.
+ */
+export async function lockConfirmedOrders(tx: Tx, dropId: string): Promise<void> {
+  await tx`select id from orders where drop_id = ${dropId} and status = 'confirmed' order by id for update`
+}
+
+/**
+ * Cancels every confirmed order of a drop in ONE statement (run after cancelDropRow, under the drop row's
+ * lock, so no order can be placed meanwhile): the orders, the buyers' held units, the stock returned to the
+ * drop, one `cancel` ledger row and one `order.cancelled` event (reason drop_cancelled) per order. Afterwards
+ * initialStock = availableStock (+ confirmed quantity, now 0), and the ledger sums to availableStock.
+ * → the drop row as it is now and how many orders were cancelled.
+ */
+export async function cancelDropOrders(tx: Tx, dropId: string): Promise<{ drop: DropRow; cancelledOrders: number }> {
+  const [row] = await tx<(DropRow & { cancelledOrders: number })[]>`
+    with o as (
+      update orders set status = 'cancelled', cancelled_at = now()
+      where drop_id = ${dropId} and status = 'confirmed'
+      returning *
+    ), per_buyer as (
+      select user_id, sum(quantity)::int as quantity from o group by user_id
+    ), p as (
+      update drop_purchases dp set quantity = dp.quantity - per_buyer.quantity
+      from per_buyer where dp.drop_id = ${dropId} and dp.user_id = per_buyer.user_id
+    ), d as (
+      update drops set available_stock = available_stock + (select coalesce(sum(quantity), 0) from o), updated_at = now()
+      where id = ${dropId}
+      returning *
+    ), l as (
+      insert into stock_ledger (drop_id, kind, delta, order_id) select drop_id, 'cancel', quantity, id from o
+    ), ev as (
+      ${outboxInsert(tx)}
+      select 'order.cancelled', o.drop_id, o.user_id, null::uuid, jsonb_build_object(
+          'order', jsonb_build_object(
+            'id', o.id, 'dropId', o.drop_id, 'userId', o.user_id, 'quantity', o.quantity,
+            'unitPriceCents', o.unit_price_cents, 'totalCents', o.total_cents, 'currency', o.currency, 'status', o.status,
+            'createdAt', to_char(o.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+            'cancelledAt', to_char(o.cancelled_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')),
+          'availableStock', d.available_stock,
+          'reason', 'drop_cancelled')
+      from o cross join d
+      order by o.created_at, o.id
+    )
+    select d.*, (select count(*) from o)::int as cancelled_orders from d`
+  const { cancelledOrders, ...drop } = row
+  return { drop: drop as DropRow, cancelledOrders }
+}
+
+/**
  * Moves every due drop in one statement. The conditional UPDATE is the guard: when several scheduler
  * instances run it at once, the row lock makes the losers re-check `status` and skip the row, so each
  * drop moves exactly once; drop_transitions' unique key would reject a second record anyway.
+ * `statement_timestamp()` rather than `clock_timestamp()`: a volatile call in the WHERE cannot bound an index
+ * scan, so every pass read every scheduled drop. A stable one can, and the planner also knows its value when
+ * it estimates (an init-plan `(select clock_timestamp())` is unknown to it and, as a guessed third of the
+ * table, still got a full scan): the partial indexes drops_due_idx and drops_ending_idx find the due rows only.
+ * The statement is the first of its transaction, so its start is the moment the pass looks.
  */
 export async function transitionDue(tx: Tx, to: 'live' | 'ended', actor: string): Promise<Array<DropRow & { dueAt: Date }>> {
   const rows =
     to === 'live'
       ? await tx<Array<DropRow & { dueAt: Date }>>`
           update drops set status = 'live', updated_at = now()
-          where status = 'scheduled' and starts_at <= clock_timestamp()
+          where status = 'scheduled' and starts_at <= statement_timestamp()
           returning *, starts_at as due_at`
       : await tx<Array<DropRow & { dueAt: Date }>>`
           update drops set status = 'ended', updated_at = now()
-          where status = 'live' and ends_at <= clock_timestamp()
+          where status = 'live' and ends_at <= statement_timestamp()
           returning *, ends_at as due_at`
   if (rows.length) {
     const from = to === 'live' ? 'scheduled' : 'live'

@@ -27,7 +27,10 @@ export function createScheduler(deps: {
   actor: string
   onTransition?: (drops: repo.DropRow[], to: 'live' | 'ended') => void
   maintenance?: () => Promise<void>
+  /** How long until the next start or end (tests wrap it to widen the window a wake-up can fall into). */
+  nextDue?: (sql: Sql) => Promise<number | null>
 }): Scheduler {
+  const nextDue = deps.nextDue ?? repo.msUntilNextDue
   const { sql, log } = deps
   let timer: ReturnType<typeof setTimeout> | undefined
   let maintenanceTimer: ReturnType<typeof setInterval> | undefined
@@ -67,11 +70,15 @@ export function createScheduler(deps: {
     }
     running = (async () => {
       try {
+        // A wake-up (NOTIFY) that arrives while this runs only sets `again`; so the next due time is read
+        // inside the loop too: one read before a drop created meanwhile would sleep past its start.
+        let next: number | null
         do {
           again = false
           await pass()
+          next = await nextDue(sql)
         } while (again)
-        sleep(await repo.msUntilNextDue(sql))
+        sleep(next)
       } catch (err) {
         log.warn({ err: (err as Error).message }, 'scheduler pass failed; retrying')
         sleep(250)

@@ -154,11 +154,15 @@ export function createDropsService(deps: { sql: Sql; creators: CreatorsService; 
     async cancel(userId, dropId) {
       const result = await sql.begin(async (tx) => {
         const current = await ownedDrop(userId, dropId, tx)
+        await repo.lockConfirmedOrders(tx, dropId)
         const row = await repo.cancelDropRow(tx, dropId, `user:${userId}`)
         if (row) {
-          await appendEvent(tx, { type: 'drop.cancelled', dropId, creatorId: row.creatorId, data: toDrop(row) })
+          // A live drop's buyers get their money's worth back in the same transaction: their orders are
+          // cancelled (events with reason drop_cancelled, which the notifier stores for them), the stock returns.
+          const { drop } = await repo.cancelDropOrders(tx, dropId)
+          await appendEvent(tx, { type: 'drop.cancelled', dropId, creatorId: drop.creatorId, data: toDrop(drop) })
           await repo.notifyScheduleChanged(tx)
-          return row
+          return drop
         }
         const now = (await repo.findDrop(tx, dropId)) ?? current
         if (now.status === 'cancelled') return now

@@ -5,6 +5,7 @@ import { encodeFrame, type SseWriter } from '../lib/sse'
 import * as repo from './repo'
 import type { EventRow } from './repo'
 import type { StreamClosedData } from '../contract/schemas.gen'
+import { createInterests } from './interests'
 
 /** A stream's view of the hub: it receives pre-encoded frames, at most once per seq and in increasing order. */
 export interface Subscriber {
@@ -17,6 +18,8 @@ export interface Subscriber {
   writer: SseWriter
   /** Live frames that arrive while the stream is still sending its opening state or replay. */
   pending: Array<{ seq: number; frame: Uint8Array; close?: boolean }> | null
+  /** A personal stream: resolves once the user's interests are loaded (the opening waits for it). */
+  ready?: Promise<void>
 }
 
 /** Why the server ends a personal stream (`stream.closed`'s `reason` in the contract). */
@@ -67,8 +70,9 @@ export function stockFrame(seq: number, dropId: string, availableStock: number, 
  *    of two relays can reach Redis out of order; the later one fills the gap, the earlier one is then a duplicate.
  *  - Nothing lost: pub/sub is at-most-once (a Redis restart, a subscriber reconnecting). Every reconcileMs the
  *    hub compares lastSeen with the outbox head seen one period earlier and fills whatever did not arrive.
- *  - Fan-out is in memory: one drop.live message reaches every local follower's stream; the followers among
- *    the connected users are found with one indexed query, never one message per follower.
+ *  - Fan-out is in memory: one drop.live message reaches every local follower's stream, never one message
+ *    per follower; who follows whom among the connected users is known in memory too (interests.ts), so
+ *    delivering an event never waits for a query.
  */
 export function createHub(opts: HubOptions) {
   const { sql, log } = opts
@@ -76,6 +80,7 @@ export function createHub(opts: HubOptions) {
   const reconcileMs = opts.reconcileMs ?? 1000
   const heartbeatMs = opts.heartbeatMs ?? 15_000
   const byKey = new Map<string, Set<Subscriber>>()
+  const interests = createInterests(sql)
   let count = 0
   let lastSeen = 0
   let headBefore = 0
@@ -138,13 +143,7 @@ export function createHub(opts: HubOptions) {
     else entry.timer = setTimeout(() => flushStock(dropId), wait)
   }
 
-  function connectedUsers(): string[] {
-    const ids: string[] = []
-    for (const key of byKey.keys()) if (key.startsWith('user:')) ids.push(key.slice(5))
-    return ids
-  }
-
-  async function deliver(e: EventRow) {
+  function deliver(e: EventRow) {
     if (e.type === 'session.revoked') {
       // Only the streams of that session: the same user's other log-ins (another device) stay open.
       const set = byKey.get(`user:${e.userId}`)
@@ -153,8 +152,15 @@ export function createHub(opts: HubOptions) {
       for (const sub of [...set]) if (sub.sessionId !== null && sub.sessionId === e.data.sessionId) sendTo(sub, e.seq, frame, true)
       return
     }
+    if (e.type === 'follow.changed') {
+      if (e.userId && e.creatorId) interests.followChanged(e.userId, e.creatorId, e.data.following === true)
+      return
+    }
     if (ORDER_TYPES.has(e.type)) {
-      if (e.userId) toKey(`user:${e.userId}`, e.seq, frameOf(e))
+      if (e.userId) {
+        toKey(`user:${e.userId}`, e.seq, frameOf(e))
+        if (e.dropId) interests.orderChanged(e.userId, e.dropId, e.type === 'order.confirmed')
+      }
       if (e.dropId) stockChanged(e)
       return
     }
@@ -163,20 +169,16 @@ export function createHub(opts: HubOptions) {
     flushStock(e.dropId)
     const frame = frameOf(e)
     toKey(`drop:${e.dropId}`, e.seq, frame)
-    if (e.type !== 'drop.live' && e.type !== 'drop.sold_out') return
-    const users = connectedUsers()
-    if (!users.length) return
-    const recipients = e.type === 'drop.live'
-      ? (e.creatorId ? await repo.followersAmong(sql, e.creatorId, users) : [])
-      : await repo.buyersAmong(sql, e.dropId, users)
-    for (const id of recipients) toKey(`user:${id}`, e.seq, frame)
+    if (e.type === 'drop.live' && e.creatorId) for (const id of interests.followersOf(e.creatorId)) toKey(`user:${id}`, e.seq, frame)
+    else if (e.type === 'drop.sold_out') for (const id of interests.buyersOf(e.dropId)) toKey(`user:${id}`, e.seq, frame)
+    else if (e.type === 'drop.ended' || e.type === 'drop.cancelled') interests.dropClosed(e.dropId)
   }
 
   async function fill(from: number, to: number) {
     while (from < to) {
       const rows = await repo.eventsBetween(sql, from, to, 1000)
       if (!rows.length) break
-      for (const r of rows) await deliver(r)
+      for (const r of rows) deliver(r)
       from = rows[rows.length - 1].seq
       lastSeen = Math.max(lastSeen, from)
     }
@@ -187,13 +189,19 @@ export function createHub(opts: HubOptions) {
     for (const e of events) {
       if (e.seq <= lastSeen) continue
       if (e.seq > lastSeen + 1) await fill(lastSeen, e.seq - 1)
-      await deliver(e)
+      deliver(e)
       lastSeen = e.seq
     }
   }
 
-  function closeAll() {
-    for (const set of [...byKey.values()]) for (const sub of [...set]) sub.writer.close()
+  /** Closes every stream; `last` is written to each first (e.g. its own reconnection hint). */
+  function closeAll(last?: () => Uint8Array) {
+    for (const set of [...byKey.values()]) {
+      for (const sub of [...set]) {
+        if (last) sub.writer.write(last())
+        sub.writer.close()
+      }
+    }
   }
 
   async function reconcile() {
@@ -241,6 +249,7 @@ export function createHub(opts: HubOptions) {
     /** Registers a stream; it buffers live frames until `release` (after its opening state or replay). */
     add(kind: 'drop' | 'user', id: string, writer: SseWriter, sessionId: string | null = null): Subscriber {
       const sub: Subscriber = { key: `${kind}:${id}`, kind, sessionId, lastSent: -1, writer, pending: [] }
+      if (kind === 'user') sub.ready = interests.watch(id)
       let set = byKey.get(sub.key)
       if (!set) byKey.set(sub.key, (set = new Set()))
       set.add(sub)
@@ -252,6 +261,7 @@ export function createHub(opts: HubOptions) {
       const set = byKey.get(sub.key)
       if (!set?.delete(sub)) return
       if (!set.size) byKey.delete(sub.key)
+      if (sub.kind === 'user') interests.unwatch(sub.key.slice(5))
       count--
       opts.onConnections?.(sub.kind, -1)
     },
@@ -271,6 +281,8 @@ export function createHub(opts: HubOptions) {
     subscriptions: () => count,
     /** Distinct stream keys with at least one subscriber; 0 once every stream is gone (no leaked entries). */
     keys: () => byKey.size,
+    /** Users whose interests are held in memory (0 once every personal stream is gone). */
+    watchedUsers: () => interests.size(),
     lastSeen: () => lastSeen,
   }
 }

@@ -98,6 +98,23 @@ describeWithRedis('two instances', () => {
   }, 20_000)
 })
 
+describeWithRedis('follows across instances', () => {
+  test('a follow made on A while the follower streams from B: the next drop.live reaches B; an unfollow stops it', async () => {
+    const owner = await registerCreator(ctx.api)
+    const fan = await registerUser(ctx.api)
+    const me = await stream(B.url, '/v1/me/events', { authorization: `Bearer ${fan.accessToken}` })
+    expect((await me.next()).event).toBe('state')
+    expect((await call(A.url, 'POST', `/v1/creators/${owner.creator.id}/follow`, { token: fan.accessToken })).status).toBe(204)
+    const first = await dropOn(A.url, owner.accessToken, 1200)
+    const live = await me.next(5000)
+    expect(live).toMatchObject({ event: 'drop.live', data: { dropId: first.id } })
+    expect((await call(A.url, 'DELETE', `/v1/creators/${owner.creator.id}/follow`, { token: fan.accessToken })).status).toBe(204)
+    await dropOn(A.url, owner.accessToken, 1200)
+    expect(await me.drain(2500)).toEqual([])
+    await me.close()
+  }, 20_000)
+})
+
 describeWithRedisServer('Redis unavailable for a few seconds', () => {
   test('events committed meanwhile are delivered, none lost, none twice', async () => {
     const redis = redisServer(6393)

@@ -5,6 +5,8 @@ export type DomainEventType =
   | 'order.confirmed' | 'order.cancelled'
   /** A log-in session (refresh-token family) was revoked: its personal streams close. Never sent as such. */
   | 'session.revoked'
+  /** Internal (never sent to a client): userId followed (data.following) or unfollowed creatorId. */
+  | 'follow.changed'
 
 export interface DomainEvent {
   type: DomainEventType

@@ -32,9 +32,27 @@ export function createRelay(opts: RelayOptions) {
   let lastPrune = 0
   let publishFailing = false
 
+  // Rows written by transactions older than this are numbered for good (0004_live_resilience.sql): the
+  // search starts here, above the dead index entries that an open snapshot elsewhere keeps alive. Each
+  // instance keeps its own; it only ever moves up to a snapshot's xmin after seeing nothing left below it.
+  let fromXid = '0'
+
   async function tick(): Promise<number> {
-    if (!(await repo.hasUnnumbered(sql))) return 0
-    const rows = await sql.begin(async (tx) => ((await repo.tryRelayLock(tx)) ? repo.numberPending(tx, batch) : []))
+    const probe = await repo.pendingSince(sql, fromXid)
+    if (!probe.pending) {
+      fromXid = probe.xmin
+      return 0
+    }
+    const { rows, xmin } = await sql.begin(async (tx) => {
+      if (!(await repo.tryRelayLock(tx))) return { rows: [], xmin: null }
+      // Taken before numbering: whatever finished before this snapshot is visible to the UPDATE's later one.
+      const xmin = await repo.snapshotXmin(tx)
+      const rows = await repo.numberPending(tx, fromXid, batch)
+      // A full batch may have left visible rows behind: then search from the same place next time.
+      return { rows, xmin: rows.length < batch ? xmin : null }
+    })
+    // Only once committed: a numbering that failed must leave the search where it was.
+    if (xmin !== null) fromXid = xmin
     if (!rows.length) return 0
     try {
       await opts.pubsub.publish(opts.channel, JSON.stringify(rows))

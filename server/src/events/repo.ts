@@ -13,23 +13,40 @@ export interface EventRow {
 
 const COLUMNS = (sql: Tx) => sql`seq::float8 as seq, type, drop_id, user_id, creator_id, data, created_at`
 
-export async function hasUnnumbered(sql: Tx): Promise<boolean> {
-  const [row] = await sql<{ pending: boolean }[]>`select exists (select 1 from outbox where seq is null) as pending`
-  return row.pending
+/**
+ * Is anything waiting to be numbered among the rows written by transactions from `fromXid` on? (Below that
+ * key lie only rows numbered for good, and their dead index entries: 0004_live_resilience.sql.) Also → the
+ * xmin of the same snapshot: when nothing is pending, every row older than it is numbered for good.
+ */
+export async function pendingSince(sql: Tx, fromXid: string): Promise<{ pending: boolean; xmin: string }> {
+  const [row] = await sql<{ pending: boolean; xmin: string }[]>`
+    select exists (select 1 from outbox where seq is null and xid >= ${fromXid}::xid8) as pending,
+           pg_snapshot_xmin(pg_current_snapshot())::text as xmin`
+  return row
 }
 
 /**
- * Numbers committed, not yet numbered rows: seq = current max + 1, 2, … in id order. Only ever run while
- * holding the relay's transaction-scoped advisory lock (see relay.ts): with two numberers at once, both could
- * read the same max. Because the lock is held until commit, the next numberer's max already includes these,
- * so seqs are dense and increase in commit order of the numbering transactions. Rows of transactions still in
- * flight are invisible here and get a later seq when they commit — which is the point (see 0003_live.sql).
+ * The oldest transaction still running, cluster-wide (read-only ones have no xid and do not count). Every
+ * row written by an older transaction is committed and visible to any later statement, or rolled back.
  */
-export async function numberPending(tx: Tx, limit: number): Promise<EventRow[]> {
+export async function snapshotXmin(tx: Tx): Promise<string> {
+  const [row] = await tx<{ xmin: string }[]>`select pg_snapshot_xmin(pg_current_snapshot())::text as xmin`
+  return row.xmin
+}
+
+/**
+ * Numbers committed, not yet numbered rows (written from `fromXid` on): seq = current max + 1, 2, … in id
+ * order. Only ever run while holding the relay's transaction-scoped advisory lock (see relay.ts): with two
+ * numberers at once, both could read the same max. Because the lock is held until commit, the next
+ * numberer's max already includes these, so seqs are dense and increase in commit order of the numbering
+ * transactions. Rows of transactions still in flight are invisible here and get a later seq when they
+ * commit — which is the point (see 0003_live.sql).
+ */
+export async function numberPending(tx: Tx, fromXid: string, limit: number): Promise<EventRow[]> {
   const rows = await tx<EventRow[]>`
     with next as (
       select id, row_number() over (order by id) as rn
-      from (select id from outbox where seq is null order by id limit ${limit}) p
+      from (select id from outbox where seq is null and xid >= ${fromXid}::xid8 order by id limit ${limit}) p
     ), base as (
       select coalesce(max(seq), 0) as b from outbox where seq is not null
     )
@@ -64,12 +81,26 @@ export async function eventsBetween(sql: Tx, after: number, upTo: number, limit:
     order by seq limit ${limit}`
 }
 
-/** What a drop stream shows, after `after`: the drop's own events and the orders that moved its stock. */
+/**
+ * A drop stream's replay after `after`: the drop's own events (drop.live, drop.low_stock, …), through the
+ * partial index that leaves the orders out, so a client a second behind on a hot drop does not read the
+ * thousand orders in between. Their effect on the stock comes from dropStockAfter.
+ */
 export async function dropEventsAfter(sql: Tx, dropId: string, after: number, upTo: number, limit: number): Promise<EventRow[]> {
   return sql<EventRow[]>`
     select ${COLUMNS(sql)} from outbox
     where drop_id = ${dropId} and seq > ${after} and seq <= ${upTo}
+      and type not in ('order.confirmed', 'order.cancelled')
     order by seq limit ${limit}`
+}
+
+/** The newest order event of the drop in (after, upTo]: the stock it left, and its seq (the frame's id). */
+export async function dropStockAfter(sql: Tx, dropId: string, after: number, upTo: number): Promise<EventRow | undefined> {
+  const [row] = await sql<EventRow[]>`
+    select ${COLUMNS(sql)} from outbox
+    where drop_id = ${dropId} and seq > ${after} and seq <= ${upTo} and type in ('order.confirmed', 'order.cancelled')
+    order by seq desc limit 1`
+  return row
 }
 
 /**
@@ -109,31 +140,46 @@ export async function findDropState(sql: Tx, dropId: string): Promise<DropState 
   return row
 }
 
-/** Which of the users connected to this instance follow the creator (index probes on follows' primary key). */
-export async function followersAmong(sql: Tx, creatorId: string, userIds: string[]): Promise<string[]> {
-  const rows = await sql<{ followerId: string }[]>`
-    select follower_id from follows where creator_id = ${creatorId} and follower_id = any(${userIds}::uuid[])`
-  return rows.map((r) => r.followerId)
-}
-
-export async function buyersAmong(sql: Tx, dropId: string, userIds: string[]): Promise<string[]> {
-  const rows = await sql<{ userId: string }[]>`
-    select distinct user_id from orders where drop_id = ${dropId} and status = 'confirmed' and user_id = any(${userIds}::uuid[])`
-  return rows.map((r) => r.userId)
+/**
+ * What a user with a stream here cares about (events/interests.ts), in one statement: the creators they
+ * follow, and the live drops they hold confirmed orders of (how many orders).
+ */
+export async function interestsOf(sql: Tx, userId: string): Promise<Array<{ kind: 'follow' | 'orders'; id: string; n: number }>> {
+  return sql<Array<{ kind: 'follow' | 'orders'; id: string; n: number }>>`
+    select 'follow' as kind, creator_id as id, 1 as n from follows where follower_id = ${userId}
+    union all
+    select 'orders', o.drop_id, count(*)::int from orders o join drops d on d.id = o.drop_id
+    where o.user_id = ${userId} and o.status = 'confirmed' and d.status = 'live'
+    group by o.drop_id`
 }
 
 /**
- * Drops events older than the replay window once their notifications are written. The newest row always stays:
- * numbering continues from max(seq), so an empty table would restart ids at 1.
+ * Drops events older than the replay window once their notifications are written, always as a prefix of
+ * seq: a stream resuming after id n replays n+1… only when n+1 is still the oldest kept (service.ts), so a
+ * hole in the middle would lose events silently instead of answering `reset`. created_at is when the
+ * writing transaction started, not when its event became visible: a late commit carries an old created_at
+ * and a new seq. So the cut is the first event still inside the window, by seq: everything before it goes,
+ * everything from it on stays (old late commits included). The newest row always stays: numbering
+ * continues from max(seq), so an empty table would restart ids at 1. In slices of `batch` rows, so that no
+ * statement runs long. → rows deleted.
  */
-export async function prune(sql: Sql, retentionSec: number): Promise<number> {
-  const res = await sql`
-    delete from outbox
-    where seq is not null
-      and created_at < now() - make_interval(secs => ${retentionSec})
-      and seq <= (select seq from outbox_cursors where name = 'notified')
-      and seq < (select max(seq) from outbox where seq is not null)`
-  return res.count
+export async function prune(sql: Sql, retentionSec: number, batch = 10_000): Promise<number> {
+  let total = 0
+  for (;;) {
+    const res = await sql`
+      with keep as (
+        select least(
+          coalesce((select seq from outbox where seq is not null and created_at >= now() - make_interval(secs => ${retentionSec})
+                    order by seq limit 1), 'infinity'::numeric),
+          (select seq + 1 from outbox_cursors where name = 'notified'),
+          (select max(seq) from outbox where seq is not null)) as first_kept
+      ), doomed as (
+        select id from outbox, keep where seq is not null and seq < keep.first_kept order by seq limit ${batch}
+      )
+      delete from outbox where id in (select id from doomed)`
+    total += res.count
+    if (res.count < batch) return total
+  }
 }
 
 // ---- realtime tickets ----

@@ -3,7 +3,7 @@ import type { Sql } from '../db'
 import type { Logger } from '../logger'
 import { notFound, unauthorized } from '../errors'
 import type { PubSub } from '../lib/pubsub'
-import { createSseResponse, encodeFrame } from '../lib/sse'
+import { createSseResponse, encodeFrame, encodeRetry } from '../lib/sse'
 import { createStreamCaps, type StreamCapLimits } from '../lib/stream-caps'
 import type { RealtimeTicket } from '../contract/schemas.gen'
 import type { NotificationsService } from '../notifications/service'
@@ -21,6 +21,11 @@ export interface LiveOptions {
   channelPrefix: string
   heartbeatMs?: number
   retryMs?: number
+  /**
+   * On drain each stream gets its own `retry:` between retryMs / 2 and retryMs / 2 + this, so that the
+   * clients of an instance that goes away come back spread out, not all together retryMs later.
+   */
+  drainSpreadMs?: number
   /** Most events a reconnecting client gets replayed; further behind → `reset`. */
   replayWindow?: number
   ticketTtlSec?: number
@@ -74,6 +79,7 @@ function parseLastEventId(raw: string | undefined | null): number | null {
 export function createLiveService(opts: LiveOptions) {
   const { sql, log } = opts
   const retryMs = opts.retryMs ?? 2000
+  const drainSpreadMs = opts.drainSpreadMs ?? 5000
   const replayWindow = opts.replayWindow ?? 1000
   const ticketTtlSec = opts.ticketTtlSec ?? 60
   const maxBufferedBytes = opts.maxBufferedBytes ?? 1024 * 1024
@@ -109,6 +115,7 @@ export function createLiveService(opts: LiveOptions) {
     principal: StreamPrincipal | null,
     state: () => Promise<unknown>,
     replay: (after: number, head: number, limit: number) => Promise<repo.EventRow[]>,
+    stock?: (after: number, head: number) => Promise<repo.EventRow | undefined>,
   ): Promise<Response> {
     if (principal?.expiresAtMs != null && principal.expiresAtMs <= Date.now()) throw unauthorized('The access token has expired')
     const release = caps.acquire({ address: req.address, userId: principal?.userId })
@@ -133,7 +140,14 @@ export function createLiveService(opts: LiveOptions) {
       }
       arm()
     }
+    // Closed before it was registered (the client went away first): its close hook found nothing to remove.
+    if (writer.closed) {
+      clearTimeout(expiry)
+      hub.remove(current)
+    }
     try {
+      // Before the head: every event routed while the interests load has a seq the opening covers.
+      await current.ready
       const head = await repo.headSeq(sql)
       if (principal?.sessionId && opts.sessionActive && !(await opts.sessionActive(principal.sessionId))) {
         throw unauthorized('The session has ended (logged out or revoked); log in again')
@@ -150,7 +164,7 @@ export function createLiveService(opts: LiveOptions) {
         const oldest = await repo.oldestSeq(sql)
         const rows = lastEventId + 1 < oldest ? null : await replay(lastEventId, head, replayWindow + 1)
         if (!rows || rows.length > replayWindow) await sendState('reset')
-        else writeReplay(kind, id, rows, writer.write)
+        else writeReplay(kind, id, rows, await stock?.(lastEventId, head), writer.write)
       }
       current.lastSent = head
       hub.release(current)
@@ -161,23 +175,23 @@ export function createLiveService(opts: LiveOptions) {
     return response
   }
 
-  /** Replayed events, in order; on a drop stream the orders in between collapse into one drop.stock each run. */
-  function writeReplay(kind: 'drop' | 'user', dropId: string, rows: repo.EventRow[], write: (f: Uint8Array) => boolean) {
-    let stock: repo.EventRow | null = null
-    const flush = () => {
-      if (stock) write(stockFrame(stock.seq, dropId, stock.data.availableStock as number, stock.createdAt))
-      stock = null
+  /**
+   * Replayed events, in order. A drop stream's replay holds the drop's own events plus at most one stock
+   * event (the newest order's), placed at its seq among them: what the stock is now, not every step.
+   */
+  function writeReplay(kind: 'drop' | 'user', dropId: string, rows: repo.EventRow[], stock: repo.EventRow | undefined, write: (f: Uint8Array) => boolean) {
+    let pending = kind === 'drop' ? stock : undefined
+    const flush = (before: number) => {
+      if (pending && pending.seq < before && typeof pending.data.availableStock === 'number') {
+        write(stockFrame(pending.seq, dropId, pending.data.availableStock, pending.createdAt))
+        pending = undefined
+      }
     }
     for (const r of rows) {
-      const isOrder = r.type === 'order.confirmed' || r.type === 'order.cancelled'
-      if (kind === 'drop' && isOrder) {
-        if (typeof r.data.availableStock === 'number') stock = r
-        continue
-      }
-      flush()
+      flush(r.seq)
       write(frameOf(r))
     }
-    flush()
+    flush(Infinity)
   }
 
   return {
@@ -197,19 +211,21 @@ export function createLiveService(opts: LiveOptions) {
       await hub.stop()
       started = null
     },
-    /** Closes every open stream (shutdown): clients got a `retry:` hint and reconnect, to another instance. */
-    closeStreams: () => hub.closeAll(),
+    /** Closes every open stream (shutdown): each gets a jittered `retry:` and reconnects, to another instance. */
+    closeStreams: () => hub.closeAll(() => encodeRetry(retryMs / 2 + Math.random() * drainSpreadMs)),
     relayTick: async () => (await getRelay()).tick(),
     notifierTick: () => notifier.tick(),
     subscriptions: () => hub.subscriptions(),
     streamKeys: () => hub.keys(),
+    watchedUsers: () => hub.watchedUsers(),
 
     async openDropStream(dropId: string, req: StreamRequest = {}) {
       const exists = await repo.findDropState(sql, dropId)
       if (!exists) throw notFound('drop')
       return open('drop', dropId, req, null,
         async () => (await repo.findDropState(sql, dropId)) ?? exists,
-        (after, head, limit) => repo.dropEventsAfter(sql, dropId, after, head, limit))
+        (after, head, limit) => repo.dropEventsAfter(sql, dropId, after, head, limit),
+        (after, head) => repo.dropStockAfter(sql, dropId, after, head))
     },
 
     async openUserStream(principal: StreamPrincipal, req: StreamRequest = {}) {

@@ -1,4 +1,5 @@
-import type { Sql } from '../db'
+import type { Sql, Tx } from '../db'
+import { appendEvent } from '../events/outbox'
 import { AppError } from '../errors'
 import { decodeCursor, toPage, type Page } from '../lib/pagination'
 import type { FollowedCreator, Follower } from '../contract/schemas.gen'
@@ -15,6 +16,16 @@ export interface FollowsService {
   onChange(listener: (creatorId: string) => void): void
 }
 
+/**
+ * A follow that really changed is also an (internal) event, in the same transaction: every instance's live
+ * hub learns from it, in event order, whom the creator's next drop.live goes to (events/interests.ts).
+ */
+async function withEvent(tx: Tx, userId: string, creatorId: string, following: boolean, change: Promise<boolean>): Promise<boolean> {
+  if (!(await change)) return false
+  await appendEvent(tx, { type: 'follow.changed', userId, creatorId, data: { following } })
+  return true
+}
+
 export function createFollowsService(deps: { sql: Sql; creators: CreatorsService; users: UsersService }): FollowsService {
   const { sql } = deps
   const listeners: Array<(creatorId: string) => void> = []
@@ -24,11 +35,11 @@ export function createFollowsService(deps: { sql: Sql; creators: CreatorsService
     async follow(userId, creatorId) {
       const creator = await deps.creators.get(creatorId)
       if (creator.userId === userId) throw new AppError(422, 'CANNOT_FOLLOW_SELF', 'You cannot follow your own creator profile')
-      if (await sql.begin((tx) => repo.insertFollow(tx, creatorId, userId))) changed(creatorId)
+      if (await sql.begin((tx) => withEvent(tx, userId, creatorId, true, repo.insertFollow(tx, creatorId, userId)))) changed(creatorId)
     },
     async unfollow(userId, creatorId) {
       await deps.creators.get(creatorId)
-      if (await sql.begin((tx) => repo.deleteFollow(tx, creatorId, userId))) changed(creatorId)
+      if (await sql.begin((tx) => withEvent(tx, userId, creatorId, false, repo.deleteFollow(tx, creatorId, userId)))) changed(creatorId)
     },
     async followers(creatorId, q) {
       await deps.creators.get(creatorId)

@@ -123,8 +123,15 @@ export function requestDeadline(ms: number, log: Logger) {
     const result = fn(request)
     if (!(result instanceof Promise)) return result
     let timer: ReturnType<typeof setTimeout> | undefined
+    let late = false
+    // The answer that comes after the 503 goes to nobody: cancel its body, so that a stream opened by then
+    // (an SSE response whose opening was slow) runs its close hooks instead of staying registered forever.
+    void result.then((res) => {
+      if (late && res instanceof Response) res.body?.cancel().catch(() => {})
+    }, () => {})
     const deadline = new Promise<Response>((resolve) => {
       timer = setTimeout(() => {
+        late = true
         const requestId = requestIdOf(request)
         log.warn({ requestId, method: request.method, path: new URL(request.url).pathname, ms }, 'request deadline passed')
         const res = problemResponse(unavailable(`No answer within ${ms} ms; retry shortly`), requestId)

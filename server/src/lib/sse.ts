@@ -23,6 +23,11 @@ export function encodeFrame(id: string | number | null, event: string, data: unk
   return encoder.encode(`${id === null ? '' : `id: ${id}\n`}event: ${event}\ndata: ${JSON.stringify(data)}\n\n`)
 }
 
+/** A `retry:` hint alone: how long the client waits before it reconnects after this stream ends. */
+export function encodeRetry(ms: number): Uint8Array {
+  return encoder.encode(`retry: ${Math.round(ms)}\n\n`)
+}
+
 export interface SseOptions {
   /** The `retry:` hint sent first: how long a disconnected client waits before reconnecting. */
   retryMs: number
@@ -52,7 +57,7 @@ export function createSseResponse(opts: SseOptions): { response: Response; write
     {
       start(c) {
         controller = c
-        c.enqueue(encoder.encode(`retry: ${opts.retryMs}\n\n`))
+        c.enqueue(encodeRetry(opts.retryMs))
       },
       cancel: finish,
     },
@@ -60,6 +65,8 @@ export function createSseResponse(opts: SseOptions): { response: Response; write
     { highWaterMark: 64 * 1024, size: (chunk) => chunk?.byteLength ?? 0 },
   )
   opts.signal?.addEventListener('abort', finish, { once: true })
+  // A request aborted before its stream was made fires no 'abort' event any more.
+  if (opts.signal?.aborted) finish()
   const writer: SseWriter = {
     get closed() {
       return closed
