@@ -19,7 +19,7 @@ const specPath = join(root, 'openapi.yaml')
 const HEADER = '// generated from openapi.yaml by scripts/gen-contract.ts — do not edit. Regenerate: npm run gen\n'
 
 const SUPPORTED = new Set([
-  '$ref', 'type', 'properties', 'required', 'additionalProperties', 'items', 'enum', 'const', 'oneOf', 'anyOf', 'allOf',
+  '$ref', 'type', 'properties', 'required', 'additionalProperties', 'items', 'enum', 'const', 'oneOf', 'anyOf',
   'format', 'minLength', 'maxLength', 'pattern', 'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum',
   'minItems', 'maxItems', 'uniqueItems', 'minProperties', 'default', 'description', 'title', 'examples', 'example',
   'readOnly', 'writeOnly', 'deprecated',
@@ -49,11 +49,6 @@ function emit(s: Schema, where: string, deps: Set<string>, ns = 'T'): string {
     const name = refName(s.$ref)
     deps.add(name)
     return name
-  }
-  // `allOf: [{ $ref }]` is how OpenAPI 3.1 puts a description beside a reference.
-  if (s.allOf) {
-    const parts = s.allOf.map((x: Schema, i: number) => emit(x, `${where}/allOf/${i}`, deps, ns))
-    return parts.length === 1 ? parts[0] : `${ns}.Intersect([${parts.join(', ')}])`
   }
   if (s.oneOf || s.anyOf) {
     const parts = (s.oneOf ?? s.anyOf).map((x: Schema, i: number) => emit(x, `${where}/oneOf/${i}`, deps, ns))
