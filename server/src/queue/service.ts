@@ -41,6 +41,26 @@ export function createQueueService(o: QueueOptions) {
   // the order path asks the database at most once per drop and instance.
   const settledMode = new Map<string, 'open' | 'queue'>()
   const listeners: Array<(dropId: string) => void> = []
+  // One database read per drop however many orders arrive at once (the first seconds of a rush).
+  const reading = new Map<string, Promise<'open' | 'queue' | null>>()
+  function modeOf(dropId: string): Promise<'open' | 'queue' | null> {
+    let p = reading.get(dropId)
+    if (!p) {
+      p = o.drops.get(dropId).then((drop) => {
+        if (drop.status !== 'scheduled') {
+          if (settledMode.size > 10_000) settledMode.clear()
+          settledMode.set(dropId, drop.access.mode)
+        }
+        return drop.access.mode
+      }, (err) => {
+        // An unknown drop is the order path's own 404.
+        if (err instanceof AppError && err.status === 404) return null
+        throw err
+      }).finally(() => reading.delete(dropId))
+      reading.set(dropId, p)
+    }
+    return p
+  }
 
   // The store's failures (Redis away) are the caller's 503, never a 500.
   const guard = async <T>(work: () => Promise<T>): Promise<T> => {
@@ -184,19 +204,7 @@ export function createQueueService(o: QueueOptions) {
      * so that it gets its stored answer.
      */
     async admit(userId: string, dropId: string, token: string | undefined, idempotencyKey: string): Promise<boolean> {
-      let mode = settledMode.get(dropId)
-      if (!mode) {
-        const drop = await o.drops.get(dropId).catch((err) => {
-          if (err instanceof AppError && err.status === 404) return null
-          throw err
-        })
-        if (!drop) return false
-        mode = drop.access.mode
-        if (drop.status !== 'scheduled') {
-          if (settledMode.size > 10_000) settledMode.clear()
-          settledMode.set(dropId, mode)
-        }
-      }
+      const mode = settledMode.get(dropId) ?? (await modeOf(dropId))
       if (mode !== 'queue') return false
       if (!token) throw new AppError(403, 'ADMISSION_REQUIRED', 'This drop has a waiting room: join it (POST /v1/drops/{dropId}/queue) and send the admission token as Admission-Token')
       const claims = o.tokens.verify(token)
