@@ -396,6 +396,10 @@ export interface paths {
          *     (`admission`) for `POST /v1/orders`, valid for `access.admissionTtlSeconds` and once. Joining a sold-out drop
          *     is `409 SOLD_OUT`, an ended or cancelled one `409 DROP_NOT_LIVE`, an open drop `409 QUEUE_NOT_ENABLED`, and
          *     before the pre-queue opens `409 QUEUE_NOT_OPEN`.
+         *
+         *     A drop with `access.challenge = pow` also asks every join for a solved proof-of-work challenge from
+         *     `GET /v1/challenges` (an ALTCHA challenge: solve it with `altcha-lib`'s `solveChallenge`), sent as the `Altcha`
+         *     header: base64 of the JSON `{challenge, solution}`. Each solution is good for one join.
          */
         post: operations["joinQueue"];
         delete?: never;
@@ -441,6 +445,27 @@ export interface paths {
          *     15 s keep the connection open. Each `data:` line is a `QueueStreamEvent`.
          */
         get: operations["streamQueueEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/challenges": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A proof-of-work challenge for joining a drop's waiting room
+         * @description For drops with `access.challenge = pow`: an ALTCHA (v2) challenge, valid 5 minutes, bound to the drop; its
+         *     difficulty is the drop's `access.challengeDifficulty`. A drop without one answers `409 CHALLENGE_NOT_ENABLED`.
+         */
+        get: operations["getChallenge"];
         put?: never;
         post?: never;
         delete?: never;
@@ -905,6 +930,17 @@ export interface components {
              * @default 120
              */
             admissionTtlSeconds?: number;
+            /**
+             * @description `pow`: joining the line takes a solved proof-of-work challenge (`GET /v1/challenges`), one per join.
+             * @default none
+             * @enum {string}
+             */
+            challenge?: "none" | "pow";
+            /**
+             * @description About how many attempts a solution takes.
+             * @default 50000
+             */
+            challengeDifficulty?: number;
         };
         /** @description The drop's access settings; the queue settings are `null` for an open drop. */
         DropAccess: {
@@ -913,6 +949,9 @@ export interface components {
             admitPerSecond: number | null;
             preQueueSeconds: number | null;
             admissionTtlSeconds: number | null;
+            /** @enum {string} */
+            challenge: "none" | "pow";
+            challengeDifficulty: number | null;
         };
         Drop: {
             /** Format: uuid */
@@ -1004,6 +1043,20 @@ export interface components {
             admitPerSecond: number;
             /** @description Buyers admitted per second over the last 10 seconds. */
             admissionRate: number;
+        };
+        /** @description An ALTCHA v2 challenge, as `altcha-lib`'s `createChallenge` makes it. */
+        PowChallenge: {
+            parameters: {
+                algorithm: string;
+                nonce: string;
+                salt: string;
+                cost: number;
+                keyLength: number;
+                keyPrefix: string;
+                expiresAt?: number;
+                data?: Record<string, never>;
+            };
+            signature: string;
         };
         QueueClosedData: {
             reason: components["schemas"]["QueueClosedReason"];
@@ -2067,7 +2120,10 @@ export interface operations {
     joinQueue: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Drops with `access.challenge = pow`: base64 of the JSON `{challenge, solution}`. */
+                Altcha?: string;
+            };
             path: {
                 dropId: components["parameters"]["DropId"];
             };
@@ -2086,6 +2142,15 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            /** @description `CHALLENGE_REQUIRED` (no `Altcha` header) or `CHALLENGE_FAILED` (a wrong, expired or reused solution, or one for another drop). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             404: components["responses"]["NotFound"];
             /** @description `QUEUE_NOT_ENABLED`, `QUEUE_NOT_OPEN`, `SOLD_OUT` or `DROP_NOT_LIVE` (`dropStatus` says why). */
             409: {
@@ -2150,6 +2215,33 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getChallenge: {
+        parameters: {
+            query: {
+                dropId: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The challenge, to be solved by the client. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PowChallenge"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
         };

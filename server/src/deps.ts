@@ -24,6 +24,7 @@ import { createHmac } from 'node:crypto'
 import { createQueueService, type QueueService } from './queue/service'
 import { createQueueStreams, type QueueStreams } from './queue/live'
 import { createAdmissionTokens } from './queue/token'
+import { createPow } from './queue/pow'
 import { createRedisQueueStore } from './queue/redis-store'
 import { createMemoryQueueStore } from './queue/memory-store'
 
@@ -87,12 +88,14 @@ export function createDeps(config: Config & { databaseUrl: string; jwtSecret: st
   const products = createProductsService({ sql, creators })
   const auth = createAuthService({ sql, tokens, users, refreshTtlSec: config.refreshTokenTtlSec, refreshGraceSec: config.refreshGraceSec, jwtSecret: config.jwtSecret })
   const drops = createDropsService({ sql, creators, products })
+  // Its own keys by default, derived so that every instance sharing JWT_SECRET agrees on them.
+  const queueKey = (use: string) => createHmac('sha256', config.queue.tokenSecret ?? config.jwtSecret).update(`livedrop ${use}`).digest('base64url')
   const queue = createQueueService({
     store: backplane.client ? createRedisQueueStore(backplane.client, config.redisKeyPrefix) : createMemoryQueueStore(),
     drops, creators, pubsub, log, tickMs: config.queue.tickMs,
     channel: `${config.redisKeyPrefix}queue:changed`,
-    // Its own key by default, derived so that every instance sharing JWT_SECRET agrees on it.
-    tokens: createAdmissionTokens(config.queue.tokenSecret ?? createHmac('sha256', config.jwtSecret).update('livedrop admission tokens').digest('base64url')),
+    tokens: createAdmissionTokens(config.queue.tokenSecret ?? queueKey('admission tokens')),
+    pow: createPow(queueKey('proof-of-work challenges')),
   })
   const queueStreams = createQueueStreams({ queue, drops, log })
   const orders = createOrdersService({

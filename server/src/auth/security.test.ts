@@ -315,6 +315,11 @@ const cases: Record<string, Case> = {
   // Reading one's place (or its stream) needs one: each caller joins first.
   getMyQueuePlace: { scope: 'self', setup: () => queuedDrop(), req: (id, actor) => joined(id, actor, `/v1/drops/${id}/queue`) },
   streamQueueEvents: { scope: 'self', setup: () => queuedDrop(), req: (id, actor) => joined(id, actor, `/v1/drops/${id}/queue/events`) },
+  getChallenge: {
+    scope: 'public',
+    setup: async () => (await api('POST', '/v1/drops', { token: w.creator.accessToken, body: { productId: w.productId, startsAt: inFuture(), initialStock: 5, access: { mode: 'queue', challenge: 'pow', challengeDifficulty: 10 } } })).body.id,
+    req: (id) => ({ path: `/v1/challenges?dropId=${id}` }),
+  },
   getQueueStats: { scope: 'owned', family: 'creator', setup: () => queuedDrop(), req: (id) => ({ path: `/v1/drops/${id}/queue/stats` }) },
   createOrder: { scope: 'self', req: () => ({ path: '/v1/orders', body: { dropId: w.liveDropId, quantity: 1 }, headers: idem() }) },
   getOrder: { scope: 'owned', family: 'buyer', req: () => ({ path: `/v1/orders/${w.orderId}` }) },

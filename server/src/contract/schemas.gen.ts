@@ -13,7 +13,7 @@ export const AuthSession = T.Object({ "user": Me, "accessToken": T.String(), "re
 export type AuthSession = typeof AuthSession.static
 export const CreateCreatorRequest = T.Object({ "handle": T.String({"minLength":2,"maxLength":30,"pattern":"^[a-z0-9][a-z0-9_-]*$"}), "displayName": T.String({"minLength":1,"maxLength":80}) }, {"additionalProperties":false})
 export type CreateCreatorRequest = typeof CreateCreatorRequest.static
-export const DropAccessInput = T.Object({ "mode": T.Union([T.Literal("open"), T.Literal("queue")]), "admitPerSecond": T.Optional(T.Integer({"minimum":1,"maximum":10000,"default":10})), "preQueueSeconds": T.Optional(T.Integer({"minimum":0,"maximum":86400,"default":900})), "admissionTtlSeconds": T.Optional(T.Integer({"minimum":10,"maximum":3600,"default":120})) }, {"additionalProperties":false})
+export const DropAccessInput = T.Object({ "mode": T.Union([T.Literal("open"), T.Literal("queue")]), "admitPerSecond": T.Optional(T.Integer({"minimum":1,"maximum":10000,"default":10})), "preQueueSeconds": T.Optional(T.Integer({"minimum":0,"maximum":86400,"default":900})), "admissionTtlSeconds": T.Optional(T.Integer({"minimum":10,"maximum":3600,"default":120})), "challenge": T.Optional(T.Union([T.Literal("none"), T.Literal("pow")])), "challengeDifficulty": T.Optional(T.Integer({"minimum":1,"maximum":10000000,"default":50000})) }, {"additionalProperties":false})
 export type DropAccessInput = typeof DropAccessInput.static
 export const CreateDropRequest = T.Object({ "productId": T.String({"format":"uuid"}), "startsAt": T.String({"format":"date-time"}), "endsAt": T.Optional(T.String({"format":"date-time"})), "initialStock": T.Integer({"minimum":1,"maximum":1000000}), "lowStockThreshold": T.Optional(T.Integer({"minimum":0,"maximum":1000000})), "perUserLimit": T.Optional(T.Integer({"minimum":1,"maximum":1000})), "access": T.Optional(DropAccessInput) }, {"additionalProperties":false})
 export type CreateDropRequest = typeof CreateDropRequest.static
@@ -23,7 +23,7 @@ export const CreateProductRequest = T.Object({ "title": T.String({"minLength":1,
 export type CreateProductRequest = typeof CreateProductRequest.static
 export const DropStatus = T.Union([T.Literal("scheduled"), T.Literal("live"), T.Literal("ended"), T.Literal("cancelled")])
 export type DropStatus = typeof DropStatus.static
-export const DropAccess = T.Object({ "mode": T.Union([T.Literal("open"), T.Literal("queue")]), "admitPerSecond": T.Union([T.Integer({"minimum":1}), T.Null()]), "preQueueSeconds": T.Union([T.Integer({"minimum":0}), T.Null()]), "admissionTtlSeconds": T.Union([T.Integer({"minimum":10}), T.Null()]) })
+export const DropAccess = T.Object({ "mode": T.Union([T.Literal("open"), T.Literal("queue")]), "admitPerSecond": T.Union([T.Integer({"minimum":1}), T.Null()]), "preQueueSeconds": T.Union([T.Integer({"minimum":0}), T.Null()]), "admissionTtlSeconds": T.Union([T.Integer({"minimum":10}), T.Null()]), "challenge": T.Union([T.Literal("none"), T.Literal("pow")]), "challengeDifficulty": T.Union([T.Integer({"minimum":1}), T.Null()]) })
 export type DropAccess = typeof DropAccess.static
 export const Drop = T.Object({ "id": T.String({"format":"uuid"}), "productId": T.String({"format":"uuid"}), "creatorId": T.String({"format":"uuid"}), "status": DropStatus, "startsAt": T.String({"format":"date-time"}), "endsAt": T.Union([T.String({"format":"date-time"}), T.Null()]), "initialStock": T.Integer({"minimum":1}), "availableStock": T.Integer({"minimum":0}), "lowStockThreshold": T.Union([T.Integer(), T.Null()]), "perUserLimit": T.Union([T.Integer(), T.Null()]), "access": DropAccess, "createdAt": T.String({"format":"date-time"}) })
 export type Drop = typeof Drop.static
@@ -73,6 +73,8 @@ export const NotificationPage = T.Object({ "items": T.Array(Notification), "next
 export type NotificationPage = typeof NotificationPage.static
 export const OrderPage = T.Object({ "items": T.Array(Order), "nextCursor": T.Union([T.String(), T.Null()]) })
 export type OrderPage = typeof OrderPage.static
+export const PowChallenge = T.Object({ "parameters": T.Object({ "algorithm": T.String(), "nonce": T.String(), "salt": T.String(), "cost": T.Integer(), "keyLength": T.Integer(), "keyPrefix": T.String(), "expiresAt": T.Optional(T.Integer()), "data": T.Optional(T.Object({  })) }), "signature": T.String() })
+export type PowChallenge = typeof PowChallenge.static
 export const Problem = T.Object({ "type": T.String(), "title": T.String(), "status": T.Integer({"minimum":400,"maximum":599}), "detail": T.Optional(T.String()), "instance": T.Optional(T.String()), "code": T.String({"pattern":"^[A-Z][A-Z0-9_]*$"}), "requestId": T.String(), "errors": T.Optional(T.Array(T.Object({ "field": T.String(), "message": T.String() }))), "availableStock": T.Optional(T.Integer({"minimum":0})), "dropStatus": T.Optional(DropStatus) })
 export type Problem = typeof Problem.static
 export const Product = T.Object({ "id": T.String({"format":"uuid"}), "creatorId": T.String({"format":"uuid"}), "title": T.String(), "description": T.String(), "priceCents": T.Integer({"minimum":0}), "currency": T.String(), "createdAt": T.String({"format":"date-time"}), "updatedAt": T.String({"format":"date-time"}) })
@@ -131,9 +133,10 @@ export const operations = {
   cancelDrop: { params: t.Object({ "dropId": t.String({"format":"uuid"}) }, { additionalProperties: false }) },
   getDropAudit: { params: t.Object({ "dropId": t.String({"format":"uuid"}) }, { additionalProperties: false }) },
   getMyQueuePlace: { params: t.Object({ "dropId": t.String({"format":"uuid"}) }, { additionalProperties: false }) },
-  joinQueue: { params: t.Object({ "dropId": t.String({"format":"uuid"}) }, { additionalProperties: false }) },
+  joinQueue: { params: t.Object({ "dropId": t.String({"format":"uuid"}) }, { additionalProperties: false }), headers: t.Object({ "altcha": t.Optional(t.String({"minLength":1,"maxLength":4096})) }) },
   getQueueStats: { params: t.Object({ "dropId": t.String({"format":"uuid"}) }, { additionalProperties: false }) },
   streamQueueEvents: { params: t.Object({ "dropId": t.String({"format":"uuid"}) }, { additionalProperties: false }) },
+  getChallenge: { query: t.Object({ "dropId": t.String({"format":"uuid"}) }) },
   createOrder: { headers: t.Object({ "idempotency-key": t.String({"minLength":1,"maxLength":255}), "admission-token": t.Optional(t.String({"minLength":1,"maxLength":1024})) }), body: CreateOrderRequest },
   getOrder: { params: t.Object({ "orderId": t.String({"format":"uuid"}) }, { additionalProperties: false }) },
   cancelOrder: { params: t.Object({ "orderId": t.String({"format":"uuid"}) }, { additionalProperties: false }) },

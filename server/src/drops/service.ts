@@ -30,14 +30,21 @@ export const toDrop = (r: repo.DropRow): Drop => ({
   availableStock: r.availableStock,
   lowStockThreshold: r.lowStockThreshold,
   perUserLimit: r.perUserLimit,
-  access: { mode: r.accessMode, admitPerSecond: r.admitPerSecond, preQueueSeconds: r.preQueueSeconds, admissionTtlSeconds: r.admissionTtlSeconds },
+  access: {
+    mode: r.accessMode, admitPerSecond: r.admitPerSecond, preQueueSeconds: r.preQueueSeconds, admissionTtlSeconds: r.admissionTtlSeconds,
+    challenge: r.accessChallenge, challengeDifficulty: r.challengeDifficulty,
+  },
   createdAt: r.createdAt.toISOString(),
 })
 
 /** The stored access settings: an open drop keeps no queue settings, a queued one gets the contract's defaults. */
 function accessRow(a: DropAccessInput | undefined): repo.DropAccessRow {
-  if (!a || a.mode === 'open') return { accessMode: 'open', admitPerSecond: null, preQueueSeconds: null, admissionTtlSeconds: null }
-  return { accessMode: 'queue', admitPerSecond: a.admitPerSecond ?? 10, preQueueSeconds: a.preQueueSeconds ?? 900, admissionTtlSeconds: a.admissionTtlSeconds ?? 120 }
+  if (!a || a.mode === 'open') return { accessMode: 'open', admitPerSecond: null, preQueueSeconds: null, admissionTtlSeconds: null, accessChallenge: 'none', challengeDifficulty: null }
+  const pow = a.challenge === 'pow'
+  return {
+    accessMode: 'queue', admitPerSecond: a.admitPerSecond ?? 10, preQueueSeconds: a.preQueueSeconds ?? 900, admissionTtlSeconds: a.admissionTtlSeconds ?? 120,
+    accessChallenge: pow ? 'pow' : 'none', challengeDifficulty: pow ? (a.challengeDifficulty ?? 50_000) : null,
+  }
 }
 
 // A start a few hundred ms ahead can already be past when the row is written; the client meant "now-ish
@@ -140,6 +147,7 @@ export function createDropsService(deps: { sql: Sql; creators: CreatorsService; 
           perUserLimit: patch.perUserLimit !== undefined ? patch.perUserLimit : locked.perUserLimit,
           ...(patch.access !== undefined ? accessRow(patch.access) : {
             accessMode: locked.accessMode, admitPerSecond: locked.admitPerSecond, preQueueSeconds: locked.preQueueSeconds, admissionTtlSeconds: locked.admissionTtlSeconds,
+            accessChallenge: locked.accessChallenge, challengeDifficulty: locked.challengeDifficulty,
           }),
         })
         if (!updated) throw new AppError(409, 'DROP_NOT_SCHEDULED', 'A drop can only be changed while scheduled')

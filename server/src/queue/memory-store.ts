@@ -23,6 +23,7 @@ interface Line {
 export function createMemoryQueueStore(now: () => number = Date.now): QueueStore {
   const lines = new Map<string, Line>()
   const active = new Set<string>()
+  const spent = new Map<string, number>()
   const of = (dropId: string): Line => {
     let l = lines.get(dropId)
     if (!l) {
@@ -144,6 +145,13 @@ export function createMemoryQueueStore(now: () => number = Date.now): QueueStore
         expired: l.expired.size,
         admittedLast10s: [...l.log.values()].filter((t) => t >= since).length,
       }
+    },
+    async spendChallenge(id, ttlMs) {
+      const t = now()
+      if ((spent.get(id) ?? 0) > t) return false
+      if (spent.size > 100_000) for (const [k, until] of spent) if (until <= t) spent.delete(k)
+      spent.set(id, t + ttlMs)
+      return true
     },
     activate: async (dropId) => void active.add(dropId),
     deactivate: async (dropId) => void active.delete(dropId),

@@ -3,6 +3,9 @@ import { createTestContext, describeWithRedis, registerCreator, registerUser, te
 import { readSse } from '../../test/sse'
 import { createQueueService } from './service'
 import { createAdmissionTokens } from './token'
+import { createPow } from './pow'
+import { solveChallenge } from 'altcha-lib'
+import { deriveKey } from 'altcha-lib/algorithms/sha'
 import { seededRandom, shuffle } from './shuffle'
 
 const SECRET = 'queue-test-admission-secret-0123456789abcdef'
@@ -53,10 +56,10 @@ describeWithRedis('waiting room (Redis)', () => {
     const owner = await registerCreator(api)
     const product = await api('POST', '/v1/products', { token: owner.accessToken, body: { title: 'x', priceCents: 1, currency: 'EUR' } })
     const open = await api('POST', '/v1/drops', { token: owner.accessToken, body: { productId: product.body.id, startsAt: inMs(60_000), initialStock: 5 } })
-    expect(open.body.access).toEqual({ mode: 'open', admitPerSecond: null, preQueueSeconds: null, admissionTtlSeconds: null })
+    expect(open.body.access).toEqual({ mode: 'open', admitPerSecond: null, preQueueSeconds: null, admissionTtlSeconds: null, challenge: 'none', challengeDifficulty: null })
     const patched = await api('PATCH', `/v1/drops/${open.body.id}`, { token: owner.accessToken, body: { access: { mode: 'queue', admitPerSecond: 7 } } })
     expect(patched.status).toBe(200)
-    expect(patched.body.access).toEqual({ mode: 'queue', admitPerSecond: 7, preQueueSeconds: 900, admissionTtlSeconds: 120 })
+    expect(patched.body.access).toEqual({ mode: 'queue', admitPerSecond: 7, preQueueSeconds: 900, admissionTtlSeconds: 120, challenge: 'none', challengeDifficulty: null })
     const bad = await api('PATCH', `/v1/drops/${open.body.id}`, { token: owner.accessToken, body: { access: { mode: 'queue', admitPerSecond: 0 } } })
     expect(bad.status).toBe(422)
     expect(bad.body.errors.map((e: any) => e.field)).toContain('/access/admitPerSecond')
@@ -91,7 +94,7 @@ describeWithRedis('waiting room (Redis)', () => {
     }
     // A queue service of its own with a seeded shuffle over the same line (the app's uses crypto randomness).
     const seeded = createQueueService({
-      store: deps.queue.store, drops: deps.drops, creators: deps.creators, tokens: createAdmissionTokens(SECRET),
+      store: deps.queue.store, drops: deps.drops, creators: deps.creators, tokens: createAdmissionTokens(SECRET), pow: createPow(SECRET),
       pubsub: deps.pubsub, channel: `${testRedisPrefix()}queue:test`, log: deps.log, tickMs: 50, random: seededRandom(42),
     })
     await goLive(ctx, drop.id)
@@ -204,6 +207,44 @@ describeWithRedis('waiting room (Redis)', () => {
     const refused = await join(ctx, drop.id, late.accessToken)
     expect([refused.status, refused.body.code]).toEqual([409, 'SOLD_OUT'])
     expect((await api('GET', `/v1/drops/${drop.id}/queue`, { token: users[5].accessToken })).body).toMatchObject({ status: 'closed', closedReason: 'sold_out' })
+  })
+
+  test('proof of work: a solved challenge per join, single use, bound to its drop; precise refusals', async () => {
+    const { drop } = await queuedDrop(ctx)
+    const owner = await registerCreator(api)
+    const product = await api('POST', '/v1/products', { token: owner.accessToken, body: { title: 'x', priceCents: 1, currency: 'EUR' } })
+    const powDrop = (await api('POST', '/v1/drops', {
+      token: owner.accessToken,
+      body: { productId: product.body.id, startsAt: inMs(60_000), initialStock: 5, access: { mode: 'queue', challenge: 'pow', challengeDifficulty: 300 } },
+    })).body
+    expect(powDrop.access).toMatchObject({ challenge: 'pow', challengeDifficulty: 300 })
+    const notAsked = await api('GET', `/v1/challenges?dropId=${drop.id}`)
+    expect([notAsked.status, notAsked.body.code]).toEqual([409, 'CHALLENGE_NOT_ENABLED'])
+    const solved = async (dropId: string) => {
+      const challenge = (await api('GET', `/v1/challenges?dropId=${dropId}`)).body
+      const solution = await solveChallenge({ challenge, deriveKey })
+      expect(solution).not.toBeNull()
+      return { challenge, solution: solution! }
+    }
+    const header = (p: unknown) => ({ altcha: Buffer.from(JSON.stringify(p)).toString('base64') })
+    const [u1, u2] = await Promise.all([registerUser(api), registerUser(api)])
+    const call = (token: string, headers?: Record<string, string>) => api('POST', `/v1/drops/${powDrop.id}/queue`, { token, headers })
+    const code = async (p: Promise<any>) => { const r = await p; return [r.status, r.body.code] }
+    expect(await code(call(u1.accessToken))).toEqual([403, 'CHALLENGE_REQUIRED'])
+    const good = await solved(powDrop.id)
+    const wrong = { ...good, solution: { ...good.solution, counter: good.solution.counter + 1 } }
+    expect(await code(call(u1.accessToken, header(wrong)))).toEqual([403, 'CHALLENGE_FAILED'])
+    expect(await code(call(u1.accessToken, { altcha: 'not base64 json' }))).toEqual([403, 'CHALLENGE_FAILED'])
+    const ok = await call(u1.accessToken, header(good))
+    expect([ok.status, ok.body.status]).toEqual([200, 'pre_queue'])
+    expect(await code(call(u2.accessToken, header(good)))).toEqual([403, 'CHALLENGE_FAILED']) // used
+    // A challenge of another drop (a pow drop of its own) does not open this one.
+    const other = (await api('POST', '/v1/drops', {
+      token: owner.accessToken,
+      body: { productId: product.body.id, startsAt: inMs(60_000), initialStock: 5, access: { mode: 'queue', challenge: 'pow', challengeDifficulty: 300 } },
+    })).body
+    expect(await code(call(u2.accessToken, header(await solved(other.id))))).toEqual([403, 'CHALLENGE_FAILED'])
+    expect((await call(u2.accessToken, header(await solved(powDrop.id)))).status).toBe(200)
   })
 
   test('an ended drop closes its line (reason ended) and refuses joiners with DROP_NOT_LIVE', async () => {

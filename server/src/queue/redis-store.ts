@@ -180,6 +180,7 @@ export function createRedisQueueStore(client: Redis, prefix: string): QueueStore
       const [waiting, admitted, bought, expired, admittedLast10s] = await run<number[]>('queueStats', dropId)
       return { waiting, admitted, bought, expired, admittedLast10s }
     },
+    spendChallenge: async (id, ttlMs) => (await client.set(`${prefix}queue:pow:${id}`, '1', 'PX', ttlMs, 'NX')) === 'OK',
     activate: async (dropId) => void (await client.sadd(activeKey, dropId)),
     deactivate: async (dropId) => void (await client.srem(activeKey, dropId)),
     active: () => client.smembers(activeKey),

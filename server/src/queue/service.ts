@@ -7,6 +7,7 @@ import type { Drop, QueuePlace, QueueStats as QueueStatsBody } from '../contract
 import type { DropsService } from '../drops/service'
 import type { CreatorsService } from '../creators/service'
 import type { AdmissionTokens } from './token'
+import type { Pow } from './pow'
 import type { ClosedReason, Entry, QueueStore } from './store'
 import { shuffle } from './shuffle'
 
@@ -15,6 +16,7 @@ export interface QueueOptions {
   drops: Pick<DropsService, 'get'>
   creators: Pick<CreatorsService, 'findByUser'>
   tokens: AdmissionTokens
+  pow: Pow
   pubsub: PubSub
   /** "something happened in this drop's line" (admissions, closing), so every instance updates its streams at once */
   channel: string
@@ -150,8 +152,22 @@ export function createQueueService(o: QueueOptions) {
     onChange: (l: (dropId: string) => void) => void listeners.push(l),
     placeOf,
 
-    async join(userId: string, dropId: string): Promise<QueuePlace> {
+    /** A proof-of-work challenge for joining this drop's line. */
+    async challenge(dropId: string) {
+      const drop = await o.drops.get(dropId)
+      if (drop.access.challenge !== 'pow') throw new AppError(409, 'CHALLENGE_NOT_ENABLED', 'This drop asks for no proof of work')
+      return o.pow.issue(dropId, drop.access.challengeDifficulty!)
+    },
+
+    async join(userId: string, dropId: string, altcha?: string): Promise<QueuePlace> {
       const drop = await queuedDrop(dropId)
+      if (drop.access.challenge === 'pow') {
+        if (!altcha) throw new AppError(403, 'CHALLENGE_REQUIRED', 'This drop asks for proof of work: solve a challenge from GET /v1/challenges and send it as the Altcha header')
+        const id = await o.pow.verify(altcha, dropId)
+        if (!id || !(await guard(() => store.spendChallenge(id, o.pow.ttlMs)))) {
+          throw new AppError(403, 'CHALLENGE_FAILED', 'The proof-of-work solution is wrong, expired, already used or for another drop')
+        }
+      }
       if (drop.status === 'ended' || drop.status === 'cancelled' || (drop.endsAt !== null && Date.parse(drop.endsAt) <= Date.now())) {
         const dropStatus = drop.status === 'cancelled' ? 'cancelled' : 'ended'
         throw new AppError(409, 'DROP_NOT_LIVE', `The drop is ${dropStatus}; its waiting room is closed`, { extra: { dropStatus } })

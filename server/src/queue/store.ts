@@ -56,6 +56,8 @@ export interface QueueStore {
   /** The order that spent the admission was confirmed (true) or refused. */
   settle(dropId: string, userId: string, confirmed: boolean): Promise<void>
   stats(dropId: string): Promise<QueueStats>
+  /** Marks a proof-of-work challenge (by its id) used: true the first time, false ever after (until `ttlMs`). */
+  spendChallenge(id: string, ttlMs: number): Promise<boolean>
   /** Drops with a line to look after (admissions, closing). */
   activate(dropId: string): Promise<void>
   deactivate(dropId: string): Promise<void>
