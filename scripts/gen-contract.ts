@@ -35,6 +35,43 @@ function refName(ref: string): string {
   return m[1]
 }
 
+/**
+ * Text PostgreSQL can store: no U+0000 (a text column refuses it, SQLSTATE 22021 — it used to surface as a
+ * 500) and no unpaired UTF-16 surrogate (it has no UTF-8 form: the driver would write U+FFFD, silently
+ * changing the value). Surrogate pairs (emoji and everything else outside the BMP) pass. A look-ahead for
+ * what is forbidden rather than a repetition of what is allowed: `^(?:[^…]|pair)*$` backtracks
+ * quadratically in JavaScriptCore (a 64 KiB string took 0.4 s to check, 1 MB took 7 s); this is linear.
+ * It means the same with and without the `u` flag (TypeBox compiles patterns without it, ajv with it).
+ */
+const TEXT_GUARD = '(?![\\s\\S]*(?:\\u0000|[\\uD800-\\uDBFF](?![\\uDC00-\\uDFFF])|(?<![\\uD800-\\uDBFF])[\\uDC00-\\uDFFF]))'
+const STORABLE_TEXT = `^${TEXT_GUARD}`
+
+/**
+ * Formats whose Elysia check is looser than the contract and than PostgreSQL: Elysia's `uuid` takes a
+ * `urn:uuid:` prefix, which PostgreSQL refuses (SQLSTATE 22P02: a 500 on every id in a path, found by the
+ * fuzz test), and its `date-time` takes whatever `new Date()` parses ("Mon Jan 05 2099", "01/02/2099",
+ * 30 February, silently moved to March). The contract means RFC 4122 text and RFC 3339, from year 0001 on
+ * (PostgreSQL refuses year 0000), and says so with these patterns, which join the format's own check.
+ */
+const FORMAT_PATTERNS: Record<string, string> = {
+  uuid: '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$',
+  'date-time':
+    '^(?!0000)\\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\\d|30)|02-(?:0[1-9]|[12]\\d))' +
+    '[Tt](?:[01]\\d|2[0-3]):[0-5]\\d:[0-5]\\d(?:\\.\\d{1,9})?(?:[Zz]|[+-](?:[01]\\d|2[0-3]):[0-5]\\d)$',
+}
+
+/**
+ * The one rule for every string the generated validators accept (bodies, path, query and header
+ * parameters, whatever the field): a string with a pattern of its own keeps it, behind the guard
+ * (`[\s\S]*?` keeps the own pattern's search semantics when it is not anchored). Enums and constants
+ * are exact values and need no guard.
+ */
+function guardText(s: Schema): Schema {
+  if (s.type !== 'string' || 'enum' in s || 'const' in s) return s
+  const own = s.pattern ?? FORMAT_PATTERNS[s.format]
+  return { ...s, pattern: own === undefined ? STORABLE_TEXT : `${STORABLE_TEXT}[\\s\\S]*?(?:${own})` }
+}
+
 function options(s: Schema, extra: Record<string, unknown> = {}): string {
   const o: Record<string, unknown> = { ...extra }
   for (const k of PASSED_OPTIONS) if (k in s) o[k] = s[k]
@@ -60,7 +97,7 @@ function emit(s: Schema, where: string, deps: Set<string>, ns = 'T'): string {
     const parts = s.type.map((ty: string) => emit({ ...s, type: ty }, where, deps, ns))
     return `${ns}.Union([${parts.join(', ')}])`
   }
-  const opt = options(s)
+  const opt = options(guardText(s))
   switch (s.type) {
     case 'null':
       return `${ns}.Null()`
@@ -116,7 +153,8 @@ export function generateServerSchemas(spec: Schema): string {
   }
   for (const n of [...bodies.keys()].sort()) visit(n, [])
 
-  let out = HEADER + "import { t } from 'elysia'\nimport { Type as T } from '@sinclair/typebox'\n\n// Component schemas\n"
+  let out = HEADER + "import { t } from 'elysia'\nimport { Type as T } from '@sinclair/typebox'\n\n"
+  out += `/** Every string a request carries must match this (no U+0000, no unpaired surrogate): see guardText. */\nexport const STORABLE_TEXT = ${JSON.stringify(STORABLE_TEXT)}\n\n// Component schemas\n`
   for (const n of ordered) {
     out += `export const ${n} = ${bodies.get(n)!.code}\nexport type ${n} = typeof ${n}.static\n`
   }

@@ -20,14 +20,15 @@ import { queueRoutes } from './queue/routes'
 export function createApp(deps: Deps) {
   return new Elysia({ normalize: false })
     .wrap(requestDeadline(deps.config.requestTimeoutMs, deps.log) as never)
-    .use(httpBasics(deps.log))
-    .use(metricsHttp(deps.metrics))
+    // The limiter comes first: its parse hook must count a request before httpBasics reads the body.
     .use(deps.rateLimiter ? rateLimitHttp({
       limiter: deps.rateLimiter,
       metrics: deps.metrics,
       trustedProxies: deps.config.rateLimit.trustedProxies,
       userOf: (authorization) => deps.tokens.authenticate(authorization).then((p) => p.userId, () => null),
     }) : new Elysia())
+    .use(httpBasics(deps.log))
+    .use(metricsHttp(deps.metrics))
     .use(opsRoutes({
       postgres: async () => {
         try {

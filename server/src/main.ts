@@ -5,7 +5,7 @@ import { createDeps } from './deps'
 import { createApp } from './app'
 import { migrate } from './db'
 import { seedDemo } from './seed'
-import { MAX_BODY_BYTES } from './lib/http'
+import { lastResort } from './lib/http'
 
 let base
 try {
@@ -35,8 +35,15 @@ deps.queue.start()
 app.listen({
   port: config.port,
   hostname: config.host,
-  // Bun's own cap sits above the API's 64 KiB so that the API answers 413 as problem+json itself.
-  maxRequestBodySize: 4 * MAX_BODY_BYTES,
+  // Bun's own body cap is out of the way: above it Bun answers a plain-text 413 before the app runs. The app
+  // enforces 64 KiB on every request itself (Content-Length before routing, a counted read for chunked
+  // bodies) and closes the connection on refusal; a body no route reads is discarded by Bun, not buffered
+  // (1 GiB streamed at a route that ignores it grew the process by 12 MB).
+  maxRequestBodySize: Number.MAX_SAFE_INTEGER,
+  // Bun itself still answers, in plain text, what it refuses before any JavaScript runs: 431 (headers over
+  // 16 KiB, --max-http-header-size), 400 (a malformed request line or header), 505 (an unknown HTTP
+  // version). See README, "What the server answers before the app runs".
+  error: lastResort(log),
   idleTimeout: 30,
   // Elysia turns SO_REUSEPORT on by default: a second instance started on a taken port would then share it
   // silently instead of failing. Scale out with separate ports or processes behind a balancer.

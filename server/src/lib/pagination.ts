@@ -15,6 +15,11 @@ export function encodeCursor(key: CursorKey): string {
   return Buffer.from(JSON.stringify(key)).toString('base64url')
 }
 
+function isCanonicalTime(v: string): boolean {
+  const t = new Date(v)
+  return !Number.isNaN(t.getTime()) && t.toISOString() === v
+}
+
 export function decodeCursor(cursor: string | undefined, shape: Array<'uuid' | 'time' | 'int'>): CursorKey | null {
   if (cursor === undefined) return null
   const bad = new AppError(400, 'INVALID_CURSOR', 'cursor is not one this server issued for this list', {
@@ -31,7 +36,9 @@ export function decodeCursor(cursor: string | undefined, shape: Array<'uuid' | '
     const v = key[i]
     const ok =
       kind === 'uuid' ? typeof v === 'string' && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(v)
-      : kind === 'time' ? typeof v === 'string' && !Number.isNaN(Date.parse(v)) && /^\d{4}-\d\d-\d\dT/.test(v)
+      // Exactly what encodeCursor wrote (toISOString): anything looser can be a time JavaScript reads and
+      // PostgreSQL refuses (year 0000, 30 February: SQLSTATE 22008, once a 500).
+      : kind === 'time' ? typeof v === 'string' && !v.startsWith('0000') && isCanonicalTime(v)
       : Number.isSafeInteger(v)
     if (!ok) throw bad
   })

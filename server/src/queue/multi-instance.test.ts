@@ -17,7 +17,7 @@ const RATE = 4
 
 describeWithRedis('two instances, one waiting room', () => {
   test(`admissions over both instances keep to ${RATE}/s; a killed and restarted instance loses nobody's place`, async () => {
-    servers.push(...(await Promise.all([4810, 4811].map((p) => startServer(p)))))
+    servers.push(...(await Promise.all([3570, 3571].map((p) => startServer(p)))))
     const [a, b] = servers
     // Accounts first (password hashing is slow on a shared machine), then a drop that starts 3 s later.
     const users = await Promise.all(Array.from({ length: 30 }, () => registerUser(ctx.api)))
@@ -70,7 +70,7 @@ describeWithRedis('two instances, one waiting room', () => {
       if (places[i].status === 'admitted') expect(p.status).toBe('admitted')
     })
     // And the restarted instance finds them all again.
-    servers[0] = await startServer(4810)
+    servers[0] = await startServer(3570)
     const viaRestarted = await Promise.all(users.map((u) => call(servers[0], 'GET', u.accessToken)))
     viaRestarted.forEach((p, i) => {
       expect(['waiting', 'admitted']).toContain(p.status)
