@@ -16,6 +16,9 @@ ENV NODE_ENV=production PORT=3000
 COPY --from=deps /app/node_modules node_modules
 COPY package.json bunfig.toml openapi.yaml ./
 COPY server server
+# The storefront at / bundles the SDK's browser build from its source when the server starts.
+COPY sdk/package.json sdk/package.json
+COPY sdk/src sdk/src
 USER bun
 EXPOSE 3000
 HEALTHCHECK --interval=10s --timeout=3s --retries=3 CMD bun -e "fetch('http://127.0.0.1:3000/healthz').then(r => process.exit(r.ok ? 0 : 1)).catch(() => process.exit(1))"

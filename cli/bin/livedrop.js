@@ -24,7 +24,7 @@ if (process.versions.bun) {
   }
   const child = spawn(bun, [entry, ...process.argv.slice(2)], { stdio: 'inherit' })
   // Ctrl-C reaches the whole foreground process group: Bun handles it (the watch view restores the terminal and
-  // exits 0); this launcher only waits and passes the exit status on.
+  // exits 130); this launcher only waits and passes the exit status on.
   const forward = (sig) => () => child.kill(sig)
   process.on('SIGINT', () => {})
   process.on('SIGTERM', forward('SIGTERM'))

@@ -4,8 +4,8 @@ import { main } from './program'
 const interrupt = new AbortController()
 let interrupted = false
 process.on('SIGINT', () => {
-  // First Ctrl-C: let the running command stop cleanly (the watch view restores the cursor and exits 0);
-  // a command that does not listen for it, or a second Ctrl-C, ends the process with the usual 130.
+  // First Ctrl-C: let the running command stop cleanly (the watch view restores the cursor, a prompt says
+  // "cancelled"; both exit 130); a command that does not listen for it, or a second Ctrl-C, ends it with 130.
   if (interrupted) process.exit(130)
   interrupted = true
   interrupt.abort(new Error('interrupted'))

@@ -8,6 +8,8 @@ export const EXIT = {
   auth: 4,
   notFound: 5,
   conflict: 6,
+  /** Ctrl-C: what a shell reports for a program ended by SIGINT (128 + 2), and what `npx` passes on anyway. */
+  interrupted: 130,
 } as const
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT]
 

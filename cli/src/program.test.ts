@@ -47,7 +47,7 @@ describe('drops schedule', () => {
     ['a time in the past', ['--product', PRODUCT, '--at', '2020-01-01T00:00:00Z', '--stock', '5'], /--at: "2020-01-01T00:00:00Z" is 2020-01-01T00:00:00.000Z, which is in the past/],
     ['stock 0', ['--product', PRODUCT, '--at', 'in 1h', '--stock', '0'], /--stock must be between 1 and 1000000, got 0/],
     ['stock not a number', ['--product', PRODUCT, '--at', 'in 1h', '--stock', 'lots'], /--stock must be a whole number/],
-    ['an unreadable time', ['--product', PRODUCT, '--at', 'whenever', '--stock', '5'], /--at: cannot read "whenever" as a time/],
+    ['an unreadable time', ['--product', PRODUCT, '--at', 'whenever', '--stock', '5'], /--at: cannot read "whenever" as a time\. Accepted forms:\n {2}RFC 3339 .*2030-05-01T18:00:00Z.*\n {2}your local time .*"in 2h".*"tomorrow 18:00"/],
     ['a half-understood time', ['--product', PRODUCT, '--at', 'tomorrow 18:00 maybe', '--stock', '5'], /cannot read "tomorrow 18:00 maybe"/],
     ['a product that is not an id', ['--product', 'hoodie', '--at', 'in 1h', '--stock', '5'], /--product must be a UUID/],
     ['no product', ['--at', 'in 1h', '--stock', '5'], /--product is required/],
@@ -161,6 +161,17 @@ describe('session and globals', () => {
     expect(r.stderr).toContain('(Did you mean schedule?)')
     expect((await parsed(['drops', 'list', '--bogus'])).code).toBe(2)
     expect((await parsed(['drops'])).code).toBe(2)
+    const typo = await parsed(['lgoin'])
+    expect(typo.code).toBe(2)
+    expect(typo.stderr).toContain("error: unknown command 'lgoin'\n(Did you mean login?)")
+  })
+
+  test('a verb without its resource points to the commands that have it', async () => {
+    const watch = await parsed(['watch', 'x'])
+    expect(watch.code).toBe(2)
+    expect(watch.stderr).toBe("error: unknown command 'watch'\n(Did you mean livedrop drops watch?)\n")
+    expect((await parsed(['list'])).stderr).toContain('(Did you mean livedrop products list or livedrop drops list or livedrop orders list?)')
+    expect(watch.calls).toHaveLength(0)
   })
 
   test('every command has --help with examples (exit 0, on stdout)', async () => {

@@ -49,7 +49,7 @@ export function buildProgram(rt: Runtime, hooks: Hooks = {}, state: RunState = {
       writeErr: (s) => rt.stderr.write(s),
       outputError: (s, write) => write(s),
     })
-    .addHelpText('after', examplesText(ROOT_EXAMPLES) + '\nExit codes: 0 ok, 1 failure, 2 usage, 4 auth required, 5 not found, 6 conflict.\n')
+    .addHelpText('after', examplesText(ROOT_EXAMPLES) + '\nExit codes: 0 ok, 1 failure, 2 usage, 4 auth required, 5 not found, 6 conflict, 130 interrupted (Ctrl-C).\n')
 
   const penv = (): ParseEnv => ({ now: new Date((rt.now ?? Date.now)()), env: rt.env, stdinIsTTY: Boolean(rt.stdin.isTTY) })
 
@@ -79,6 +79,14 @@ export function buildProgram(rt: Runtime, hooks: Hooks = {}, state: RunState = {
     resource.addHelpText('after', examplesText(group.commands.flatMap((c) => c.examples.slice(0, 1))))
     for (const spec of group.commands) attach(resource, spec, `${group.name} ${spec.name.split(' ')[0]}`)
   }
+  // `livedrop watch <id>`: a verb without its resource. Commander only suggests names of the same level
+  // (`lgoin` → login); point such a verb to the resource commands that have it.
+  program.on('command:*', ([word]: string[]) => {
+    const owners = GROUPS.filter((g) => g.name !== null && g.commands.some((c) => c.name.split(' ')[0] === word)).map((g) => `livedrop ${g.name} ${word}`)
+    // unknownCommand is commander's own path (its same-level suggestion); public in JS, absent from its types.
+    if (owners.length === 0) return (program as unknown as { unknownCommand(): never }).unknownCommand()
+    program.error(`error: unknown command '${word}'\n(Did you mean ${owners.join(' or ')}?)`, { exitCode: EXIT.usage, code: 'commander.unknownCommand' })
+  })
   return program
 }
 

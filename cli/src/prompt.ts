@@ -29,20 +29,29 @@ export function createPrompter(rt: Runtime): Prompter {
     ask(question, opts = {}) {
       return new Promise((resolve, reject) => {
         if (closed) return reject(new CliError('no more input to read', { exitCode: EXIT.usage, code: 'NO_INPUT' }))
+        // Ctrl-C on a terminal in raw mode arrives as readline's SIGINT event (the prompt's own), or, where the
+        // terminal still sends the signal, as the process interrupt (rt.signal). Either is the user's "stop": 130.
         const onSigint = () => {
+          rl.off('close', onClose) // closing below must not read as "input ended"
+          rt.signal?.removeEventListener('abort', onSigint)
           muted = false
           rt.stderr.write('\n')
           rl.close()
-          reject(new CliError('cancelled', { exitCode: EXIT.failure, code: 'CANCELLED' }))
+          reject(new CliError('cancelled', { exitCode: EXIT.interrupted, code: 'CANCELLED' }))
         }
-        const onClose = () => reject(new CliError('input ended before an answer', { exitCode: EXIT.usage, code: 'NO_INPUT' }))
+        const onClose = () => {
+          rt.signal?.removeEventListener('abort', onSigint)
+          reject(rt.signal?.aborted ? new CliError('cancelled', { exitCode: EXIT.interrupted, code: 'CANCELLED' }) : new CliError('input ended before an answer', { exitCode: EXIT.usage, code: 'NO_INPUT' }))
+        }
         rl.once('SIGINT', onSigint)
         rl.once('close', onClose)
+        rt.signal?.addEventListener('abort', onSigint, { once: true })
         rt.stderr.write(question)
         muted = Boolean(opts.secret)
         rl.question('', (answer) => {
           rl.off('SIGINT', onSigint)
           rl.off('close', onClose)
+          rt.signal?.removeEventListener('abort', onSigint)
           if (muted) rt.stderr.write('\n')
           muted = false
           resolve(answer)

@@ -3,6 +3,13 @@ import { UsageError } from './errors'
 
 const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/
 
+/** What --at and --ends-at accept (cli/README.md, "Times"), shown whenever a time cannot be read. */
+export const TIME_FORMS = [
+  'Accepted forms:',
+  '  RFC 3339           2030-05-01T18:00:00Z, 2030-05-01T20:00:00+02:00',
+  '  your local time    "in 2h", "in 90 minutes", "tomorrow 18:00", "next friday 9am", "18:30" (the next 18:30)',
+].join('\n')
+
 /**
  * A time given on the command line → an instant. RFC 3339 is taken as written; anything else goes through
  * chrono ("in 2h", "tomorrow 18:00", "next friday 9am") in the local zone, always forward from `now`.
@@ -16,7 +23,7 @@ export function parseWhen(input: string, flag: string, now: Date): Date {
   }
   const [hit] = chrono.parse(text, now, { forwardDate: true })
   if (!hit || hit.index !== 0 || hit.text.length !== text.length) {
-    throw new UsageError(`${flag}: cannot read "${input}" as a time`, 'Use RFC 3339 (2030-05-01T18:00:00Z) or a phrase such as "in 2h" or "tomorrow 18:00".')
+    throw new UsageError(`${flag}: cannot read "${input}" as a time. ${TIME_FORMS}`)
   }
   return hit.date()
 }

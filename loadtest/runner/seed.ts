@@ -3,6 +3,9 @@
  * a creator with products, and drops that go live a few seconds after they are created. The scheduler moves
  * scheduled → live within a second of startsAt, so a run waits for that rather than poking the database.
  */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import type { Api } from './api'
 import type { SeedData } from '../workloads'
 
@@ -26,7 +29,7 @@ export function newRunId(): string {
  * Against a --target the runner cannot raise the server's per-address registration limit, so a 429 waits for
  * Retry-After and tries again: seeding is slower there, never wrong.
  */
-async function register(api: Api, username: string): Promise<{ user: { id: string }; accessToken: string }> {
+async function register(api: Api, username: string): Promise<{ user: { id: string }; accessToken: string; refreshToken: string }> {
   const body = { username, email: `${username}@loadtest.livedrop.test`, password: PASSWORD }
   for (;;) {
     const res = await api.call('POST', '/v1/auth/register', { body })
@@ -37,23 +40,91 @@ async function register(api: Api, username: string): Promise<{ user: { id: strin
 }
 
 /**
- * Registers `count` buyers. Password hashing makes a register cost tens of milliseconds of server CPU, so they
- * go in parallel batches (enough to keep every core busy, not so many that they time out).
+ * Buyers seeded against a target are kept (git-ignored, mode 0600) so that the next run against the same target
+ * reuses them: registering costs a password hash each (~28 s for 1,000 on a small machine), resuming costs a
+ * token check or a refresh.
+ */
+const BUYERS_DIR = fileURLToPath(new URL('../../results/.buyers/', import.meta.url))
+
+interface SavedBuyer {
+  id: string
+  accessToken: string
+  refreshToken: string
+}
+
+export const buyersFile = (baseUrl: string) => join(BUYERS_DIR, `${baseUrl.replace(/^https?:\/\//, '').replace(/[^A-Za-z0-9.-]+/g, '_')}.json`)
+
+function loadBuyers(baseUrl: string): SavedBuyer[] {
+  try {
+    const saved = JSON.parse(readFileSync(buyersFile(baseUrl), 'utf8')) as { target: string; buyers: SavedBuyer[] }
+    return saved.target === baseUrl && Array.isArray(saved.buyers) ? saved.buyers : []
+  } catch {
+    return []
+  }
+}
+
+function saveBuyers(baseUrl: string, buyers: SavedBuyer[]) {
+  mkdirSync(BUYERS_DIR, { recursive: true, mode: 0o700 })
+  writeFileSync(buyersFile(baseUrl), JSON.stringify({ target: baseUrl, savedAt: new Date().toISOString(), buyers }), { mode: 0o600 })
+}
+
+/** Seconds left on an access token, read from its `exp` without verifying it (only to choose check or refresh). */
+function secondsLeft(token: string): number {
+  try {
+    return JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString('utf8')).exp - Date.now() / 1000
+  } catch {
+    return 0
+  }
+}
+
+/**
+ * A saved buyer still good on this target: a token with time left that the server accepts for the same user, or
+ * a refreshed pair. null when the target no longer knows it (a fresh database, another JWT secret).
+ */
+async function resume(api: Api, b: SavedBuyer): Promise<SavedBuyer | null> {
+  if (secondsLeft(b.accessToken) > 300) {
+    const me = await api.call<{ id: string }>('GET', '/v1/me', { token: b.accessToken })
+    if (me.status === 200 && me.body.id === b.id) return b
+  }
+  for (;;) {
+    const res = await api.call<{ user: { id: string }; accessToken: string; refreshToken: string }>('POST', '/v1/auth/refresh', { body: { refreshToken: b.refreshToken } })
+    if (res.status === 200 && res.body.user.id === b.id) return { id: b.id, accessToken: res.body.accessToken, refreshToken: res.body.refreshToken }
+    if (res.status !== 429) return null
+    await new Promise((r) => setTimeout(r, Number(res.headers.get('retry-after') ?? 1) * 1000))
+  }
+}
+
+/**
+ * `count` buyers: those saved from an earlier run against this target when it still knows them, newly
+ * registered ones for the rest (under this run's id). Password hashing makes a register cost tens of
+ * milliseconds of server CPU, so they go in parallel batches (enough to keep every core busy, not so many that
+ * they time out).
  */
 export async function registerUsers(api: Api, runId: string, count: number, parallel = 16, onProgress?: (done: number) => void): Promise<User[]> {
-  const users: User[] = new Array(count)
+  const saved = loadBuyers(api.baseUrl)
+  const buyers: SavedBuyer[] = new Array(count)
   let next = 0
   let done = 0
+  let reused = 0
   async function worker() {
     while (next < count) {
       const i = next++
-      const s = await register(api, `lt${runId}_${i}`)
-      users[i] = { id: s.user.id, token: s.accessToken }
+      const old = saved[i] ? await resume(api, saved[i]!) : null
+      if (old) {
+        buyers[i] = old
+        reused++
+      } else {
+        const s = await register(api, `lt${runId}_${i}`)
+        buyers[i] = { id: s.user.id, accessToken: s.accessToken, refreshToken: s.refreshToken }
+      }
       if (++done % 100 === 0) onProgress?.(done)
     }
   }
   await Promise.all(Array.from({ length: Math.min(parallel, count) }, worker))
-  return users
+  // Buyers saved beyond this run's count stay saved for a bigger run later.
+  saveBuyers(api.baseUrl, [...buyers, ...saved.slice(count)])
+  if (reused) console.error(`  reused ${reused} of ${count} buyers saved by an earlier run against ${api.baseUrl}`)
+  return buyers.map((b) => ({ id: b.id, token: b.accessToken }))
 }
 
 export async function createCreator(api: Api, runId: string): Promise<{ token: string; creatorId: string }> {

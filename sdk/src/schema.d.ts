@@ -85,6 +85,115 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The storefront (upcoming and live drops)
+         * @description A small reference client of the SDK's browser build: drops with countdowns, a drop page with a live stock
+         *     bar, sign-in, buying and "my orders". Every asset is served by this server (works offline).
+         */
+        get: operations["getStorefront"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/drops/{dropId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The storefront's page of one drop
+         * @description The same HTML shell as `/`; the page reads the drop through the API (an unknown id shows "not found").
+         */
+        get: operations["getStorefrontDrop"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/orders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The storefront's "my orders" page */
+        get: operations["getStorefrontOrders"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/assets/livedrop.browser.js": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The SDK's browser build (`@livedrop/sdk`, one ES module), as the storefront imports it */
+        get: operations["getSdkBrowserBundle"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/assets/storefront.js": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The storefront's script */
+        get: operations["getStorefrontScript"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/assets/storefront.css": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The storefront's style sheet */
+        get: operations["getStorefrontStyles"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/metrics": {
         parameters: {
             query?: never;
@@ -1388,6 +1497,11 @@ export interface components {
         };
     };
     parameters: {
+        /**
+         * @description The content hash the storefront's page puts in its asset URLs. With the current one the answer may be
+         *     cached for a year (`immutable`); without it, or with an old one, it is revalidated (`no-cache`).
+         */
+        AssetVersion: string;
         /** @description An `ETag` from an earlier answer; a match is answered 304 without a body. */
         IfNoneMatch: string;
         UserId: string;
@@ -1524,6 +1638,146 @@ export interface operations {
                 };
                 content: {
                     "text/javascript": string;
+                };
+            };
+        };
+    };
+    getStorefront: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The storefront's HTML shell. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+        };
+    };
+    getStorefrontDrop: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                dropId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The storefront's HTML shell. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+        };
+    };
+    getStorefrontOrders: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The storefront's HTML shell. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+        };
+    };
+    getSdkBrowserBundle: {
+        parameters: {
+            query?: {
+                /**
+                 * @description The content hash the storefront's page puts in its asset URLs. With the current one the answer may be
+                 *     cached for a year (`immutable`); without it, or with an old one, it is revalidated (`no-cache`).
+                 */
+                v?: components["parameters"]["AssetVersion"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description JavaScript (ES module). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/javascript": string;
+                };
+            };
+        };
+    };
+    getStorefrontScript: {
+        parameters: {
+            query?: {
+                /**
+                 * @description The content hash the storefront's page puts in its asset URLs. With the current one the answer may be
+                 *     cached for a year (`immutable`); without it, or with an old one, it is revalidated (`no-cache`).
+                 */
+                v?: components["parameters"]["AssetVersion"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description JavaScript (ES module). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/javascript": string;
+                };
+            };
+        };
+    };
+    getStorefrontStyles: {
+        parameters: {
+            query?: {
+                /**
+                 * @description The content hash the storefront's page puts in its asset URLs. With the current one the answer may be
+                 *     cached for a year (`immutable`); without it, or with an old one, it is revalidated (`no-cache`).
+                 */
+                v?: components["parameters"]["AssetVersion"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description CSS. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/css": string;
                 };
             };
         };

@@ -15,6 +15,7 @@ import { followsRoutes } from './follows/routes'
 import { notificationsRoutes } from './notifications/routes'
 import { eventsRoutes } from './events/routes'
 import { queueRoutes } from './queue/routes'
+import { storefrontRoutes } from './storefront/routes'
 
 /** Composes the feature routes behind the shared HTTP basics. No I/O happens here. */
 export function createApp(deps: Deps) {
@@ -53,6 +54,7 @@ export function createApp(deps: Deps) {
     .use(followsRoutes(deps.follows, deps.tokens))
     .use(notificationsRoutes(deps.notifications, deps.tokens))
     .use(eventsRoutes(deps.live, deps.tokens, deps.config.rateLimit.trustedProxies))
+    .use(storefrontRoutes())
 }
 
 export type App = ReturnType<typeof createApp>

@@ -27,6 +27,15 @@ describe('config', () => {
     expect(() => loadConfig({ QUEUE_TICK_MS: '5' })).toThrow(/QUEUE_TICK_MS/)
   })
 
+  test('logs: readable at a terminal in dev, JSON otherwise (piped, production, tests), LOG_FORMAT decides when set', () => {
+    expect(loadConfig({}, true).logFormat).toBe('pretty')
+    expect(loadConfig({}, false).logFormat).toBe('json')
+    expect(loadConfig({ NODE_ENV: 'production' }, true).logFormat).toBe('json')
+    expect(loadConfig({ NODE_ENV: 'test' }, true).logFormat).toBe('json')
+    expect(loadConfig({ LOG_FORMAT: 'pretty' }, false).logFormat).toBe('pretty')
+    expect(() => loadConfig({ LOG_FORMAT: 'xml' })).toThrow(/LOG_FORMAT/)
+  })
+
   test('the idempotency lease outlives the request deadline; order batching is on by default', () => {
     expect(loadConfig({}).idempotencyLeaseSec * 1000).toBeGreaterThan(loadConfig({}).requestTimeoutMs)
     expect(loadConfig({ REQUEST_TIMEOUT_MS: '30000' }).idempotencyLeaseSec).toBe(35)

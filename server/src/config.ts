@@ -18,6 +18,8 @@ export interface Config {
   /** how long (≤ 10 s) a repeat of the same refresh answers the same pair instead of counting as token reuse */
   refreshGraceSec: number
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
+  /** JSON lines for machines; `pretty` (colour, one readable line per entry) for a person at a terminal */
+  logFormat: 'json' | 'pretty'
   dbPoolMax: number
   dbStatementTimeoutMs: number
   dataDir: string
@@ -107,10 +109,13 @@ function queueSecret(env: Record<string, string | undefined>): string | undefine
   return raw
 }
 
-export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+/** `stdoutIsTty`: whether a person reads the logs (the default log format follows it). */
+export function loadConfig(env: Record<string, string | undefined> = process.env, stdoutIsTty = process.stdout.isTTY === true): Config {
   const nodeEnv = env.NODE_ENV === 'production' ? 'production' : env.NODE_ENV === 'test' ? 'test' : 'development'
   const logLevel = (env.LOG_LEVEL ?? (nodeEnv === 'test' ? 'warn' : 'info')) as Config['logLevel']
   if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`)
+  const logFormat = (env.LOG_FORMAT || (nodeEnv === 'development' && stdoutIsTty ? 'pretty' : 'json')) as Config['logFormat']
+  if (logFormat !== 'json' && logFormat !== 'pretty') throw new ConfigError('LOG_FORMAT must be json or pretty')
   const databaseUrl = env.DATABASE_URL || undefined
   const jwtSecret = env.JWT_SECRET || undefined
   // A short HS256 key can be brute-forced offline from any token. Only the embedded dev mode may run without
@@ -142,6 +147,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     // RFC 9700 asks for a short leeway: long enough for two tabs or a retry after a lost answer, no longer.
     refreshGraceSec: intMax(env, 'REFRESH_GRACE_SEC', 10, 0, 10),
     logLevel,
+    logFormat,
     dbPoolMax: int(env, 'DB_POOL_MAX', 20, 1),
     dbStatementTimeoutMs: int(env, 'DB_STATEMENT_TIMEOUT_MS', 5000, 100),
     dataDir: env.LIVEDROP_DATA_DIR || '.livedrop',

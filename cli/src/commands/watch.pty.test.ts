@@ -21,11 +21,15 @@ afterAll(() => server?.kill())
 // eslint-disable-next-line no-control-regex
 const strip = (s: string) => s.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '')
 
+/** How people start it: the launcher itself, or through npx (npm and a shell in between, as the README says). */
+const LAUNCHER = ['node', 'cli/bin/livedrop.js']
+const NPX = ['npx', '--no', 'livedrop'] // --no: never download, use the workspace's own bin
+
 /** `node cli/bin/livedrop.js …` in an 100×30 pseudo-terminal; `screen()` is everything it drew, escape codes removed. */
-function inTerminal(args: string[], env: Record<string, string> = {}) {
+function inTerminal(args: string[], env: Record<string, string> = {}, launcher = LAUNCHER) {
   let raw = ''
   const decoder = new TextDecoder()
-  const proc = Bun.spawn(['node', 'cli/bin/livedrop.js', ...args], {
+  const proc = Bun.spawn([...launcher, ...args], {
     cwd: ROOT,
     env: { ...process.env, LIVEDROP_API_URL: server.url, XDG_CONFIG_HOME: freshConfigHome(), NO_COLOR: '', TERM: 'xterm-256color', ...env },
     terminal: { cols: 100, rows: 30, data: (_t, d) => (raw += decoder.decode(d, { stream: true })) },
@@ -107,13 +111,13 @@ describe('drops watch in a terminal', () => {
     expect(t.raw()).toContain('\x1b[32m● LIVE') // colours on a terminal
   }, 45_000)
 
-  test('Ctrl-C stops watching cleanly (exit 0, cursor restored, no stack trace)', async () => {
+  test('Ctrl-C stops watching cleanly (exit 130, cursor restored, no stack trace)', async () => {
     const { ld } = await account(server.url, true)
     const drop = await scheduleDrop(ld, 3600_000, null, 5)
     const t = inTerminal(['drops', 'watch', drop.id])
     await waitFor(() => t.screen().includes('Starts in 0:59:'), 'the view', 10_000, t.screen)
     t.type('\x03')
-    expect(await t.exit()).toBe(0)
+    expect(await t.exit()).toBe(130)
     expect(t.screen()).toContain('Stopped watching')
     expect(t.raw().lastIndexOf('\x1b[?25h')).toBeGreaterThan(t.raw().lastIndexOf('\x1b[?25l'))
     expect(t.screen()).not.toMatch(/^\s+at .+:\d+:\d+/m)
@@ -125,7 +129,7 @@ describe('drops watch in a terminal', () => {
     const t = inTerminal(['drops', 'watch', drop.id], { NO_COLOR: '1' })
     await waitFor(() => t.screen().includes('○ SCHEDULED'), 'the view', 10_000, t.screen)
     t.type('\x03')
-    expect(await t.exit()).toBe(0)
+    expect(await t.exit()).toBe(130)
     expect(t.raw()).not.toMatch(/\x1b\[3\dm/)
   }, 30_000)
 })
@@ -146,4 +150,32 @@ describe('login in a terminal', () => {
     const saved = JSON.parse(readFileSync(join(home, 'livedrop', 'config.json'), 'utf8')).profiles.default
     expect(saved).toMatchObject({ email, apiUrl: server.url })
   }, 30_000)
+})
+
+// Ctrl-C means 130 wherever it is pressed and however the CLI was started: through npx, npm's shell dies of the
+// signal and npx reports 130 whatever the CLI says, so the CLI says the same.
+describe('Ctrl-C as users run it (npx livedrop)', () => {
+  test('in drops watch: 130, the view closed properly', async () => {
+    const { ld } = await account(server.url, true)
+    const drop = await scheduleDrop(ld, 3600_000, null, 5)
+    const t = inTerminal(['drops', 'watch', drop.id], {}, NPX)
+    await waitFor(() => t.screen().includes('Starts in 0:59:'), 'the view', 20_000, t.screen)
+    t.type('\x03')
+    expect(await t.exit()).toBe(130)
+    expect(t.screen()).toContain('Stopped watching')
+    expect(t.raw().lastIndexOf('\x1b[?25h')).toBeGreaterThan(t.raw().lastIndexOf('\x1b[?25l'))
+  }, 40_000)
+
+  for (const [how, launcher] of [['npx livedrop', NPX], ['the launcher', LAUNCHER]] as const) {
+    test(`at the password prompt (${how}): 130 CANCELLED, nothing saved`, async () => {
+      const home = freshConfigHome()
+      const t = inTerminal(['login', '--email', 'someone@example.test'], { XDG_CONFIG_HOME: home }, [...launcher])
+      await waitFor(() => t.screen().includes('Password: '), 'the password prompt', 20_000, t.screen)
+      t.type('secr\x03')
+      expect(await t.exit()).toBe(130)
+      expect(t.screen()).toContain('error: cancelled (CANCELLED)')
+      expect(t.screen()).not.toContain('secr')
+      expect(t.screen()).not.toContain('NO_INPUT')
+    }, 40_000)
+  }
 })

@@ -61,13 +61,13 @@ describe('drops watch without a terminal', () => {
     expect(events.map((e) => Number(e.id))).toEqual(events.map((e) => Number(e.id)).sort((a, b) => a - b))
   })
 
-  test('Ctrl-C (the interrupt signal) stops it cleanly with exit 0', async () => {
+  test('Ctrl-C (the interrupt signal) stops it cleanly with exit 130', async () => {
     const { drop } = await liveDrop(ctx, { initialStock: 5 })
     const interrupt = new AbortController()
     const w = startCli(['drops', 'watch', drop.id, '--json'], { fetch, env: env(), signal: interrupt.signal })
     await waitFor(() => w.stdout.text.includes('"state"'), 'the state event')
     interrupt.abort()
-    expect(await w.done).toBe(0)
+    expect(await w.done).toBe(130)
   })
 
   test('a drop that is already over prints its state and exits', async () => {

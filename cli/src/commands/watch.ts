@@ -156,7 +156,7 @@ export async function watchDrop(ctx: Context, dropId: string): Promise<ExitCode>
   const drop = unwrap(await sdk.GET('/v1/drops/{dropId}', { params: { path: { dropId } } }))
   const stop = new AbortController()
   const onInterrupt = () => stop.abort()
-  if (ctx.signal.aborted) return EXIT.ok
+  if (ctx.signal.aborted) return EXIT.interrupted
   ctx.signal.addEventListener('abort', onInterrupt, { once: true })
   const events = sdk.subscribe({ dropId }, { signal: stop.signal })
 
@@ -166,7 +166,7 @@ export async function watchDrop(ctx: Context, dropId: string): Promise<ExitCode>
         ctx.rt.stdout.write(JSON.stringify({ id: e.id, type: e.type, dropId: e.dropId ?? dropId, data: e.data, createdAt: e.createdAt }) + '\n')
         if (isFinal(statusOf(e.type, e.data))) break
       }
-      return EXIT.ok
+      return ctx.signal.aborted ? EXIT.interrupted : EXIT.ok
     }
 
     const product = await sdk.GET('/v1/products/{productId}', { params: { path: { productId: drop.productId } } }).catch(() => null)
@@ -191,7 +191,9 @@ export async function watchDrop(ctx: Context, dropId: string): Promise<ExitCode>
     if (view.status === 'ended') ctx.info(`Drop ended: ${sold} of ${view.initialStock} sold`)
     else if (view.status === 'cancelled') ctx.info(`Drop cancelled: ${sold} of ${view.initialStock} had sold`)
     else ctx.info('Stopped watching')
-    return EXIT.ok
+    // Ctrl-C is 130 like any interrupted program (and `npx` reports 130 whatever the CLI says); the drop
+    // ending or being cancelled is the watch's normal end: 0.
+    return ctx.signal.aborted ? EXIT.interrupted : EXIT.ok
   } finally {
     ctx.signal.removeEventListener('abort', onInterrupt)
     stop.abort()

@@ -12,10 +12,14 @@ export interface Readiness {
 
 // The reference UI's script is served from the installed package, so /docs works offline and behind firewalls.
 const scalarJs = join(dirname(require.resolve('@scalar/api-reference/package.json')), 'dist/browser/standalone.js')
+// openapi.yaml names http://localhost:3000 as its server; the reference shows, and builds every snippet for,
+// the origin this page was served from instead (another port, a proxy, a real host name).
+const docsConfiguration = { withDefaultFonts: false, hideClientButton: true, showDeveloperTools: 'never', agent: { disabled: true } }
 const docsHtml = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>LiveDrop API reference</title>
 <meta name="viewport" content="width=device-width, initial-scale=1"></head>
-<body><script id="api-reference" data-url="/openapi.yaml" data-configuration='{"withDefaultFonts":false,"hideClientButton":true,"showDeveloperTools":"never","agent":{"disabled":true}}'></script>
+<body><script id="api-reference" data-url="/openapi.yaml"></script>
+<script>document.getElementById('api-reference').dataset.configuration = JSON.stringify(Object.assign(${JSON.stringify(docsConfiguration)}, { servers: [{ url: location.origin, description: 'This server' }] }))</script>
 <script src="/docs/scalar.js"></script></body></html>`
 
 export const opsRoutes = (ready: Readiness) =>
