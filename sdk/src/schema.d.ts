@@ -24,7 +24,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Readiness (PostgreSQL and Redis reachable) */
+        /**
+         * Readiness (can this instance serve?)
+         * @description Ready means "can serve": PostgreSQL is reachable and the server is not draining. Redis is not required: while it is down or hung, rate limits, caches and fan-out run on their in-process fallbacks, so the answer is 200 with `status: degraded` and `checks.redis: down` (also `livedrop_redis_fallback_active{component="redis"}` 1 in /metrics), never a 503 that would take every instance out of a load balancer at once.
+         */
         get: operations["readyz"];
         put?: never;
         post?: never;
@@ -885,12 +888,18 @@ export interface components {
             status: "ok";
         };
         Readiness: {
-            /** @enum {string} */
-            status: "ready" | "unavailable" | "draining";
+            /**
+             * @description `degraded`: serving, with Redis down and its in-process fallbacks in use (answered with 200).
+             * @enum {string}
+             */
+            status: "ready" | "degraded" | "unavailable" | "draining";
             checks: {
                 /** @enum {string} */
                 postgres: "up" | "down";
-                /** @enum {string} */
+                /**
+                 * @description `down` while Redis fails or hangs (its circuit breaker is open); `memory`: no Redis configured.
+                 * @enum {string}
+                 */
                 redis: "up" | "down" | "memory";
             };
         };
@@ -1562,7 +1571,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Ready to serve. */
+            /** @description Ready to serve (`ready`), or serving on fallbacks (`degraded`). */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -1571,7 +1580,7 @@ export interface operations {
                     "application/json": components["schemas"]["Readiness"];
                 };
             };
-            /** @description A dependency is unreachable or the server is draining. */
+            /** @description PostgreSQL is unreachable or the server is draining. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1682,6 +1691,7 @@ export interface operations {
                     "text/html": string;
                 };
             };
+            400: components["responses"]["BadRequest"];
         };
     };
     getStorefrontOrders: {
@@ -1728,6 +1738,7 @@ export interface operations {
                     "text/javascript": string;
                 };
             };
+            400: components["responses"]["BadRequest"];
         };
     };
     getStorefrontScript: {
@@ -1754,6 +1765,7 @@ export interface operations {
                     "text/javascript": string;
                 };
             };
+            400: components["responses"]["BadRequest"];
         };
     };
     getStorefrontStyles: {
@@ -1780,6 +1792,7 @@ export interface operations {
                     "text/css": string;
                 };
             };
+            400: components["responses"]["BadRequest"];
         };
     };
     getMetrics: {

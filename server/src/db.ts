@@ -10,8 +10,15 @@ export type Tx = postgres.Sql<{}> | postgres.TransactionSql<{}>
 
 export const MIGRATIONS_DIR = join(import.meta.dir, '..', 'migrations')
 
+/**
+ * Errors that say the connection died under a statement (a restart's 57P01/57P02, a server still starting
+ * 57P03, a closed or reset socket), not that the statement failed.
+ */
+const CONNECTION_LOST = new Set(['57P01', '57P02', '57P03', 'CONNECTION_CLOSED', 'ECONNRESET', 'EPIPE'])
+export const connectionLost = (err: unknown) => CONNECTION_LOST.has(String((err as { code?: unknown } | null)?.code))
+
 export function createSql(url: string, config: Pick<Config, 'dbPoolMax' | 'dbStatementTimeoutMs'>): Sql {
-  return postgres(url, {
+  return retryOnLostConnection(postgres(url, {
     max: config.dbPoolMax,
     transform: postgres.camel,
     idle_timeout: 30,
@@ -27,6 +34,66 @@ export function createSql(url: string, config: Pick<Config, 'dbPoolMax' | 'dbSta
       idle_in_transaction_session_timeout: 10_000,
     },
     onnotice: () => {},
+  }), config.dbPoolMax + 1)
+}
+
+/**
+ * After a PostgreSQL restart or a pg_terminate_backend, the pool still holds connections whose backend is
+ * gone; postgres.js only learns it when a statement fails on one. Such a statement is run again on the
+ * connection the pool gives next (the dead one is closed by then; at most pool size + 1 attempts, each failing
+ * at once), so the request succeeds instead of answering 503. Only where running it again cannot do harm:
+ * - an autocommit statement of the pool: a backend ended by 57P01/57P02 rolls back what it was running, and a
+ *   closed socket had either not delivered the statement or loses it with its transaction. The one ambiguous
+ *   case — the connection dies between a commit and its acknowledgement — is the ordinary network-failure
+ *   case that the writes here are built for (idempotency keys, ON CONFLICT, conditional updates);
+ * - `sql.begin` only when the BEGIN itself failed, before the callback ran: a transaction whose body had
+ *   started is never replayed (its effects on the process, not just on the database, would repeat).
+ * Statements inside a transaction (`tx`), reserved connections and LISTEN are left alone.
+ */
+function retryOnLostConnection(sql: Sql, maxRetries: number): Sql {
+  const isTemplate = (a: unknown): a is TemplateStringsArray => Array.isArray(a) && 'raw' in a
+  type Thenable = { then: (ok?: unknown, err?: unknown) => Promise<unknown> }
+  // After a restart every pooled connection may be dead, and the pool hands out its open ones first: each dead
+  // one fails at once (reset or closed), so a few attempts more than the pool has connections reach a live one.
+  const attempts = maxRetries
+  const again = async <T>(fn: () => T | PromiseLike<T>): Promise<T> => {
+    for (let i = 1; ; i++) {
+      // Not from inside the failure's own callbacks: a socket's 'error' comes before its 'close', and a retry
+      // issued in between lands on the connection that is dying (or races its reconnect).
+      await new Promise((r) => setTimeout(r, 0))
+      try {
+        return await fn()
+      } catch (e) {
+        if (i >= attempts || !connectionLost(e)) throw e
+      }
+    }
+  }
+  return new Proxy(sql, {
+    apply(target, self, args: unknown[]) {
+      const q = Reflect.apply(target, self, args) as Thenable
+      // Helpers (sql(identifier), sql(rows, ...columns)) are fragments, not statements: never retried.
+      if (!isTemplate(args[0])) return q
+      const run = Object.getPrototypeOf(q).then as Thenable['then']
+      // The query's own then() starts it; catch/finally go through then() too, so all paths retry.
+      Object.defineProperty(q, 'then', {
+        value: (ok?: (v: unknown) => unknown, err?: (e: unknown) => unknown) =>
+          run.call(q).catch((e: unknown) => (connectionLost(e) ? again(() => Reflect.apply(target, self, args) as Thenable) : Promise.reject(e))).then(ok, err),
+      })
+      return q
+    },
+    get(target, prop, receiver) {
+      if (prop !== 'begin') return Reflect.get(target, prop, receiver)
+      return (...args: unknown[]) => {
+        const fn = args[args.length - 1] as (tx: unknown) => unknown
+        let started = false
+        const first = [...args.slice(0, -1), (tx: unknown) => ((started = true), fn(tx))]
+        const begin = target.begin as (...a: unknown[]) => Promise<unknown>
+        return begin(...first).catch((e: unknown) => {
+          if (started || !connectionLost(e)) throw e
+          return again(() => begin(...args))
+        })
+      }
+    },
   })
 }
 

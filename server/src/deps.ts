@@ -15,7 +15,7 @@ import { createLifecycle, type Lifecycle } from './lib/lifecycle'
 import { createDropsService, type DropsService } from './drops/service'
 import { createScheduler, type Scheduler } from './drops/scheduler'
 import { deleteExpiredKeys } from './orders/repo'
-import { deleteExpiredRefreshTokens } from './auth/repo'
+import { deleteEmptyRefreshFamilies, deleteExpiredRefreshTokens } from './auth/repo'
 import { createOrdersService, type OrdersService } from './orders/service'
 import { createFollowsService, type FollowsService } from './follows/service'
 import { createNotificationsService, type NotificationsService } from './notifications/service'
@@ -27,6 +27,7 @@ import { createAdmissionTokens } from './queue/token'
 import { createPow } from './queue/pow'
 import { createRedisQueueStore } from './queue/redis-store'
 import { createMemoryQueueStore } from './queue/memory-store'
+import { createMaintenance, type Maintenance } from './ops/maintenance'
 
 /** Everything the routes need, built once at boot from the resolved config. */
 export interface Deps {
@@ -50,6 +51,8 @@ export interface Deps {
   live: LiveService
   /** Moves drops on time; started by main.ts (or a test), never by createDeps. */
   scheduler: Scheduler
+  /** Expired idempotency keys and refresh tokens, deleted in batches by one instance at a time; started by main.ts. */
+  maintenance: Maintenance
   lifecycle: Lifecycle
   metrics: Metrics
   pubsub: PubSub
@@ -73,14 +76,18 @@ export function createDeps(config: Config & { databaseUrl: string; jwtSecret: st
       Bun.sleep(500).then(() => []),
     ]),
   })
-  const pubsub = backplane.client ? createRedisPubSub(config.redisUrl!, backplane.client, log) : createMemoryPubSub(log)
+  // One gauge for the breaker that routes every component to its fallback at once (see redis.ts).
+  metrics.redisFallbackActive.set({ component: 'redis' }, 0)
+  backplane.breaker.onChange((open) => metrics.redisFallbackActive.set({ component: 'redis' }, open ? 1 : 0))
+  const pubsub = backplane.client ? createRedisPubSub(config.redisUrl!, backplane.client, log, backplane.breaker) : createMemoryPubSub(log)
   const cache = createCache({
-    store: backplane.client ? redisStore(backplane.client, `${config.redisKeyPrefix}cache:`) : memoryStore(),
+    // Guarded: while the breaker is open the shared layer fails at once and the cache reads the database.
+    store: backplane.client ? backplane.breaker.guard(redisStore(backplane.client, `${config.redisKeyPrefix}cache:`)) : memoryStore(),
     channel: `${config.redisKeyPrefix}cache:invalidate`,
     pubsub, metrics, log, enabled: config.cache.enabled,
   })
   const rateLimiter = config.rateLimit.enabled
-    ? createRateLimiter({ client: backplane.client, prefix: config.redisKeyPrefix, limits: config.rateLimit, metrics, log })
+    ? createRateLimiter({ client: backplane.client, breaker: backplane.breaker, prefix: config.redisKeyPrefix, limits: config.rateLimit, metrics, log })
     : null
   const lifecycle = createLifecycle((err) => log.error({ err }, 'drain hook failed'))
   const creators = createCreatorsService({ sql })
@@ -131,16 +138,22 @@ export function createDeps(config: Config & { databaseUrl: string; jwtSecret: st
     log,
     onTransition: (moved) => void cache.invalidate(...moved.map((d) => cacheKeys.drop(d.id))),
     actor: `scheduler:${process.pid}`,
-    maintenance: async () => {
-      await deleteExpiredKeys(sql)
-      await deleteExpiredRefreshTokens(sql)
-    },
+  })
+  const maintenance = createMaintenance({
+    sql,
+    log,
+    sweeps: [
+      { name: 'idempotency_keys', batch: 5000, run: deleteExpiredKeys },
+      { name: 'refresh_tokens', batch: 5000, run: deleteExpiredRefreshTokens },
+      { name: 'refresh_families', batch: 5000, run: deleteEmptyRefreshFamilies },
+    ],
   })
   return {
-    config, log, sql, backplane, tokens, auth, users, creators, products, drops, orders, scheduler,
+    config, log, sql, backplane, tokens, auth, users, creators, products, drops, orders, scheduler, maintenance,
     lifecycle, metrics, pubsub, cache, rateLimiter, follows, notifications, live, queue, queueStreams,
     async close() {
       await scheduler.stop()
+      await maintenance.stop()
       queueStreams.close()
       await queue.stop()
       orders.close()

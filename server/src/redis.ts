@@ -1,5 +1,6 @@
-import Redis from 'ioredis'
+import Redis, { ReplyError } from 'ioredis'
 import type { Logger } from './logger'
+import { createBreaker, type Breaker } from './lib/breaker'
 
 /**
  * The Redis side of the server behind one small interface, so that the zero set-up mode (and tests of the
@@ -10,6 +11,13 @@ export interface Backplane {
   kind: 'redis' | 'memory'
   /** The ioredis client, when kind is 'redis'. Never required for the process to start. */
   client: Redis | null
+  /**
+   * Every Redis call of the features (rate limits, cache, publish) goes through this breaker: when Redis hangs
+   * or fails, the first timeout opens it and all of them use their in-process fallbacks at once, instead of
+   * each request waiting for its own 200 ms timeout; a background PING closes it. Never opens in memory mode.
+   */
+  breaker: Breaker
+  /** false while the breaker is open or Redis does not answer a PING */
   ping(): Promise<boolean>
   close(): Promise<void>
 }
@@ -40,20 +48,38 @@ export function createRedisClient(url: string, log: Logger, name = 'main'): Redi
 
 export function createBackplane(url: string | undefined, log: Logger): Backplane {
   if (!url) {
-    return { kind: 'memory', client: null, ping: async () => true, close: async () => {} }
+    const breaker = createBreaker({ name: 'redis', probe: async () => true })
+    return { kind: 'memory', client: null, breaker, ping: async () => true, close: async () => {} }
   }
   const client = createRedisClient(url, log)
+  const ping = async () => {
+    try {
+      return (await client.ping()) === 'PONG'
+    } catch {
+      return false
+    }
+  }
+  const breaker = createBreaker({
+    name: 'redis',
+    // PING is bounded by the client's 200 ms command timeout, and fails at once while disconnected.
+    probe: ping,
+    // A reply error (a script or type error) is Redis answering: only silence and lost connections trip it.
+    trips: (err) => err instanceof Error && !(err instanceof ReplyError),
+  })
+  // A (re)connected client has just had Redis answer its ready check: probe now rather than up to 500 ms later
+  // (at boot, requests made before the first connection opened the breaker).
+  client.on('ready', () => breaker.probeNow())
+  breaker.onChange((open) => {
+    if (open) log.warn({ redis: 'main' }, 'redis failing or hung: circuit breaker open, every component on its in-process fallback')
+    else log.info({ redis: 'main' }, 'redis answers again: circuit breaker closed')
+  })
   return {
     kind: 'redis',
     client,
-    async ping() {
-      try {
-        return (await client.ping()) === 'PONG'
-      } catch {
-        return false
-      }
-    },
+    breaker,
+    ping: async () => !breaker.isOpen && (await ping()),
     async close() {
+      breaker.stop()
       client.disconnect()
     },
   }

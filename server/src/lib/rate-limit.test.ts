@@ -15,6 +15,8 @@ afterAll(() => Promise.all(contexts.map((c) => c.close())), 15_000)
 /** Until its client is connected a fresh instance counts in-process (Redis is never needed to start). */
 async function redisReady(c: TestContext) {
   for (let i = 0; i < 100 && c.deps.backplane.client?.status !== 'ready'; i++) await Bun.sleep(20)
+  // Requests made before the connection opened have tripped the breaker: its probe closes it at once on ready.
+  for (let i = 0; i < 100 && c.deps.backplane.breaker.isOpen; i++) await Bun.sleep(20)
   return c
 }
 
@@ -138,6 +140,9 @@ describeWithRedisServer('rate limits when Redis fails', () => {
     await redis.start()
     for (let i = 0; i < 100 && client.status !== 'ready'; i++) await Bun.sleep(50)
     expect(client.status).toBe('ready')
+    // Redis is used again once the breaker's background PING (every 500 ms) finds it back.
+    for (let i = 0; i < 40 && deps.backplane.breaker.isOpen; i++) await Bun.sleep(50)
+    expect(deps.backplane.breaker.isOpen).toBe(false)
     // The restarted Redis is empty: the counter starts over there.
     expect((await read()).status).toBe(200)
     expect((await read()).headers.get('ratelimit-remaining')).toBe('998')

@@ -2,6 +2,7 @@ import type Redis from 'ioredis'
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible'
 import type { Logger } from '../logger'
 import { fallbackTracker, type Metrics } from './metrics'
+import type { Breaker } from './breaker'
 
 export type LimitClass = 'reads' | 'writes' | 'orders' | 'authIp' | 'authAccount'
 export const LIMIT_CLASSES: LimitClass[] = ['reads', 'writes', 'orders', 'authIp', 'authAccount']
@@ -29,18 +30,21 @@ export interface RateLimiter {
  * Fixed-window counters kept in Redis (one atomic Lua INCR+PTTL step per request, via rate-limiter-flexible),
  * so every instance draws from the same budget. When Redis is not ready or a command fails or times out
  * (ioredis commandTimeout, 200 ms), the same request is counted by an in-process limiter instead: the
- * budget becomes per instance for the duration, which errs on the side of serving. Each call tries Redis
- * first again, so the shared budget resumes by itself when Redis is back.
+ * budget becomes per instance for the duration, which errs on the side of serving. Every Redis step goes
+ * through the backplane's circuit breaker: once one has failed or timed out, the others go to the in-process
+ * limiter at once (no request waits for a hung Redis), until the breaker's probe finds Redis back.
  */
-export function createRateLimiter(deps: { client: Redis | null; prefix: string; limits: Record<LimitClass, Limit>; metrics: Metrics; log: Logger }): RateLimiter {
+export function createRateLimiter(deps: { client: Redis | null; breaker?: Breaker; prefix: string; limits: Record<LimitClass, Limit>; metrics: Metrics; log: Logger }): RateLimiter {
   const health = fallbackTracker(deps.metrics, 'rate_limit', deps.log)
   const classes = Object.fromEntries(
     LIMIT_CLASSES.map((cls) => {
       const { points, windowSec } = deps.limits[cls]
       const memory = new RateLimiterMemory({ keyPrefix: cls, points, duration: windowSec })
-      const redis = deps.client
+      let redis = deps.client
         ? new RateLimiterRedis({ storeClient: deps.client, keyPrefix: `${deps.prefix}rl:${cls}`, points, duration: windowSec, rejectIfRedisNotReady: true })
         : null
+      // A refusal (RateLimiterRes, not an Error) passes through the breaker without tripping it.
+      if (redis && deps.breaker) redis = deps.breaker.guard(redis)
       return [cls, { points, windowSec, memory, redis }]
     }),
   ) as Record<LimitClass, { points: number; windowSec: number; memory: RateLimiterMemory; redis: RateLimiterRedis | null }>

@@ -52,7 +52,7 @@ describe('PostgreSQL outage', () => {
     expect(performance.now() - t0).toBeLessThan(2500)
   })
 
-  test('backends terminated (a restart) → 503 at worst, then service resumes', async () => {
+  test('backends terminated (a restart) → the next request is served on a fresh connection', async () => {
     const { api, deps } = ctx
     const u = await registerUser(api)
     // Open every connection of this instance's pool at once to learn their backends (and only theirs: other
@@ -65,14 +65,9 @@ describe('PostgreSQL outage', () => {
     } finally {
       await admin.close()
     }
+    // Statements that meet a dead pooled connection run again on the next one (db.ts): no 503.
     const first = await api('GET', '/v1/me', { token: u.accessToken })
-    expect([200, 503]).toContain(first.status)
-    let status = first.status
-    for (let i = 0; i < 20 && status !== 200; i++) {
-      await Bun.sleep(100)
-      status = (await api('GET', '/v1/me', { token: u.accessToken })).status
-    }
-    expect(status).toBe(200)
+    expect(first.status).toBe(200)
     expect((await deps.sql`select 1 as one`)[0].one).toBe(1)
   })
 })

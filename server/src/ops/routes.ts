@@ -28,8 +28,9 @@ export const opsRoutes = (ready: Readiness) =>
     .get('/readyz', async ({ set }) => {
       const [pg, redis] = await Promise.all([ready.postgres(), ready.redis()])
       const checks = { postgres: pg ? ('up' as const) : ('down' as const), redis: ready.redisKind === 'memory' ? ('memory' as const) : redis ? ('up' as const) : ('down' as const) }
-      const status = ready.draining() ? ('draining' as const) : pg && redis ? ('ready' as const) : ('unavailable' as const)
-      if (status !== 'ready') set.status = 503
+      // Ready means "can serve": without Redis the fallbacks serve (degraded, 200); without Postgres nothing can.
+      const status = ready.draining() ? ('draining' as const) : !pg ? ('unavailable' as const) : checks.redis === 'down' ? ('degraded' as const) : ('ready' as const)
+      if (status === 'unavailable' || status === 'draining') set.status = 503
       return { status, checks }
     }, op.readyz)
     .get('/openapi.yaml', () => new Response(specText, { headers: { 'content-type': 'application/yaml; charset=utf-8' } }), op.getOpenApi)

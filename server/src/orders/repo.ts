@@ -82,8 +82,15 @@ export async function releaseKey(sql: Tx, k: { userId: string; key: string; leas
   await sql`update idempotency_keys set lease = null, locked_until = null where user_id = ${k.userId} and key = ${k.key} and lease = ${k.lease} and response_status is null`
 }
 
-export async function deleteExpiredKeys(sql: Tx): Promise<number> {
-  const r = await sql`delete from idempotency_keys where created_at < now() - interval '24 hours'`
+/**
+ * Deletes at most `limit` idempotency keys past their 24 h → how many. One bounded batch per call (the caller
+ * loops): each statement stays far below the statement timeout and holds its row locks briefly, whatever
+ * the backlog. The ctid list comes from the created_at index.
+ */
+export async function deleteExpiredKeys(sql: Tx, limit = 5000): Promise<number> {
+  const r = await sql`
+    delete from idempotency_keys
+    where ctid = any(array(select ctid from idempotency_keys where created_at < now() - interval '24 hours' limit ${limit}))`
   return r.count
 }
 
