@@ -9,6 +9,10 @@ COPY cli/package.json cli/package.json
 COPY loadtest/package.json loadtest/package.json
 # npm's lockfile is the record; bun installs from it (text lockfile migration) without dev dependencies.
 RUN bun install --production --ignore-scripts
+# The fixes to postgres.js in patches/ (see README) are applied by npm's postinstall in development; here, where
+# install scripts are off, the same patch-package applies them (and fails the build if one no longer fits).
+COPY patches patches
+RUN bunx patch-package@8.0.1 --error-on-fail
 
 FROM oven/bun:1.4.4-slim
 WORKDIR /app

@@ -160,22 +160,18 @@ export function createBatchPlacer(deps: { sql: Sql; soldOut: SoldOutBook; maxBat
     run: (key, items) => withRetries(() => refuseBatch(key.slice('sold-out:'.length), items)),
   })
 
-  // Two requests of one key on this instance at once (a double click): the second waits for the first and
-  // gets its answer as a replay, instead of racing it to the database.
-  const ownKeys = new Map<string, { fingerprint: string; answer: Promise<Answer> }>()
+  // Two requests of one key on this instance at once (a double click): the second is answered at once, as
+  // PRODUCT.md promises — 409 IN_USE with Retry-After (its retry then replays the first answer), or 422 when
+  // its body differs — without racing the first to the database.
+  const ownKeys = new Map<string, { fingerprint: string }>()
 
   return {
     async place(req: PlaceRequest): Promise<OrderResult> {
       const id = keyId(req.userId, req.key)
       const twin = ownKeys.get(id)
-      if (twin) {
-        const first = await twin.answer
-        if (twin.fingerprint !== req.fingerprint) throw reused()
-        if (first instanceof AppError) throw first
-        return { ...first, replayed: true }
-      }
+      if (twin) throw twin.fingerprint === req.fingerprint ? inUse(1) : reused()
+      ownKeys.set(id, { fingerprint: req.fingerprint })
       const answer = soldOut.has(req.dropId) ? refusals.submit(`sold-out:${req.dropId}`, req) : orders.submit(req.dropId, req)
-      ownKeys.set(id, { fingerprint: req.fingerprint, answer })
       try {
         const a = await answer
         if (a instanceof AppError) throw a
