@@ -485,6 +485,107 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/drops/{dropId}/queue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The caller's place in the waiting room
+         * @description 404 when the caller has not joined (or the drop does not exist).
+         */
+        get: operations["getMyQueuePlace"];
+        put?: never;
+        /**
+         * Join the waiting room of a queued drop (idempotent per buyer)
+         * @description Opens at `startsAt − access.preQueueSeconds`. Everyone who joins before `startsAt` (the pre-queue) is put in a
+         *     uniformly random order at `startsAt` (`status: pre_queue`, no position until then); whoever joins later goes
+         *     to the back, in arrival order. One entry per buyer: joining again answers the caller's current place. A
+         *     position never moves backwards. Buyers are admitted in order at `access.admitPerSecond` (over all server
+         *     instances), and never more at once than the units left; an admitted buyer gets an admission token
+         *     (`admission`) for `POST /v1/orders`, valid for `access.admissionTtlSeconds` and once. Joining a sold-out drop
+         *     is `409 SOLD_OUT`, an ended or cancelled one `409 DROP_NOT_LIVE`, an open drop `409 QUEUE_NOT_ENABLED`, and
+         *     before the pre-queue opens `409 QUEUE_NOT_OPEN`.
+         *
+         *     A drop with `access.challenge = pow` also asks every join for a solved proof-of-work challenge from
+         *     `GET /v1/challenges` (an ALTCHA challenge: solve it with `altcha-lib`'s `solveChallenge`), sent as the `Altcha`
+         *     header: base64 of the JSON `{challenge, solution}`. Each solution is good for one join.
+         */
+        post: operations["joinQueue"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/drops/{dropId}/queue/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The waiting room in figures (owner only)
+         * @description Anybody but the drop's creator gets 404.
+         */
+        get: operations["getQueueStats"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/drops/{dropId}/queue/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The caller's place in the waiting room, live (Server-Sent Events)
+         * @description For a buyer who has joined (404 otherwise). Opens with `queue.position` (the place as it stands), then
+         *     `queue.position` whenever it changes (at most about once a second), and ends with either `queue.admitted`
+         *     (the place with its `admission` token) or `queue.closed` (`reason`: `sold_out`, `ended` or `cancelled`; a
+         *     buyer who joins again while a sold-out drop has stock back goes to the back of the line). When the drop sells out or ends, everybody still waiting gets `queue.closed` within 2 seconds.
+         *     Events carry no `id`: a reconnecting client gets the current place again. Comment lines (`: ping`) every
+         *     15 s keep the connection open. Each `data:` line is a `QueueStreamEvent`.
+         */
+        get: operations["streamQueueEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/challenges": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A proof-of-work challenge for joining a drop's waiting room
+         * @description For drops with `access.challenge = pow`: an ALTCHA (v2) challenge, valid 5 minutes, bound to the drop; its
+         *     difficulty is the drop's `access.challengeDifficulty`. A drop without one answers `409 CHALLENGE_NOT_ENABLED`.
+         */
+        get: operations["getChallenge"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/orders": {
         parameters: {
             query?: never;
@@ -1044,6 +1145,7 @@ export interface components {
             lowStockThreshold?: number;
             /** @description Most units one buyer may hold over all confirmed orders. */
             perUserLimit?: number;
+            access?: components["schemas"]["DropAccessInput"];
         };
         UpdateDropRequest: {
             /** Format: date-time */
@@ -1056,6 +1158,53 @@ export interface components {
             initialStock?: number;
             lowStockThreshold?: number | null;
             perUserLimit?: number | null;
+            access?: components["schemas"]["DropAccessInput"];
+        };
+        /**
+         * @description Who may order, and how. `open` (the default): anyone, first come first served. `queue`: through the waiting
+         *     room (`/v1/drops/{dropId}/queue`); `POST /v1/orders` then requires an admission token. Settings left out take
+         *     their defaults; they are ignored for `open`.
+         */
+        DropAccessInput: {
+            /** @enum {string} */
+            mode: "open" | "queue";
+            /**
+             * @description Buyers admitted per second, over all instances.
+             * @default 10
+             */
+            admitPerSecond?: number;
+            /**
+             * @description How long before `startsAt` the line opens; joiners before `startsAt` get a random order.
+             * @default 900
+             */
+            preQueueSeconds?: number;
+            /**
+             * @description How long an admission token is valid.
+             * @default 120
+             */
+            admissionTtlSeconds?: number;
+            /**
+             * @description `pow`: joining the line takes a solved proof-of-work challenge (`GET /v1/challenges`), one per join.
+             * @default none
+             * @enum {string}
+             */
+            challenge?: "none" | "pow";
+            /**
+             * @description About how many attempts a solution takes.
+             * @default 50000
+             */
+            challengeDifficulty?: number;
+        };
+        /** @description The drop's access settings; the queue settings are `null` for an open drop. */
+        DropAccess: {
+            /** @enum {string} */
+            mode: "open" | "queue";
+            admitPerSecond: number | null;
+            preQueueSeconds: number | null;
+            admissionTtlSeconds: number | null;
+            /** @enum {string} */
+            challenge: "none" | "pow";
+            challengeDifficulty: number | null;
         };
         Drop: {
             /** Format: uuid */
@@ -1073,6 +1222,7 @@ export interface components {
             availableStock: number;
             lowStockThreshold: number | null;
             perUserLimit: number | null;
+            access: components["schemas"]["DropAccess"];
             /** Format: date-time */
             createdAt: string;
         };
@@ -1097,6 +1247,90 @@ export interface components {
             ledgerSum: number;
             /** @description true when `initialStock = availableStock + confirmedQuantity` and `ledgerSum = availableStock`. */
             invariantHolds: boolean;
+        };
+        /**
+         * @description `pre_queue`: joined before `startsAt`, place drawn at `startsAt`; `waiting`: in line; `admitted`: may order
+         *     with `admission.token` until `admission.expiresAt`; `bought`: ordered with it; `expired`: admitted but did not
+         *     order in time; `closed`: the line closed while the buyer waited (`closedReason`).
+         * @enum {string}
+         */
+        QueueStatus: "pre_queue" | "waiting" | "admitted" | "bought" | "expired" | "closed";
+        Admission: {
+            /** @description Send it as the `Admission-Token` header of `POST /v1/orders` (once). */
+            token: string;
+            /** Format: date-time */
+            expiresAt: string;
+        };
+        QueuePlace: {
+            /** Format: uuid */
+            dropId: string;
+            status: components["schemas"]["QueueStatus"];
+            /** @description 1 = next to be admitted; `null` unless `waiting`. */
+            position: number | null;
+            /** @description Buyers ahead in line; `null` unless `waiting`. */
+            ahead: number | null;
+            /** @description From `ahead` and the admission rate; `null` unless `waiting`. */
+            estimatedWaitSeconds: number | null;
+            admission: components["schemas"]["Admission"] | null;
+            closedReason: components["schemas"]["QueueClosedReason"] | null;
+        };
+        /**
+         * @description `sold_out`, `ended`, `cancelled`: the drop's state closed the line; `expired`: admitted, but no order came
+         *     before the admission expired; `order_refused`: the admission was spent on an order that was refused (its
+         *     answer says why).
+         * @enum {string}
+         */
+        QueueClosedReason: "sold_out" | "ended" | "cancelled" | "expired" | "order_refused";
+        QueueStats: {
+            /** Format: uuid */
+            dropId: string;
+            /** @description Buyers in line now (pre-queue included). */
+            waiting: number;
+            /** @description Buyers admitted since the line opened. */
+            admitted: number;
+            /** @description Admitted buyers whose order was confirmed. */
+            bought: number;
+            /** @description Admitted buyers who did not order in time. */
+            expired: number;
+            /** @description The configured rate. */
+            admitPerSecond: number;
+            /** @description Buyers admitted per second over the last 10 seconds. */
+            admissionRate: number;
+        };
+        /** @description An ALTCHA v2 challenge, as `altcha-lib`'s `createChallenge` makes it. */
+        PowChallenge: {
+            parameters: {
+                algorithm: string;
+                nonce: string;
+                salt: string;
+                cost: number;
+                keyLength: number;
+                keyPrefix: string;
+                expiresAt?: number;
+                data?: Record<string, never>;
+            };
+            signature: string;
+        };
+        QueueClosedData: {
+            reason: components["schemas"]["QueueClosedReason"];
+        };
+        /** @description The JSON of each `data:` line on `GET /v1/drops/{dropId}/queue/events`; `type` repeats the SSE `event:` field. */
+        QueueStreamEvent: {
+            /** @enum {string} */
+            type: "queue.position" | "queue.admitted";
+            /** Format: uuid */
+            dropId: string;
+            data: components["schemas"]["QueuePlace"];
+            /** Format: date-time */
+            createdAt: string;
+        } | {
+            /** @enum {string} */
+            type: "queue.closed";
+            /** Format: uuid */
+            dropId: string;
+            data: components["schemas"]["QueueClosedData"];
+            /** Format: date-time */
+            createdAt: string;
         };
         CreateOrderRequest: {
             /** Format: uuid */
@@ -2373,12 +2607,174 @@ export interface operations {
             503: components["responses"]["ServiceUnavailable"];
         };
     };
+    getMyQueuePlace: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                dropId: components["parameters"]["DropId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The caller's place in the line. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QueuePlace"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    joinQueue: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Drops with `access.challenge = pow`: base64 of the JSON `{challenge, solution}`. */
+                Altcha?: string;
+            };
+            path: {
+                dropId: components["parameters"]["DropId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The caller's place in the line. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QueuePlace"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            /** @description `CHALLENGE_REQUIRED` (no `Altcha` header) or `CHALLENGE_FAILED` (a wrong, expired or reused solution, or one for another drop). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: components["responses"]["NotFound"];
+            /** @description `QUEUE_NOT_ENABLED`, `QUEUE_NOT_OPEN`, `SOLD_OUT` or `DROP_NOT_LIVE` (`dropStatus` says why). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getQueueStats: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                dropId: components["parameters"]["DropId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The line now and since it opened. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QueueStats"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    streamQueueEvents: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                dropId: components["parameters"]["DropId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description An event stream; each `data:` line is a `QueueStreamEvent`. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getChallenge: {
+        parameters: {
+            query: {
+                dropId: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The challenge, to be solved by the client. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PowChallenge"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
     createOrder: {
         parameters: {
             query?: never;
             header: {
                 /** @description A unique key per intended purchase, 1–255 characters; reuse it on every retry. */
                 "Idempotency-Key": string;
+                /**
+                 * @description Required for a queued drop (`access.mode = queue`): the `admission.token` the waiting room gave the caller
+                 *     for this drop. Single use: the first order that presents it spends it, whatever that order's answer
+                 *     (a retry with the same `Idempotency-Key` is the same order and passes). Ignored for open drops.
+                 */
+                "Admission-Token"?: string;
             };
             path?: never;
             cookie?: never;
@@ -2402,6 +2798,19 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            /**
+             * @description Queued drops only: `ADMISSION_REQUIRED` (no `Admission-Token`), `ADMISSION_INVALID` (forged, or issued to
+             *     another buyer or for another drop), `ADMISSION_EXPIRED` (past its `expiresAt`; the slot went to the next
+             *     in line), `ADMISSION_USED` (spent by another order).
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             404: components["responses"]["NotFound"];
             /**
              * @description `SOLD_OUT` (not enough stock; `availableStock` says how many units were left), `DROP_NOT_LIVE`

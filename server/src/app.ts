@@ -15,6 +15,7 @@ import { followsRoutes } from './follows/routes'
 import { notificationsRoutes } from './notifications/routes'
 import { eventsRoutes } from './events/routes'
 import { webhooksRoutes } from './webhooks/routes'
+import { queueRoutes } from './queue/routes'
 import { storefrontRoutes } from './storefront/routes'
 
 /** Composes the feature routes behind the shared HTTP basics. No I/O happens here. */
@@ -49,6 +50,7 @@ export function createApp(deps: Deps) {
     .use(creatorsRoutes(deps.creators, deps.tokens, deps.cache))
     .use(productsRoutes(deps.products, deps.tokens, deps.cache))
     .use(dropsRoutes(deps.drops, deps.tokens, deps.cache))
+    .use(queueRoutes(deps.queue, deps.queueStreams, deps.tokens))
     .use(ordersRoutes(deps.orders, deps.tokens))
     .use(followsRoutes(deps.follows, deps.tokens))
     .use(notificationsRoutes(deps.notifications, deps.tokens))

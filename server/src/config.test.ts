@@ -20,6 +20,13 @@ describe('config', () => {
     expect(() => loadConfig({ RUN_SCHEDULER: 'maybe' })).toThrow(/RUN_SCHEDULER/)
   })
 
+  test('waiting room: a short admission-token key is refused; the admitter tick is at least 10 ms', () => {
+    expect(loadConfig({}).queue).toEqual({ tokenSecret: undefined, tickMs: 200 })
+    expect(loadConfig({ ADMISSION_TOKEN_SECRET: 'k'.repeat(32), QUEUE_TICK_MS: '50' }).queue).toEqual({ tokenSecret: 'k'.repeat(32), tickMs: 50 })
+    expect(() => loadConfig({ ADMISSION_TOKEN_SECRET: 'short' })).toThrow(/ADMISSION_TOKEN_SECRET/)
+    expect(() => loadConfig({ QUEUE_TICK_MS: '5' })).toThrow(/QUEUE_TICK_MS/)
+  })
+
   test('logs: readable at a terminal in dev, JSON otherwise (piped, production, tests), LOG_FORMAT decides when set', () => {
     expect(loadConfig({}, true).logFormat).toBe('pretty')
     expect(loadConfig({}, false).logFormat).toBe('json')

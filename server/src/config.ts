@@ -48,6 +48,13 @@ export interface Config {
     trustedProxies: string[]
   }
   cache: { enabled: boolean }
+  /** the waiting room of queued drops (server/src/queue) */
+  queue: {
+    /** HMAC key of admission tokens; undefined → derived from JWT_SECRET */
+    tokenSecret: string | undefined
+    /** how often each instance runs the admitter */
+    tickMs: number
+  }
   /** concurrent SSE streams this instance holds open; 0 = no cap */
   streams: {
     /** per client address (both streams; TRUSTED_PROXIES decides what the address is) */
@@ -116,6 +123,12 @@ function webhookSecretKey(raw: string | undefined): string | undefined {
   return raw
 }
 
+function queueSecret(env: Record<string, string | undefined>): string | undefined {
+  const raw = env.ADMISSION_TOKEN_SECRET || undefined
+  if (raw !== undefined && Buffer.byteLength(raw) < 32) throw new ConfigError('ADMISSION_TOKEN_SECRET must be at least 32 bytes')
+  return raw
+}
+
 /** `stdoutIsTty`: whether a person reads the logs (the default log format follows it). */
 export function loadConfig(env: Record<string, string | undefined> = process.env, stdoutIsTty = process.stdout.isTTY === true): Config {
   const nodeEnv = env.NODE_ENV === 'production' ? 'production' : env.NODE_ENV === 'test' ? 'test' : 'development'
@@ -181,6 +194,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       trustedProxies: (env.TRUSTED_PROXIES ?? '').split(',').map((s) => s.trim()).filter(Boolean),
     },
     cache: { enabled: bool(env, 'CACHE_ENABLED', true) },
+    queue: { tokenSecret: queueSecret(env), tickMs: int(env, 'QUEUE_TICK_MS', 200, 10) },
     // A browser holds a few tabs per user; an office behind one NAT address many users. 2,000 streams from one
     // address is an attack on the instance's sockets and memory, not an audience.
     streams: {

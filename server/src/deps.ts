@@ -20,6 +20,13 @@ import { createOrdersService, type OrdersService } from './orders/service'
 import { createFollowsService, type FollowsService } from './follows/service'
 import { createNotificationsService, type NotificationsService } from './notifications/service'
 import { createLiveService, type LiveService } from './events/service'
+import { createHmac } from 'node:crypto'
+import { createQueueService, type QueueService } from './queue/service'
+import { createQueueStreams, type QueueStreams } from './queue/live'
+import { createAdmissionTokens } from './queue/token'
+import { createPow } from './queue/pow'
+import { createRedisQueueStore } from './queue/redis-store'
+import { createMemoryQueueStore } from './queue/memory-store'
 import { createMaintenance, type Maintenance } from './ops/maintenance'
 import { createWebhooksService, type WebhooksService } from './webhooks/service'
 import { createWebhookWorker, type WebhookWorker } from './webhooks/worker'
@@ -39,6 +46,9 @@ export interface Deps {
   drops: DropsService
   orders: OrdersService
   follows: FollowsService
+  /** The waiting room of queued drops; its admitter is started by main.ts (or a test) with queue.start(). */
+  queue: QueueService
+  queueStreams: QueueStreams
   notifications: NotificationsService
   /** Outbox relay, notifier, SSE streams; background parts started by main.ts (or a test) with live.start(). */
   live: LiveService
@@ -91,8 +101,18 @@ export function createDeps(config: Config & { databaseUrl: string; jwtSecret: st
   const products = createProductsService({ sql, creators })
   const auth = createAuthService({ sql, tokens, users, refreshTtlSec: config.refreshTokenTtlSec, refreshGraceSec: config.refreshGraceSec, jwtSecret: config.jwtSecret })
   const drops = createDropsService({ sql, creators, products })
+  // Its own keys by default, derived so that every instance sharing JWT_SECRET agrees on them.
+  const queueKey = (use: string) => createHmac('sha256', config.queue.tokenSecret ?? config.jwtSecret).update(`livedrop ${use}`).digest('base64url')
+  const queue = createQueueService({
+    store: backplane.client ? createRedisQueueStore(backplane.client, config.redisKeyPrefix) : createMemoryQueueStore(),
+    drops, creators, pubsub, log, tickMs: config.queue.tickMs,
+    channel: `${config.redisKeyPrefix}queue:changed`,
+    tokens: createAdmissionTokens(config.queue.tokenSecret ?? queueKey('admission tokens')),
+    pow: createPow(queueKey('proof-of-work challenges')),
+  })
+  const queueStreams = createQueueStreams({ queue, drops, log })
   const orders = createOrdersService({
-    sql, pubsub, restockChannel: `${config.redisKeyPrefix}orders:restock`, leaseSec: config.idempotencyLeaseSec,
+    sql, pubsub, admission: queue, restockChannel: `${config.redisKeyPrefix}orders:restock`, leaseSec: config.idempotencyLeaseSec,
     batching: config.orders.batching, maxBatch: config.orders.maxBatch, batchWindowMs: config.orders.batchWindowMs,
   })
   const follows = createFollowsService({ sql, creators, users })
@@ -113,6 +133,7 @@ export function createDeps(config: Config & { databaseUrl: string; jwtSecret: st
   })
   // Draining closes the streams (clients reconnect elsewhere with Last-Event-ID) before the pools close.
   lifecycle.onDrain(() => live.closeStreams())
+  lifecycle.onDrain(() => queueStreams.close())
   // Cache invalidation and business metrics hang off the features' hooks; the features know nothing of either.
   drops.onChange((dropId) => void cache.invalidate(cacheKeys.drop(dropId)))
   follows.onChange((creatorId) => void cache.invalidate(cacheKeys.creator(creatorId)))
@@ -142,11 +163,13 @@ export function createDeps(config: Config & { databaseUrl: string; jwtSecret: st
   })
   return {
     config, log, sql, backplane, tokens, auth, users, creators, products, drops, orders, scheduler, maintenance,
-    lifecycle, metrics, pubsub, cache, rateLimiter, follows, notifications, live, webhooks, webhookWorker,
+    lifecycle, metrics, pubsub, cache, rateLimiter, follows, notifications, live, webhooks, webhookWorker, queue, queueStreams,
     async close() {
       await scheduler.stop()
       await maintenance.stop()
       await webhookWorker.stop()
+      queueStreams.close()
+      await queue.stop()
       orders.close()
       await live.stop()
       cache.close()

@@ -44,6 +44,8 @@ deps.maintenance.start()
 await deps.live.start()
 // Webhook fan-out and delivery: every instance too (claims are disjoint, see webhooks/repo.ts claimDue).
 deps.webhookWorker.start()
+// The waiting room's admitter: every instance runs it; the line's shared bucket keeps each drop to its rate.
+deps.queue.start()
 // app.listen (rather than Bun.serve with app.fetch) gives handlers `server`, whose requestIP is the client
 // address the rate limiter keys anonymous callers by.
 app.listen({

@@ -93,6 +93,7 @@ describe('the live view', () => {
     id: '0193a5b2-7c3d-7e4f-8a9b-000000000001', productId: '0193a5b2-7c3d-7e4f-8a9b-000000000002', creatorId: '0193a5b2-7c3d-7e4f-8a9b-000000000003',
     status: 'scheduled', startsAt: new Date(T0 + 65_000).toISOString(), endsAt: new Date(T0 + 3600_000).toISOString(),
     initialStock: 100, availableStock: 100, lowStockThreshold: 10, perUserLimit: null, createdAt: new Date(T0 - 1000).toISOString(),
+    access: { mode: 'open', admitPerSecond: null, preQueueSeconds: null, admissionTtlSeconds: null, challenge: 'none', challengeDifficulty: null },
   }
   const plain = palette(false)
 

@@ -243,6 +243,20 @@ async function scheduledDrop(startsInSec = 3600, initialStock = 100) {
   expect(res.status).toBe(201)
   return res.body.id as string
 }
+/** A queued drop whose waiting room is open (its pre-queue started long ago). */
+async function queuedDrop() {
+  const res = await api('POST', '/v1/drops', {
+    token: w.creator.accessToken,
+    body: { productId: w.productId, startsAt: inFuture(3600), initialStock: 10, access: { mode: 'queue', preQueueSeconds: 86400 } },
+  })
+  expect(res.status).toBe(201)
+  return res.body.id as string
+}
+async function joined(dropId: string, actor: Actor, path: string): Promise<Req> {
+  const token = tokenFor(undefined, actor)
+  if (token) expect((await api('POST', `/v1/drops/${dropId}/queue`, { token })).status).toBe(200)
+  return { path }
+}
 async function buyerOrder() {
   const res = await api('POST', '/v1/orders', { token: w.buyer.accessToken, body: { dropId: w.liveDropId, quantity: 1 }, headers: { 'idempotency-key': crypto.randomUUID() } })
   expect(res.status).toBe(201)
@@ -322,6 +336,16 @@ const cases: Record<string, Case> = {
     state: (id) => read(`/v1/drops/${id}`, 'creator'),
   },
   getDropAudit: { scope: 'owned', family: 'creator', req: () => ({ path: `/v1/drops/${w.liveDropId}/audit` }) },
+  joinQueue: { scope: 'self', setup: () => queuedDrop(), req: (id) => ({ path: `/v1/drops/${id}/queue` }) },
+  // Reading one's place (or its stream) needs one: each caller joins first.
+  getMyQueuePlace: { scope: 'self', setup: () => queuedDrop(), req: (id, actor) => joined(id, actor, `/v1/drops/${id}/queue`) },
+  streamQueueEvents: { scope: 'self', setup: () => queuedDrop(), req: (id, actor) => joined(id, actor, `/v1/drops/${id}/queue/events`) },
+  getChallenge: {
+    scope: 'public',
+    setup: async () => (await api('POST', '/v1/drops', { token: w.creator.accessToken, body: { productId: w.productId, startsAt: inFuture(), initialStock: 5, access: { mode: 'queue', challenge: 'pow', challengeDifficulty: 10 } } })).body.id,
+    req: (id) => ({ path: `/v1/challenges?dropId=${id}` }),
+  },
+  getQueueStats: { scope: 'owned', family: 'creator', setup: () => queuedDrop(), req: (id) => ({ path: `/v1/drops/${id}/queue/stats` }) },
   createOrder: { scope: 'self', req: () => ({ path: '/v1/orders', body: { dropId: w.liveDropId, quantity: 1 }, headers: idem() }) },
   getOrder: { scope: 'owned', family: 'buyer', req: () => ({ path: `/v1/orders/${w.orderId}` }) },
   cancelOrder: {

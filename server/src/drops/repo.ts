@@ -15,18 +15,28 @@ export interface DropRow {
   availableStock: number
   lowStockThreshold: number | null
   perUserLimit: number | null
+  accessMode: 'open' | 'queue'
+  admitPerSecond: number | null
+  preQueueSeconds: number | null
+  admissionTtlSeconds: number | null
+  accessChallenge: 'none' | 'pow'
+  challengeDifficulty: number | null
   unitPriceCents: number
   currency: string
   createdAt: Date
   updatedAt: Date
 }
 
+export type DropAccessRow = Pick<DropRow, 'accessMode' | 'admitPerSecond' | 'preQueueSeconds' | 'admissionTtlSeconds' | 'accessChallenge' | 'challengeDifficulty'>
+
 export async function insertDrop(tx: Tx, d: Omit<DropRow, 'status' | 'availableStock' | 'createdAt' | 'updatedAt'>): Promise<DropRow> {
   const [row] = await tx<DropRow[]>`
     insert into drops (id, product_id, creator_id, starts_at, ends_at, initial_stock, available_stock,
-                       low_stock_threshold, per_user_limit, unit_price_cents, currency)
+                       low_stock_threshold, per_user_limit, unit_price_cents, currency,
+                       access_mode, admit_per_second, pre_queue_seconds, admission_ttl_seconds, access_challenge, challenge_difficulty)
     values (${d.id}, ${d.productId}, ${d.creatorId}, ${d.startsAt}, ${d.endsAt}, ${d.initialStock}, ${d.initialStock},
-            ${d.lowStockThreshold}, ${d.perUserLimit}, ${d.unitPriceCents}, ${d.currency})
+            ${d.lowStockThreshold}, ${d.perUserLimit}, ${d.unitPriceCents}, ${d.currency},
+            ${d.accessMode}, ${d.admitPerSecond}, ${d.preQueueSeconds}, ${d.admissionTtlSeconds}, ${d.accessChallenge}, ${d.challengeDifficulty})
     returning *`
   await tx`insert into stock_ledger (drop_id, kind, delta) values (${d.id}, 'initial', ${d.initialStock})`
   return row
@@ -68,13 +78,16 @@ export async function listDrops(
 export async function updateScheduledDrop(
   tx: Tx,
   id: string,
-  p: { startsAt: Date; endsAt: Date | null; initialStock: number; lowStockThreshold: number | null; perUserLimit: number | null },
+  p: { startsAt: Date; endsAt: Date | null; initialStock: number; lowStockThreshold: number | null; perUserLimit: number | null } & DropAccessRow,
 ): Promise<DropRow | undefined> {
   const [row] = await tx<DropRow[]>`
     update drops set
       starts_at = ${p.startsAt}, ends_at = ${p.endsAt},
       initial_stock = ${p.initialStock}, available_stock = ${p.initialStock},
       low_stock_threshold = ${p.lowStockThreshold}, per_user_limit = ${p.perUserLimit},
+      access_mode = ${p.accessMode}, admit_per_second = ${p.admitPerSecond},
+      pre_queue_seconds = ${p.preQueueSeconds}, admission_ttl_seconds = ${p.admissionTtlSeconds},
+      access_challenge = ${p.accessChallenge}, challenge_difficulty = ${p.challengeDifficulty},
       updated_at = now()
     where id = ${id} and status = 'scheduled'
     returning *`

@@ -2,7 +2,7 @@ import type { Sql, Tx } from '../db'
 import { AppError, notFound } from '../errors'
 import { newId } from '../lib/ids'
 import { decodeCursor, toPage, type Page } from '../lib/pagination'
-import type { CreateDropRequest, Drop, DropAudit, UpdateDropRequest } from '../contract/schemas.gen'
+import type { CreateDropRequest, Drop, DropAccessInput, DropAudit, UpdateDropRequest } from '../contract/schemas.gen'
 import type { CreatorsService } from '../creators/service'
 import type { ProductsService } from '../products/service'
 import { appendEvent } from '../events/outbox'
@@ -30,8 +30,22 @@ export const toDrop = (r: repo.DropRow): Drop => ({
   availableStock: r.availableStock,
   lowStockThreshold: r.lowStockThreshold,
   perUserLimit: r.perUserLimit,
+  access: {
+    mode: r.accessMode, admitPerSecond: r.admitPerSecond, preQueueSeconds: r.preQueueSeconds, admissionTtlSeconds: r.admissionTtlSeconds,
+    challenge: r.accessChallenge, challengeDifficulty: r.challengeDifficulty,
+  },
   createdAt: r.createdAt.toISOString(),
 })
+
+/** The stored access settings: an open drop keeps no queue settings, a queued one gets the contract's defaults. */
+function accessRow(a: DropAccessInput | undefined): repo.DropAccessRow {
+  if (!a || a.mode === 'open') return { accessMode: 'open', admitPerSecond: null, preQueueSeconds: null, admissionTtlSeconds: null, accessChallenge: 'none', challengeDifficulty: null }
+  const pow = a.challenge === 'pow'
+  return {
+    accessMode: 'queue', admitPerSecond: a.admitPerSecond ?? 10, preQueueSeconds: a.preQueueSeconds ?? 900, admissionTtlSeconds: a.admissionTtlSeconds ?? 120,
+    accessChallenge: pow ? 'pow' : 'none', challengeDifficulty: pow ? (a.challengeDifficulty ?? 50_000) : null,
+  }
+}
 
 // A start a few hundred ms ahead can already be past when the row is written; the client meant "now-ish
 // but in the future", and the scheduler handles a start that is due on arrival. Anything older is a mistake.
@@ -86,6 +100,7 @@ export function createDropsService(deps: { sql: Sql; creators: CreatorsService; 
           initialStock: input.initialStock,
           lowStockThreshold: input.lowStockThreshold ?? null,
           perUserLimit: input.perUserLimit ?? null,
+          ...accessRow(input.access),
           unitPriceCents: product.priceCents,
           currency: product.currency,
         })
@@ -130,6 +145,10 @@ export function createDropsService(deps: { sql: Sql; creators: CreatorsService; 
           initialStock,
           lowStockThreshold,
           perUserLimit: patch.perUserLimit !== undefined ? patch.perUserLimit : locked.perUserLimit,
+          ...(patch.access !== undefined ? accessRow(patch.access) : {
+            accessMode: locked.accessMode, admitPerSecond: locked.admitPerSecond, preQueueSeconds: locked.preQueueSeconds, admissionTtlSeconds: locked.admissionTtlSeconds,
+            accessChallenge: locked.accessChallenge, challengeDifficulty: locked.challengeDifficulty,
+          }),
         })
         if (!updated) throw new AppError(409, 'DROP_NOT_SCHEDULED', 'A drop can only be changed while scheduled')
         await repo.recordAdjustment(tx, dropId, initialStock - locked.initialStock)

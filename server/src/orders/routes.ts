@@ -23,7 +23,7 @@ export const ordersRoutes = (orders: OrdersService, tokens: TokenService) =>
   new Elysia()
     .use(authGuard(tokens))
     .post('/v1/orders', async ({ userId, body, headers, set }) => {
-      const result = await orders.place(userId, idempotencyKey(headers['idempotency-key']), body, String(set.headers['x-request-id']))
+      const result = await orders.place(userId, idempotencyKey(headers['idempotency-key']), body, String(set.headers['x-request-id']), headers['admission-token'])
       const responseHeaders: Record<string, string> = {
         'content-type': result.status < 400 ? 'application/json' : PROBLEM_CONTENT_TYPE,
       }

@@ -12,8 +12,15 @@ import { createSoldOutBook } from './sold-out'
 
 export type { OrderResult } from './batch'
 
+/** The waiting room's gate (queue/service.ts), asked before an order is placed. */
+export interface AdmissionGate {
+  /** → true when the order spent an admission (queued drop); throws 403 ADMISSION_* when it may not be placed */
+  admit(userId: string, dropId: string, token: string | undefined, idempotencyKey: string): Promise<boolean>
+  settle(userId: string, dropId: string, confirmed: boolean): Promise<void>
+}
+
 export interface OrdersService {
-  place(userId: string, idempotencyKey: string, input: CreateOrderRequest, requestId: string): Promise<OrderResult>
+  place(userId: string, idempotencyKey: string, input: CreateOrderRequest, requestId: string, admissionToken?: string): Promise<OrderResult>
   get(userId: string, orderId: string): Promise<Order>
   list(userId: string, q: { limit: number; cursor?: string }): Promise<Page<Order>>
   cancel(userId: string, orderId: string): Promise<Order>
@@ -53,6 +60,8 @@ export interface OrdersOptions {
   batching: boolean
   maxBatch: number
   batchWindowMs: number
+  /** absent: every drop is open */
+  admission?: AdmissionGate
 }
 
 export function createOrdersService(deps: OrdersOptions): OrdersService {
@@ -98,7 +107,7 @@ export function createOrdersService(deps: OrdersOptions): OrdersService {
     return { status, body, replayed: false }
   }
 
-  return {
+  const service: OrdersService = {
     onOutcome: (l) => void listeners.push(l),
 
     close: () => soldOut.close(),
@@ -181,6 +190,21 @@ export function createOrdersService(deps: OrdersOptions): OrdersService {
         }
         return order
       })
+    },
+  }
+
+  // Queued drops only: the admission is checked (and spent) before the order is placed, and the outcome
+  // reported after; the placing itself is the same for every drop.
+  const { admission } = deps
+  if (!admission) return service
+  const placeOrder = service.place
+  return {
+    ...service,
+    async place(userId, key, input, requestId, admissionToken) {
+      const queued = await admission.admit(userId, input.dropId, admissionToken, key)
+      const result = await placeOrder(userId, key, input, requestId)
+      if (queued) await admission.settle(userId, input.dropId, result.status === 201)
+      return result
     },
   }
 }
