@@ -3,6 +3,8 @@
  * path, every event is checked against the contract (validateStreamEvent) and a mismatch fails the next read.
  */
 import { validateStreamEvent } from '../src/contract/validate'
+import type { Deps } from '../src/deps'
+import type { TestContext } from './helpers'
 
 export interface SseEvent {
   id: string | null
@@ -113,4 +115,19 @@ export async function readSse(res: Response, contractPath?: string): Promise<Sse
       await reader.cancel().catch(() => {})
     },
   }
+}
+
+/** Until the relays (the context's background one included) have numbered everything committed. */
+export async function untilNumbered(deps: Pick<Deps, 'live' | 'sql'>): Promise<void> {
+  for (;;) {
+    await deps.live.relayTick()
+    const [{ n }] = await deps.sql<{ n: number }[]>`select count(*)::int as n from outbox where seq is null`
+    if (n === 0) return
+    await Bun.sleep(20)
+  }
+}
+
+/** Opens a stream of the in-process app and reads it, checking every event against the contract. */
+export async function openStream(ctx: Pick<TestContext, 'app'>, path: string, headers: Record<string, string> = {}): Promise<SseReader> {
+  return readSse(await ctx.app.handle(new Request(`http://localhost${path}`, { headers })), path)
 }

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { createSql } from '../db'
 import { createLogger } from '../logger'
 import { createTestContext, liveDrop, registerCreator, testConfig } from '../../test/helpers'
-import { readSse } from '../../test/sse'
+import { openStream, untilNumbered } from '../../test/sse'
 import { createMemoryPubSub } from '../lib/pubsub'
 import { appendEvent } from './outbox'
 import { createRelay } from './relay'
@@ -17,17 +17,9 @@ afterAll(async () => {
   await ctx.close()
 })
 
-const open = async (path: string, headers: Record<string, string> = {}) =>
-  readSse(await ctx.app.handle(new Request(`http://localhost${path}`, { headers })), path)
+const open = (path: string, headers: Record<string, string> = {}) => openStream(ctx, path, headers)
 
-async function numbered() {
-  for (;;) {
-    await deps.live.relayTick()
-    const [{ n }] = await deps.sql<{ n: number }[]>`select count(*)::int as n from outbox where seq is null`
-    if (n === 0) return
-    await Bun.sleep(20)
-  }
-}
+const numbered = () => untilNumbered(deps)
 
 describe('outbox retention', () => {
   test('pruning cuts a prefix of seq: a late commit (old created_at, new seq) is kept, and a resuming client misses nothing', async () => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { createTestContext, liveDrop, testConfig } from '../../test/helpers'
-import { readSse } from '../../test/sse'
+import { openStream, untilNumbered } from '../../test/sse'
 import { appendEvent } from './outbox'
 
 const ctx = createTestContext({ rateLimit: { ...testConfig().rateLimit, enabled: false } })
@@ -8,17 +8,9 @@ const { deps } = ctx
 beforeAll(() => deps.live.start())
 afterAll(() => ctx.close())
 
-const open = async (path: string, headers: Record<string, string> = {}) =>
-  readSse(await ctx.app.handle(new Request(`http://localhost${path}`, { headers })), path)
+const open = (path: string, headers: Record<string, string> = {}) => openStream(ctx, path, headers)
 
-async function numbered() {
-  for (;;) {
-    await deps.live.relayTick()
-    const [{ n }] = await deps.sql<{ n: number }[]>`select count(*)::int as n from outbox where seq is null`
-    if (n === 0) return
-    await Bun.sleep(20)
-  }
-}
+const numbered = () => untilNumbered(deps)
 
 describe('reconnecting', () => {
   test('a drop-stream client behind by 1,500 orders on a hot drop gets the drop events and one stock value, in order, not a reset', async () => {

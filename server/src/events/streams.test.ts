@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { createTestContext, registerCreator, registerUser, testConfig, type TestContext } from '../../test/helpers'
-import { readSse, type SseEvent } from '../../test/sse'
+import { readSse, untilNumbered, type SseEvent } from '../../test/sse'
 import { validateResponse } from '../contract/validate'
 import { appendEvent } from './outbox'
 
@@ -40,15 +40,7 @@ const order = (token: string, dropId: string, quantity = 1) =>
 
 const ids = (events: SseEvent[]) => events.map((e) => Number(e.id))
 
-/** Until the relays (this context's background one included) have numbered everything committed. */
-async function numbered() {
-  for (;;) {
-    await deps.live.relayTick()
-    const [{ n }] = await deps.sql<{ n: number }[]>`select count(*)::int as n from outbox where seq is null`
-    if (n === 0) return
-    await Bun.sleep(20)
-  }
-}
+const numbered = () => untilNumbered(deps)
 
 describe('drop stream', () => {
   test('unknown drop → 404; malformed id → 400', async () => {

@@ -107,7 +107,10 @@ export interface PlacedOrder {
  *    was taken over after a stall places nothing);
  *  - `d` is the guarded decrement: `available_stock >= qty` and `status = 'live'` are re-checked on the
  *    latest row version after waiting for the row lock (READ COMMITTED re-evaluation), so concurrent
- *    orders serialize on the drop row and stock can never go below zero (the CHECK constraint backs it);
+ *    orders serialize on the drop row and stock can never go below zero (the CHECK constraint backs it).
+ *    `ends_at > clock_timestamp()` is re-read in that re-evaluation too, which happens whenever the lock
+ *    holder changed the row (every order does); a holder that only locked it (a batch of refusals, see
+ *    lockDrop) leaves the pre-wait reading in force — the batched path reads the clock after the lock instead;
  *  - `p` adds to the buyer's units in the drop; its upsert works on the latest row version under that row's
  *    lock, and the CHECK constraint (quantity <= per_user_limit) aborts the whole statement — decrement and
  *    order included — when the buyer would go over the limit;
