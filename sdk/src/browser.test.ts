@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
-import { existsSync } from 'node:fs'
 import { join } from 'node:path'
-import { chromium, type Browser } from 'playwright-core'
+import { type Browser } from 'playwright-core'
+import { CHROMIUM, hasChromium, launchChromium } from '../../server/test/browser'
 import { testConfig } from '../../server/test/helpers'
 import { createSdkContext } from '../test/helpers'
 import { buildSdk, sdkDir } from '../test/build'
@@ -12,8 +12,6 @@ import { buildSdk, sdkDir } from '../test/build'
  * subscribes to a drop stream and sees `drop.live`, buys, and opens the personal stream with a native
  * EventSource through a ticket.
  */
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium'
-const hasChromium = existsSync(CHROMIUM)
 if (!hasChromium) console.error(`SKIPPED: sdk browser test: no Chromium at ${CHROMIUM} (apt-get install -y chromium)`)
 
 const t = createSdkContext({ rateLimit: { ...testConfig().rateLimit, orders: { points: 100_000, windowSec: 10 } } })
@@ -47,10 +45,7 @@ beforeAll(async () => {
       return t.app.handle(req)
     },
   })
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  })
+  browser = await launchChromium()
 }, 120_000)
 
 afterAll(async () => {

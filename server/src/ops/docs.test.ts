@@ -1,11 +1,9 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
-import { existsSync } from 'node:fs'
-import { chromium, type Browser } from 'playwright-core'
+import { type Browser } from 'playwright-core'
+import { CHROMIUM, hasChromium, launchChromium } from '../../test/browser'
 import { createTestContext } from '../../test/helpers'
 
 /** /docs in a real browser: the reference targets the origin it was served from, not the spec's localhost:3000. */
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium'
-const hasChromium = existsSync(CHROMIUM)
 if (!hasChromium) console.error(`SKIPPED: /docs browser test: no Chromium at ${CHROMIUM} (apt-get install -y chromium)`)
 
 const ctx = createTestContext()
@@ -15,7 +13,7 @@ let server: ReturnType<typeof Bun.serve> | undefined
 beforeAll(async () => {
   if (!hasChromium) return
   server = Bun.serve({ port: 0, hostname: '127.0.0.1', fetch: (req) => ctx.app.handle(req) })
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'] })
+  browser = await launchChromium()
 }, 60_000)
 
 afterAll(async () => {

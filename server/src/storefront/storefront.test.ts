@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
-import { existsSync, mkdirSync } from 'node:fs'
+import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
-import { chromium, type Browser, type Page } from 'playwright-core'
+import { type Browser, type Page } from 'playwright-core'
+import { CHROMIUM, hasChromium, launchChromium } from '../../test/browser'
 import { createTestContext, liveDrop, registerUser, unique } from '../../test/helpers'
 import { validateResponse } from '../contract/validate'
 
@@ -10,8 +11,6 @@ import { validateResponse } from '../contract/validate'
  * app on a real port: the pages, the SDK's browser build and the drop streams all come from the server.
  * Screenshots go to results/storefront/ (git-ignored) for a person to look at.
  */
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium'
-const hasChromium = existsSync(CHROMIUM)
 if (!hasChromium) console.error(`SKIPPED: storefront browser test: no Chromium at ${CHROMIUM} (apt-get install -y chromium)`)
 const SHOTS = join(import.meta.dir, '..', '..', '..', 'results', 'storefront')
 
@@ -43,10 +42,7 @@ beforeAll(async () => {
     },
   })
   base = `http://127.0.0.1:${server.port}`
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  })
+  browser = await launchChromium()
 }, 120_000)
 
 afterAll(async () => {

@@ -5,19 +5,11 @@ import { appendEvent } from '../events/outbox'
 import * as repo from './repo'
 import { signatureHeader, type Sealer } from './secrets'
 import { sendWebhook } from './send'
+import type { Config } from '../config'
 import type { Resolve, SsrfPolicy } from './ssrf'
 
-export interface WorkerConfig {
-  policy: SsrfPolicy
-  timeoutMs: number
-  retryWindowSec: number
-  disableAfterSec: number
-  backoffBaseMs: number
-  backoffMaxMs: number
-  /** requests in flight at once on this instance (over all endpoints; at most one per endpoint) */
-  concurrency: number
-  pollMs: number
-}
+/** The delivery settings of config.ts (one definition), with the SSRF policy resolved from them. */
+export type WorkerConfig = Omit<Config['webhooks'], 'allowHttpLoopback' | 'secretKey'> & { policy: SsrfPolicy }
 
 /** Exponential with "equal jitter": half the step fixed, half random, so retries of many deliveries spread out. */
 export function retryDelayMs(attempt: number, base: number, max: number, random = Math.random): number {
