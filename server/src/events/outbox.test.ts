@@ -102,10 +102,16 @@ describe('relay under a long-held snapshot', () => {
         from pg_statio_user_tables where relname = 'outbox'`
       return r.n
     }
-    const before = await reads()
+    // The statistics count every reader of the table: the notifier and the webhook fan-out are still consuming
+    // the 20,000 events just written. Measure again (up to 5 windows) until they are done, and keep the lowest.
     const probes = 20
-    for (let i = 0; i < probes; i++) expect(await relay.tick()).toBe(0)
-    const perProbe = ((await reads()) - before) / probes
+    let perProbe = Infinity
+    for (let attempt = 0; attempt < 5 && perProbe >= 50; attempt++) {
+      if (attempt) await Bun.sleep(500)
+      const before = await reads()
+      for (let i = 0; i < probes; i++) expect(await relay.tick()).toBe(0)
+      perProbe = Math.min(perProbe, ((await reads()) - before) / probes)
+    }
     console.error(`[outbox] pending check with a snapshot open over 20,000 numbered events: ${perProbe.toFixed(1)} buffers per check`)
     // Walking the dead entries costs thousands of buffers a check; the search from the snapshot's xmin, a handful.
     expect(perProbe).toBeLessThan(50)
