@@ -3,7 +3,7 @@
 import { describe, expect, test } from 'bun:test'
 import { runCli, STACK_LINE } from '../test/harness'
 import { GROUPS } from './program'
-import type { DropDraft, ScheduleOptions, UpdateDropOptions } from './commands/drops'
+import type { DropDraft, ScheduleOptions, UpdateDropOptions } from './commands/drops/index'
 
 const NOW = new Date(2030, 4, 1, 12, 0, 0) // 1 May 2030, 12:00 local
 const now = () => NOW.getTime()
