@@ -1,5 +1,6 @@
 export { createLiveDrop, type LiveDrop, type LiveDropOptions } from './client.js'
 export { LiveDropError, isProblem, type Problem } from './errors.js'
+export { ENUMS, ERROR_CODES, EVENT_TYPES, FIELD_LIMITS, type ErrorCode } from './vocabulary.gen.js'
 export { isExpiring, type FetchLike, type RefreshOutcome, type TokenPair } from './session.js'
 export { newIdempotencyKey, type CreateOrderBody, type CreateOrderOptions } from './orders.js'
 export { backoffDelay, parseRetryAfter, type RetryOptions } from './retry.js'

@@ -992,6 +992,12 @@ export interface webhooks {
 }
 export interface components {
     schemas: {
+        /**
+         * @description The stable machine-readable `code` of every problem. `x-errors` gives each code its one HTTP status and title
+         *     (the server, the SDK's typed `error.code` and the CLI's exit codes are generated from it).
+         * @enum {string}
+         */
+        ErrorCode: "VALIDATION_FAILED" | "INVALID_PARAMETER" | "MALFORMED_JSON" | "JSON_TOO_DEEP" | "UNSUPPORTED_MEDIA_TYPE" | "PAYLOAD_TOO_LARGE" | "INVALID_CURSOR" | "UNAUTHORIZED" | "INVALID_CREDENTIALS" | "INVALID_REFRESH_TOKEN" | "FORBIDDEN" | "NOT_A_CREATOR" | "NOT_FOUND" | "ROUTE_NOT_FOUND" | "USERNAME_TAKEN" | "EMAIL_TAKEN" | "HANDLE_TAKEN" | "ALREADY_A_CREATOR" | "SOLD_OUT" | "DROP_NOT_LIVE" | "PURCHASE_LIMIT_EXCEEDED" | "DROP_NOT_SCHEDULED" | "DROP_NOT_CANCELLABLE" | "IDEMPOTENCY_KEY_MISSING" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_KEY_IN_USE" | "STARTS_IN_PAST" | "INVALID_SCHEDULE" | "CANNOT_FOLLOW_SELF" | "RATE_LIMITED" | "WEBHOOK_URL_INVALID" | "WEBHOOK_URL_NOT_HTTPS" | "WEBHOOK_URL_UNRESOLVABLE" | "WEBHOOK_URL_FORBIDDEN_ADDRESS" | "TOO_MANY_STREAMS" | "QUEUE_NOT_ENABLED" | "QUEUE_NOT_OPEN" | "CHALLENGE_NOT_ENABLED" | "CHALLENGE_REQUIRED" | "CHALLENGE_FAILED" | "ADMISSION_REQUIRED" | "ADMISSION_INVALID" | "ADMISSION_EXPIRED" | "ADMISSION_USED" | "SERVICE_UNAVAILABLE" | "INTERNAL";
         /** @description RFC 9457 problem details. */
         Problem: {
             /** @description A URI naming the problem type. */
@@ -1000,8 +1006,7 @@ export interface components {
             status: number;
             detail?: string;
             instance?: string;
-            /** @description Stable machine-readable code. */
-            code: string;
+            code: components["schemas"]["ErrorCode"];
             requestId: string;
             /** @description One entry per invalid field. */
             errors?: {

@@ -1,4 +1,5 @@
 import type { Sql } from '../db'
+import { EVENT_TYPES } from '../contract/vocabulary.gen'
 import type { Logger } from '../logger'
 import type { PubSub } from '../lib/pubsub'
 import { encodeFrame, type SseWriter } from '../lib/sse'
@@ -39,8 +40,9 @@ export interface HubOptions {
 
 export type Hub = ReturnType<typeof createHub>
 
-const DROP_TYPES = new Set(['drop.live', 'drop.ended', 'drop.cancelled', 'drop.stock', 'drop.low_stock', 'drop.sold_out'])
-const ORDER_TYPES = new Set(['order.confirmed', 'order.cancelled'])
+// From the contract: what a drop stream carries (less its control frames), and the order events of a personal stream.
+const DROP_TYPES = new Set<string>(EVENT_TYPES.DropStreamEvent.filter((t) => t.startsWith('drop.')))
+const ORDER_TYPES = new Set<string>(EVENT_TYPES.MeStreamEvent.filter((t) => t.startsWith('order.')))
 
 export const wirePayload = (e: Pick<EventRow, 'type' | 'dropId' | 'data' | 'createdAt'>) => ({
   type: e.type,

@@ -9,12 +9,12 @@ import type { OrdersService } from './service'
 // key gets its own documented code (IDEMPOTENCY_KEY_MISSING) instead of a generic INVALID_PARAMETER.
 function idempotencyKey(value: string | undefined): string {
   if (value === undefined || value === '') {
-    throw new AppError(400, 'IDEMPOTENCY_KEY_MISSING', 'Send an Idempotency-Key header (1–255 characters), unique per intended purchase', {
+    throw new AppError('IDEMPOTENCY_KEY_MISSING', 'Send an Idempotency-Key header (1–255 characters), unique per intended purchase', {
       errors: [{ field: 'idempotency-key', message: 'required' }],
     })
   }
   if (value.length > 255) {
-    throw new AppError(400, 'INVALID_PARAMETER', 'Idempotency-Key must be at most 255 characters', { errors: [{ field: 'idempotency-key', message: 'at most 255 characters' }] })
+    throw new AppError('INVALID_PARAMETER', 'Idempotency-Key must be at most 255 characters', { errors: [{ field: 'idempotency-key', message: 'at most 255 characters' }] })
   }
   return value
 }

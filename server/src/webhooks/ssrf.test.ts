@@ -43,7 +43,7 @@ async function refusal(url: string, resolve: Resolve = async () => ['93.184.216.
     await checkWebhookUrl(url, policy, resolve)
   } catch (err) {
     if (!(err instanceof AppError)) throw err
-    return { status: err.status, code: err.code, range: err.options.extra?.addressRange ?? null }
+    return { status: err.status, code: err.code as string, range: err.options.extra?.addressRange ?? null }
   }
   return null
 }

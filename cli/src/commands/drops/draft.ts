@@ -1,5 +1,5 @@
 import { UsageError } from '../../errors'
-import { id, int } from '../../parse'
+import { contractInt, id } from '../../parse'
 import { parseFutureWhen } from '../../time'
 
 /** A drop to create, checked and with its times resolved. */
@@ -56,11 +56,11 @@ export function checkDraft(raw: RawDraft, names: DraftNames, now: Date): { draft
   const end = text(raw.endsAt, names.endsAt, false)
   const endsAt = end === undefined ? undefined : attempt(() => parseFutureWhen(end, names.endsAt, now))
   const stock = text(raw.initialStock, names.initialStock, true)
-  const initialStock = stock === undefined ? undefined : attempt(() => int(stock, names.initialStock, 1, 1_000_000))
+  const initialStock = stock === undefined ? undefined : attempt(() => contractInt(stock, names.initialStock, 'CreateDropRequest', 'initialStock'))
   const limit = text(raw.perUserLimit, names.perUserLimit, false)
-  const perUserLimit = attempt(() => int(limit, names.perUserLimit, 1, 1000))
+  const perUserLimit = attempt(() => contractInt(limit, names.perUserLimit, 'CreateDropRequest', 'perUserLimit'))
   const low = text(raw.lowStockThreshold, names.lowStockThreshold, false)
-  const lowStockThreshold = attempt(() => int(low, names.lowStockThreshold, 0, 1_000_000))
+  const lowStockThreshold = attempt(() => contractInt(low, names.lowStockThreshold, 'CreateDropRequest', 'lowStockThreshold'))
   if (startsAt && endsAt && endsAt.getTime() <= startsAt.getTime()) problems.push(`${names.endsAt} (${endsAt.toISOString()}) must be after ${names.startsAt} (${startsAt.toISOString()})`)
   if (initialStock !== undefined && lowStockThreshold !== undefined && lowStockThreshold >= initialStock) {
     problems.push(`${names.lowStockThreshold} (${lowStockThreshold}) must be below ${names.initialStock} (${initialStock})`)

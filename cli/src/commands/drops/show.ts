@@ -1,10 +1,11 @@
-import type { Drop } from '@livedrop/sdk'
+import { ENUMS, type Drop } from '@livedrop/sdk'
 import type { Context } from '../../context'
 import { table, type Palette } from '../../output'
 import { id } from '../../parse'
 import { formatLocal, formatRelative } from '../../time'
 
-export const STATUSES = ['scheduled', 'live', 'ended', 'cancelled'] as const
+/** The contract's drop statuses (generated): the CLI restates none. */
+export const STATUSES = ENUMS.DropStatus
 export type DropStatus = (typeof STATUSES)[number]
 
 const clip = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s)

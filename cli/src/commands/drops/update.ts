@@ -1,6 +1,6 @@
 import { defineCommand } from '../../command'
 import { UsageError, unwrap } from '../../errors'
-import { id, int, str } from '../../parse'
+import { contractInt, id, str } from '../../parse'
 import { formatRelative, parseFutureWhen } from '../../time'
 import { describeDrop } from './show'
 
@@ -35,9 +35,9 @@ export const updateDrop = defineCommand<UpdateDropOptions>({
       dropId: id(args[0], 'dropId'),
       startsAt: orNone(str(opts, 'at'), (s) => parseFutureWhen(s, '--at', penv.now)) ?? undefined,
       endsAt: orNone(str(opts, 'endsAt'), (s) => parseFutureWhen(s, '--ends-at', penv.now)),
-      initialStock: int(str(opts, 'stock'), '--stock', 1, 1_000_000),
-      perUserLimit: orNone(str(opts, 'perUserLimit'), (s) => int(s, '--per-user-limit', 1, 1000)!),
-      lowStockThreshold: orNone(str(opts, 'lowStock'), (s) => int(s, '--low-stock', 0, 1_000_000)!),
+      initialStock: contractInt(str(opts, 'stock'), '--stock', 'UpdateDropRequest', 'initialStock'),
+      perUserLimit: orNone(str(opts, 'perUserLimit'), (s) => contractInt(s, '--per-user-limit', 'UpdateDropRequest', 'perUserLimit')!),
+      lowStockThreshold: orNone(str(opts, 'lowStock'), (s) => contractInt(s, '--low-stock', 'UpdateDropRequest', 'lowStockThreshold')!),
     }
     if (str(opts, 'at')?.trim().toLowerCase() === 'none') throw new UsageError('--at cannot be "none": a drop needs a start')
     if (o.startsAt && o.endsAt && o.endsAt <= o.startsAt) throw new UsageError('--ends-at must be after --at')
