@@ -1,11 +1,11 @@
 import type { Sql, Tx } from '../db'
 import { AppError } from '../errors'
 import { newId } from '../lib/ids'
-import { appendEvent } from '../events/outbox'
+import { appendEvent } from '../platform/outbox'
 import type { AuthSession, LoginRequest, RegisterRequest, StreamClosedData } from '../contract/schemas.gen'
 import type { UsersService } from '../users/service'
 import * as repo from './repo'
-import { createSuccessorDeriver, hashRefreshToken, newRefreshToken, type TokenService } from './tokens'
+import { createSuccessorDeriver, hashRefreshToken, newRefreshToken, type TokenService } from '../platform/tokens'
 
 // OWASP's argon2id baseline (19 MiB, 2 passes, 1 lane).
 const ARGON2 = { algorithm: 'argon2id', memoryCost: 19456, timeCost: 2 } as const

@@ -5,7 +5,7 @@ import { decodeCursor, toPage, type Page } from '../lib/pagination'
 import type { CreateDropRequest, Drop, DropAccessInput, DropAudit, UpdateDropRequest } from '../contract/schemas.gen'
 import type { CreatorsService } from '../creators/service'
 import type { ProductsService } from '../products/service'
-import { appendEvent } from '../events/outbox'
+import { appendEvent } from '../platform/outbox'
 import * as repo from './repo'
 
 export interface DropsService {

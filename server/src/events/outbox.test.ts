@@ -4,7 +4,7 @@ import { createLogger } from '../logger'
 import { createTestContext, liveDrop, registerCreator, testConfig } from '../../test/helpers'
 import { openStream, untilNumbered } from '../../test/sse'
 import { createMemoryPubSub } from '../lib/pubsub'
-import { appendEvent } from './outbox'
+import { appendEvent } from '../platform/outbox'
 import { createRelay } from './relay'
 import * as repo from './repo'
 

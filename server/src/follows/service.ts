@@ -1,5 +1,5 @@
 import type { Sql, Tx } from '../db'
-import { appendEvent } from '../events/outbox'
+import { appendEvent } from '../platform/outbox'
 import { AppError } from '../errors'
 import { decodeCursor, toPage, type Page } from '../lib/pagination'
 import type { FollowedCreator, Follower } from '../contract/schemas.gen'

@@ -1,8 +1,8 @@
 import { Elysia } from 'elysia'
 import { operations as op } from '../contract/schemas.gen'
 import { AppError, PROBLEM_CONTENT_TYPE } from '../errors'
-import { authGuard } from '../auth/plugin'
-import type { TokenService } from '../auth/tokens'
+import { authGuard } from '../platform/auth-guard'
+import type { TokenService } from '../platform/tokens'
 import type { OrdersService } from './service'
 
 // The Idempotency-Key header is checked here rather than by the generated header schema so that a missing
