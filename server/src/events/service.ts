@@ -214,6 +214,8 @@ export function createLiveService(opts: LiveOptions) {
     /** Closes every open stream (shutdown): each gets a jittered `retry:` and reconnects, to another instance. */
     closeStreams: () => hub.closeAll(() => encodeRetry(retryMs / 2 + Math.random() * drainSpreadMs)),
     relayTick: async () => (await getRelay()).tick(),
+    /** How far each outbox consumer is behind (metrics; a stuck one holds back pruning). */
+    consumerLag: () => repo.consumerLag(sql),
     notifierTick: () => notifier.tick(),
     subscriptions: () => hub.subscriptions(),
     streamKeys: () => hub.keys(),
