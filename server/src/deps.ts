@@ -125,6 +125,7 @@ export function createDeps(config: Config & { databaseUrl: string; jwtSecret: st
     caps: config.streams,
     onCapRefused: (scope) => metrics.rateLimited.inc({ class: scope === 'address' ? 'streamsPerAddress' : 'streamsPerUser' }),
     sessionActive: (sessionId) => auth.isSessionActive(sessionId),
+    creatorIdOf: async (userId) => (await creators.findByUser(userId))?.id ?? null,
   })
   const sealer = createSealer(config.webhooks.secretKey ?? config.jwtSecret)
   const ssrfPolicy = { allowHttpLoopback: config.webhooks.allowHttpLoopback }

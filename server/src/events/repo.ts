@@ -1,4 +1,5 @@
 import type { Sql, Tx } from '../db'
+import { WebhookEventType } from '../contract/schemas.gen'
 
 /** An outbox row once the relay has numbered it. `seq` is the public event id (Last-Event-ID). */
 export interface EventRow {
@@ -123,6 +124,27 @@ export async function userEventsAfter(sql: Tx, userId: string, after: number, up
           and drop_id in (select drop_id from orders where user_id = ${userId} and status = 'confirmed'))
     ) e
     order by seq limit ${limit}`
+}
+
+/** The events a creator's webhooks can receive: the contract's WebhookEventType. */
+export const WEBHOOK_EVENT_TYPES: string[] = WebhookEventType.anyOf.map((t) => t.const)
+
+/**
+ * What the webhook event stream shows, after `after`: the webhook event types of the creator's own drops. The
+ * creator comes from the drop (order events carry the buyer), as in the webhook fan-out; per drop through the
+ * (drop_id, seq) index.
+ */
+export async function creatorEventsAfter(sql: Tx, creatorId: string, after: number, upTo: number, limit: number): Promise<EventRow[]> {
+  return sql<EventRow[]>`
+    select ${COLUMNS(sql)} from outbox
+    where drop_id in (select id from drops where creator_id = ${creatorId})
+      and seq > ${after} and seq <= ${upTo} and type = any(${WEBHOOK_EVENT_TYPES}::text[])
+    order by seq limit ${limit}`
+}
+
+/** Every drop of the creator (events/creator-drops.ts). */
+export async function dropIdsOf(sql: Tx, creatorId: string): Promise<string[]> {
+  return (await sql<{ id: string }[]>`select id from drops where creator_id = ${creatorId}`).map((r) => r.id)
 }
 
 export interface DropState {
