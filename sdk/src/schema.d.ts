@@ -1567,7 +1567,9 @@ export interface components {
             creatorId: string;
             /** Format: uuid */
             dropId: string;
-            data: Record<string, never>;
+            data: {
+                [key: string]: unknown;
+            };
         } | {
             /** @enum {string} */
             type: "stream.closed";
