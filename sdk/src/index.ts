@@ -15,4 +15,4 @@ export type Creator = S['Creator']
 export type Product = S['Product']
 export type Drop = S['Drop']
 export type Order = S['Order']
-export { verifyWebhook, WebhookVerificationError, type VerifyWebhookOptions, type WebhookEvent, type WebhookEventType, type WebhookVerificationReason } from './webhooks.js'
+export { signWebhook, verifyWebhook, WebhookVerificationError, type VerifyWebhookOptions, type WebhookEvent, type WebhookEventType, type WebhookVerificationReason } from './webhooks.js'
