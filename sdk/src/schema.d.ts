@@ -1689,7 +1689,9 @@ export interface components {
             creatorId: string;
             /** Format: uuid */
             dropId: string | null;
-            data: Record<string, never>;
+            data: {
+                [key: string]: unknown;
+            };
         };
     };
     responses: {

@@ -2,7 +2,7 @@
 // relay underneath), forwarding to a real receiver on loopback: every event arrives signed and verifiable, once,
 // in order, across a dropped connection; one line per event with the local status and latency.
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
-import { verifyWebhook } from '@livedrop/sdk'
+import { verifyWebhook, type WebhookEvent } from '@livedrop/sdk'
 import { createTestContext, registerUser, testConfig, unique, type TestContext } from '../../../server/test/helpers'
 import { webhookReceiver } from '../../../server/test/receiver'
 import { cutAfter } from '../../../sdk/test/helpers'
@@ -83,7 +83,7 @@ describe('livedrop listen', () => {
     expect(await l.done).toBe(130)
 
     const got = rx.at('/hook')
-    const events = []
+    const events: WebhookEvent[] = []
     for (const r of got) {
       const e = await verifyWebhook(r.body, r.headers.get('livedrop-signature'), secret, { toleranceSeconds: 60 })
       expect(r.headers.get('livedrop-event-id')).toBe(e.id)
