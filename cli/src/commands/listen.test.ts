@@ -2,6 +2,8 @@
 // relay underneath), forwarding to a real receiver on loopback: every event arrives signed and verifiable, once,
 // in order, across a dropped connection; one line per event with the local status and latency.
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { verifyWebhook, type WebhookEvent } from '@livedrop/sdk'
 import { createTestContext, registerUser, testConfig, unique, type TestContext } from '../../../server/test/helpers'
 import { webhookReceiver } from '../../../server/test/receiver'
@@ -160,6 +162,16 @@ describe('livedrop listen', () => {
     interrupt.abort()
     expect(await l.done).toBe(130)
   }, 60_000)
+
+  test('a log-out of the session ends listen with exit 4, saying why', async () => {
+    const m = await creatorMachine()
+    const l = startCli(['listen', '--forward-to', rx.url('/bye')], { fetch: inProcess, env: m.env })
+    await waitFor(() => l.stderr.text.includes('Ready!'), 'Ready!', 10_000, () => l.stderr.text)
+    const saved = JSON.parse(readFileSync(join(m.env.XDG_CONFIG_HOME, 'livedrop', 'config.json'), 'utf8'))
+    expect((await ctx.api('POST', '/v1/auth/logout', { body: { refreshToken: saved.profiles.default.refreshToken } })).status).toBe(204)
+    expect(await l.done).toBe(4)
+    expect(l.stderr.text).toContain('the session ended (logged_out)')
+  })
 
   test('usage errors before any request (exit 2); not a creator is refused (exit 1); no login is exit 4', async () => {
     const m = await creatorMachine()

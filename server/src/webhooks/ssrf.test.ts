@@ -130,10 +130,10 @@ describe('every delivery is vetted again (sendWebhook), whatever was accepted at
 
   test('a redirect is not followed: the 3xx is the attempt\'s failed answer, and its target hears nothing', async () => {
     const hits: string[] = []
-    const server = Bun.serve({
+    const server: ReturnType<typeof Bun.serve> = Bun.serve({
       port: 0,
       hostname: '127.0.0.1',
-      fetch(req) {
+      fetch(req): Response {
         const path = new URL(req.url).pathname
         hits.push(path)
         return path === '/hook' ? new Response(null, { status: 302, headers: { location: `http://127.0.0.1:${server.port}/elsewhere` } }) : new Response('ok')
