@@ -210,7 +210,9 @@ export interface paths {
          *     (by method, route template and status), `livedrop_orders_confirmed_total`, `livedrop_orders_refused_total`
          *     (by reason), `livedrop_drop_stock_outs_total`, `livedrop_sse_connections`, `livedrop_cache_hits_total` /
          *     `livedrop_cache_misses_total`, `livedrop_rate_limit_refusals_total`, `livedrop_redis_fallback_active`,
-         *     `livedrop_db_connections`, plus process metrics. Unauthenticated like the other probes: keep it internal.
+         *     `livedrop_db_connections`, `livedrop_outbox_consumer_lag_events` / `livedrop_outbox_consumer_lag_seconds` (by
+         *     consumer: how far the notifier and the webhook fan-out are behind; pruning keeps what they have not read),
+         *     plus process metrics. Unauthenticated like the other probes: keep it internal.
          */
         get: operations["getMetrics"];
         put?: never;
