@@ -36,8 +36,9 @@ test('the livedrop process forwards a sale, signed, prints its line, and exits 1
   let out = ''
   let err = ''
   const read = async (s: ReadableStream<Uint8Array>, add: (t: string) => void) => {
+    const reader = s.getReader()
     const d = new TextDecoder()
-    for await (const chunk of s) add(d.decode(chunk, { stream: true }))
+    for (let r = await reader.read(); !r.done; r = await reader.read()) add(d.decode(r.value, { stream: true }))
   }
   const reading = Promise.all([read(proc.stdout, (t) => (out += t)), read(proc.stderr, (t) => (err += t))])
   await waitFor(() => err.includes('Ready!'), 'Ready!', 30_000, () => err)

@@ -102,6 +102,7 @@ export function createHub(opts: HubOptions) {
   const byKey = new Map<string, Set<Subscriber>>()
   const interests = createInterests(sql)
   const creatorDrops = createCreatorDrops(sql)
+  const creatorSubs = new Set<Subscriber>()
   let count = 0
   let lastSeen = 0
   let headBefore = 0
@@ -174,12 +175,12 @@ export function createHub(opts: HubOptions) {
 
   function deliver(e: EventRow) {
     if (e.type === 'session.revoked') {
-      // Only the streams of that session: the same user's other log-ins (another device) stay open. A creator
-      // stream is keyed by creator, not user: those are few, and a revocation is rare, so they are scanned.
+      // Only the streams of that session: the same user's other log-ins (another device) stay open. Creator
+      // streams are keyed by creator, not user; they are few (creators building against their events), so they
+      // are all looked at.
       const frame = closedFrame(e.data.reason === 'logged_out' ? 'logged_out' : 'session_revoked', e.createdAt)
-      const sets = [byKey.get(`user:${e.userId}`), ...[...byKey].filter(([k]) => k.startsWith('creator:')).map(([, v]) => v)]
-      for (const set of sets) {
-        for (const sub of [...(set ?? [])]) if (sub.sessionId !== null && sub.sessionId === e.data.sessionId) sendTo(sub, e.seq, frame, true)
+      for (const sub of [...(byKey.get(`user:${e.userId}`) ?? []), ...creatorSubs]) {
+        if (sub.sessionId !== null && sub.sessionId === e.data.sessionId) sendTo(sub, e.seq, frame, true)
       }
       return
     }
@@ -282,7 +283,10 @@ export function createHub(opts: HubOptions) {
     add(kind: StreamKind, id: string, writer: SseWriter, sessionId: string | null = null): Subscriber {
       const sub: Subscriber = { key: `${kind}:${id}`, kind, sessionId, lastSent: -1, writer, pending: [] }
       if (kind === 'user') sub.ready = interests.watch(id)
-      if (kind === 'creator') sub.ready = creatorDrops.watch(id)
+      if (kind === 'creator') {
+        sub.ready = creatorDrops.watch(id)
+        creatorSubs.add(sub)
+      }
       let set = byKey.get(sub.key)
       if (!set) byKey.set(sub.key, (set = new Set()))
       set.add(sub)
@@ -295,7 +299,10 @@ export function createHub(opts: HubOptions) {
       if (!set?.delete(sub)) return
       if (!set.size) byKey.delete(sub.key)
       if (sub.kind === 'user') interests.unwatch(sub.key.slice(5))
-      if (sub.kind === 'creator') creatorDrops.unwatch(sub.key.slice(8))
+      if (sub.kind === 'creator') {
+        creatorDrops.unwatch(sub.key.slice(8))
+        creatorSubs.delete(sub)
+      }
       count--
       opts.onConnections?.(sub.kind, -1)
     },
