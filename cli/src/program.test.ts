@@ -181,7 +181,7 @@ describe('session and globals', () => {
       'products create', 'products list', 'products get', 'products update',
       'drops schedule', 'drops list', 'drops get', 'drops update', 'drops cancel', 'drops watch', 'drops audit',
       'orders list',
-      'webhooks create', 'webhooks list', 'webhooks delete', 'webhooks deliveries', 'webhooks redeliver',
+      'webhooks create', 'webhooks list', 'webhooks delete', 'webhooks deliveries', 'webhooks redeliver', 'listen',
     ])
     for (const p of [[], ...paths, ...GROUPS.filter((g) => g.name).map((g) => [g.name!])]) {
       const r = await runCli([...p, '--help'])

@@ -5,7 +5,7 @@ export { isExpiring, type FetchLike, type RefreshOutcome, type TokenPair } from 
 export { newIdempotencyKey, type CreateOrderBody, type CreateOrderOptions } from './orders.js'
 export { backoffDelay, parseRetryAfter, type RetryOptions } from './retry.js'
 export type { ListInit, ListItem, ListPath } from './paginate.js'
-export type { DropEvent, DropEventType, LiveDropEvent, MeEvent, MeEventType, StreamTarget, SubscribeOptions } from './events.js'
+export type { DropEvent, DropEventType, LiveDropEvent, MeEvent, MeEventType, StreamTarget, SubscribeOptions, WebhookStreamEvent } from './events.js'
 export type { paths, components, operations } from './schema.js'
 
 import type { components } from './schema.js'
@@ -16,4 +16,4 @@ export type Creator = S['Creator']
 export type Product = S['Product']
 export type Drop = S['Drop']
 export type Order = S['Order']
-export { verifyWebhook, WebhookVerificationError, type VerifyWebhookOptions, type WebhookEvent, type WebhookEventType, type WebhookVerificationReason } from './webhooks.js'
+export { signWebhook, verifyWebhook, WebhookVerificationError, type VerifyWebhookOptions, type WebhookEvent, type WebhookEventType, type WebhookVerificationReason } from './webhooks.js'

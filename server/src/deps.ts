@@ -81,6 +81,8 @@ export function createDeps(config: Config & { databaseUrl: string; jwtSecret: st
         where application_name = 'livedrop' and datname = current_database() group by 1`,
       Bun.sleep(500).then(() => []),
     ]),
+    // `live` is defined below; this runs only when Prometheus scrapes.
+    outboxLag: () => Promise.race([live.consumerLag(), Bun.sleep(500).then(() => [])]),
   })
   // One gauge for the breaker that routes every component to its fallback at once (see redis.ts).
   metrics.redisFallbackActive.set({ component: 'redis' }, 0)
@@ -123,6 +125,7 @@ export function createDeps(config: Config & { databaseUrl: string; jwtSecret: st
     caps: config.streams,
     onCapRefused: (scope) => metrics.rateLimited.inc({ class: scope === 'address' ? 'streamsPerAddress' : 'streamsPerUser' }),
     sessionActive: (sessionId) => auth.isSessionActive(sessionId),
+    creatorIdOf: async (userId) => (await creators.findByUser(userId))?.id ?? null,
   })
   const sealer = createSealer(config.webhooks.secretKey ?? config.jwtSecret)
   const ssrfPolicy = { allowHttpLoopback: config.webhooks.allowHttpLoopback }
