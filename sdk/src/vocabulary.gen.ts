@@ -66,6 +66,7 @@ export const EVENT_TYPES = {
   QueueStreamEvent: ["queue.position","queue.admitted","queue.closed"],
   DropStreamEvent: ["state","reset","drop.live","drop.ended","drop.cancelled","drop.stock","drop.sold_out","drop.low_stock"],
   MeStreamEvent: ["state","reset","order.confirmed","order.cancelled","drop.live","drop.sold_out","stream.closed"],
+  WebhookStreamEvent: ["state","reset","order.confirmed","order.cancelled","drop.live","drop.sold_out","drop.low_stock","drop.ended","drop.cancelled","stream.closed"],
   WebhookEvent: ["ping","order.confirmed","order.cancelled","drop.live","drop.sold_out","drop.low_stock","drop.ended","drop.cancelled"],
 } as const
 

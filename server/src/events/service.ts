@@ -248,7 +248,7 @@ export function createLiveService(opts: LiveOptions) {
      */
     async openCreatorStream(principal: StreamPrincipal, req: StreamRequest = {}) {
       const creatorId = await opts.creatorIdOf?.(principal.userId)
-      if (!creatorId) throw new AppError(403, 'NOT_A_CREATOR', 'Only creators have webhook events; become one with POST /v1/creators')
+      if (!creatorId) throw new AppError('NOT_A_CREATOR', 'Only creators have webhook events; become one with POST /v1/creators')
       return open('creator', creatorId, req, principal,
         async () => ({ creatorId }),
         (after, head, limit) => repo.creatorEventsAfter(sql, creatorId, after, head, limit))
