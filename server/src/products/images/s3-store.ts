@@ -18,6 +18,8 @@ export function createS3Store(s: S3Settings): ObjectStore {
     endpoint: s.endpoint,
     forcePathStyle: s.endpoint !== undefined,
     credentials: { accessKeyId: s.accessKeyId, secretAccessKey: s.secretAccessKey },
+    // Otherwise the SDK signs a CRC32 of the presigned PUT's (empty) body into the URL, and S3 refuses every real upload.
+    requestChecksumCalculation: 'WHEN_REQUIRED',
   })
   const base = s.publicUrl ?? (s.endpoint ? `${s.endpoint}/${s.bucket}` : `https://${s.bucket}.s3.${s.region}.amazonaws.com`)
   return {
