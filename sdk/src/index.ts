@@ -2,6 +2,7 @@ export { createLiveDrop, type LiveDrop, type LiveDropOptions } from './client.js
 export { LiveDropError, isProblem, type Problem } from './errors.js'
 export { isExpiring, type FetchLike, type RefreshOutcome, type TokenPair } from './session.js'
 export { newIdempotencyKey, type CreateOrderBody, type CreateOrderOptions } from './orders.js'
+export type { ImageContentType, ProductImage, UploadProductImageOptions, UploadProductImageResult } from './images.js'
 export { backoffDelay, parseRetryAfter, type RetryOptions } from './retry.js'
 export type { ListInit, ListItem, ListPath } from './paginate.js'
 export type { DropEvent, DropEventType, LiveDropEvent, MeEvent, MeEventType, StreamTarget, SubscribeOptions } from './events.js'
