@@ -28,7 +28,7 @@ async function product() {
   const p = await c.ld.POST('/v1/products', { body: { title: 'Mug', priceCents: 1200, currency: 'EUR' } })
   return { ld: c.ld, productId: p.data!.id }
 }
-const imagesOf = async (productId: string) => (await t.deps.sql`select id, status from product_images where product_id = ${productId}`)
+const imagesOf = async (productId: string) => [...(await t.deps.sql`select id, status from product_images where product_id = ${productId}`)]
 
 describe('uploadProductImage in Bun', () => {
   test('a Blob with its type and one without (typed from its bytes) both end up on the product', async () => {

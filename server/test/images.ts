@@ -3,7 +3,7 @@ import sharp from 'sharp'
 import type { Api } from './helpers'
 
 /** A photo as a phone writes it: a JPEG with EXIF, GPS position among it, and optionally an orientation tag. */
-export async function photo(width = 640, height = 480, opts: { orientation?: number; format?: 'jpeg' | 'png' | 'webp' | 'avif' | 'gif' } = {}) {
+export async function photo(width = 640, height = 480, opts: { orientation?: number; format?: 'jpeg' | 'png' | 'webp' | 'avif' | 'gif' } = {}): Promise<Uint8Array<ArrayBuffer>> {
   const img = sharp({ create: { width, height, channels: 3, background: { r: 200, g: 80, b: 30 } } })
     .composite([{ input: { create: { width: Math.max(1, width >> 2), height: Math.max(1, height >> 2), channels: 3, background: '#0a5' } }, left: 0, top: 0 }])
   const format = opts.format ?? 'jpeg'
@@ -24,7 +24,7 @@ export const local = (url: string) => {
 }
 
 /** Steps 1 and 2 through the API and the local storage's upload route. → the upload answer and the PUT's status. */
-export async function startAndPut(api: Api, token: string, productId: string, bytes: Uint8Array, o: { contentType?: string; declare?: boolean; putType?: string } = {}) {
+export async function startAndPut(api: Api, token: string, productId: string, bytes: Uint8Array<ArrayBuffer>, o: { contentType?: string; declare?: boolean; putType?: string } = {}) {
   const contentType = o.contentType ?? 'image/jpeg'
   const start = await api('POST', `/v1/products/${productId}/images`, { token, body: { contentType, ...(o.declare === false ? {} : { size: bytes.byteLength }) } })
   expect(start.status).toBe(201)

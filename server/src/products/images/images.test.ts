@@ -38,7 +38,7 @@ async function ownerWithProduct(c: TestContext = ctx) {
   return { owner, token: owner.accessToken, productId: product.body.id as string }
 }
 
-const rowsOf = (productId: string) => deps.sql`select id, status from product_images where product_id = ${productId}`
+const rowsOf = async (productId: string) => [...(await deps.sql`select id, status from product_images where product_id = ${productId}`)]
 
 describe('the three steps', () => {
   test('a phone photo becomes thumb and display variants in WebP and AVIF, stripped of its metadata, on the product', async () => {
@@ -273,7 +273,7 @@ describe('the local presigned upload', () => {
     const res = await short.api('POST', `/v1/products/${productId}/images/${start.imageId}/complete`, { token })
     expect(res.status).toBe(410)
     expect(res.body.code).toBe('IMAGE_UPLOAD_EXPIRED')
-    expect((await short.deps.sql`select id from product_images where id = ${start.imageId}`)).toEqual([])
+    expect([...(await short.deps.sql`select id from product_images where id = ${start.imageId}`)]).toEqual([])
     expect(filesIn(short.dir)).toEqual([])
   })
 
@@ -296,7 +296,7 @@ describe('limits and races', () => {
     const answers = await Promise.all(Array.from({ length: 6 }, () => few.api('POST', `/v1/products/${productId}/images`, { token, body: { contentType: 'image/png' } })))
     expect(answers.filter((a) => a.status === 201)).toHaveLength(2)
     for (const a of answers.filter((a) => a.status !== 201)) expect(a.body).toMatchObject({ status: 409, code: 'IMAGE_LIMIT_REACHED' })
-    expect(await few.deps.sql`select id from product_images where product_id = ${productId}`).toHaveLength(2)
+    expect([...(await few.deps.sql`select id from product_images where product_id = ${productId}`)]).toHaveLength(2)
   })
 
   test('two completions at once attach the image once, and both answer it', async () => {

@@ -50,7 +50,7 @@ async function ownerWithProduct(c: TestContext = ctx) {
 }
 
 /** Step 1 through the API, step 2 straight to S3 over HTTP (as a browser does: the presigned URL, no credentials). */
-async function startAndPut(c: TestContext, token: string, productId: string, bytes: Uint8Array, o: { contentType?: string; declare?: boolean; putType?: string } = {}) {
+async function startAndPut(c: TestContext, token: string, productId: string, bytes: Uint8Array<ArrayBuffer>, o: { contentType?: string; declare?: boolean; putType?: string } = {}) {
   const contentType = o.contentType ?? 'image/jpeg'
   const start = await c.api('POST', `/v1/products/${productId}/images`, { token, body: { contentType, ...(o.declare === false ? {} : { size: bytes.byteLength }) } })
   expect(start.status).toBe(201)
@@ -107,7 +107,7 @@ describe('S3-compatible storage', () => {
       expect(res.status).toBe(status)
       expect(res.body.code).toBe(code)
       expect(await keysOf(imageId)).toEqual([])
-      expect(await c.deps.sql`select id from product_images where id = ${imageId}`).toEqual([])
+      expect([...(await c.deps.sql`select id from product_images where id = ${imageId}`)]).toEqual([])
       expect((await c.api('GET', `/v1/products/${productId}`)).body.images).toEqual([])
     }
 
@@ -179,6 +179,6 @@ describe('S3-compatible storage', () => {
     await ctx.deps.sql`update product_images set upload_expires_at = now() - interval '1 hour' where id = ${start.imageId}`
     expect((await ctx.deps.maintenance.pass()).deleted.abandoned_image_uploads).toBeGreaterThanOrEqual(1)
     expect(await keysOf(start.imageId)).toEqual([])
-    expect(await ctx.deps.sql`select id from product_images where id = ${start.imageId}`).toEqual([])
+    expect([...(await ctx.deps.sql`select id from product_images where id = ${start.imageId}`)]).toEqual([])
   })
 })
