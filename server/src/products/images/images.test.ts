@@ -355,3 +355,12 @@ describe('delete and sweep', () => {
     expect(filesIn(ctx.dir).filter((f) => f.includes(kept.start.imageId))).toHaveLength(4)
   })
 })
+
+describe('the reference (/docs renders /openapi.yaml)', () => {
+  test('documents the three steps, the SDK call and the CLI command', async () => {
+    const res = await api('GET', '/openapi.yaml')
+    for (const text of ['name: images', 'uploadProductImage(productId, file)', 'livedrop products images add <productId> photo.jpg', 'IMAGE_TYPE_MISMATCH']) {
+      expect(res.text).toContain(text)
+    }
+  })
+})
