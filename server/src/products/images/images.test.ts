@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os'
 import { join, relative } from 'node:path'
 import { createTestContext, registerCreator, registerUser, testConfig, type TestContext } from '../../../test/helpers'
 import { local, metadataOf, photo, startAndPut } from '../../../test/images'
+import { renderLoad } from './process'
 
 /**
  * Product images with the embedded default storage (a folder of the server), end to end through the API:
@@ -297,6 +298,29 @@ describe('limits and races', () => {
     expect(answers.filter((a) => a.status === 201)).toHaveLength(2)
     for (const a of answers.filter((a) => a.status !== 201)) expect(a.body).toMatchObject({ status: 409, code: 'IMAGE_LIMIT_REACHED' })
     expect([...(await few.deps.sql`select id from product_images where product_id = ${productId}`)]).toHaveLength(2)
+  })
+
+  test('a burst of completions all attach, rendered at most two at a time (the others queue)', async () => {
+    const { token, productId } = await ownerWithProduct()
+    const started = await Promise.all(Array.from({ length: 6 }, async () => (await startAndPut(api, token, productId, await photo(1600, 1200))).start))
+    const seen = { running: 0, waiting: 0 }
+    let burst = true
+    const sampler = (async () => {
+      while (burst) {
+        const load = renderLoad()
+        seen.running = Math.max(seen.running, load.running)
+        seen.waiting = Math.max(seen.waiting, load.waiting)
+        await Bun.sleep(2)
+      }
+    })()
+    const answers = await Promise.all(started.map((s) => api('POST', `/v1/products/${productId}/images/${s.imageId}/complete`, { token })))
+    burst = false
+    await sampler
+    expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200, 200, 200])
+    expect(seen.running).toBe(2)
+    expect(seen.waiting).toBeGreaterThan(0)
+    expect(renderLoad()).toEqual({ running: 0, waiting: 0 })
+    expect((await api('GET', `/v1/products/${productId}`)).body.images).toHaveLength(6)
   })
 
   test('two completions at once attach the image once, and both answer it', async () => {

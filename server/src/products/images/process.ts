@@ -21,6 +21,30 @@ const DETECTED: Record<string, string> = {
   'image/gif': 'image/gif',
 }
 
+/**
+ * At most this many images are rendered at once per instance; the others wait their turn. Decoding a 40 MP PNG
+ * holds ~120 MB and AVIF encoding takes every core: a burst of completions must queue, not exhaust the memory.
+ * Hand-rolled (a counter and a FIFO of waiters) rather than a dependency for ten lines.
+ */
+const RENDER_SLOTS = 2
+let rendering = 0
+const waiting: Array<() => void> = []
+async function inSlot<T>(work: () => Promise<T>): Promise<T> {
+  if (rendering >= RENDER_SLOTS) await new Promise<void>((resolve) => waiting.push(resolve))
+  else rendering++
+  try {
+    return await work()
+  } finally {
+    // The slot passes straight to the next waiter (the count stays), or is freed.
+    const next = waiting.shift()
+    if (next) next()
+    else rendering--
+  }
+}
+
+/** Renderings running and waiting on this instance (tests; a gauge could read it). */
+export const renderLoad = () => ({ running: rendering, waiting: waiting.length })
+
 export interface RenderedFile {
   variant: VariantName
   format: Format
@@ -63,7 +87,9 @@ export async function inspectImage(bytes: Uint8Array, declaredType: string, maxP
  * Renders every variant in every format. Turned upright by the EXIF orientation first, since the orientation
  * tag goes with the rest of the metadata: sharp writes none (no EXIF, GPS, XMP or IPTC) unless asked to.
  */
-export async function renderVariants(bytes: Uint8Array, maxPixels: number): Promise<RenderedFile[]> {
+export const renderVariants = (bytes: Uint8Array, maxPixels: number): Promise<RenderedFile[]> => inSlot(() => render(bytes, maxPixels))
+
+async function render(bytes: Uint8Array, maxPixels: number): Promise<RenderedFile[]> {
   const jobs = Object.entries(VARIANT_SIDES).flatMap(([variant, side]) => FORMATS.map((format) => ({ variant: variant as VariantName, side, format })))
   try {
     return await Promise.all(jobs.map(async ({ variant, side, format }) => {
