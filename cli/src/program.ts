@@ -72,14 +72,20 @@ export function buildProgram(rt: Runtime, hooks: Hooks = {}, state: RunState = {
     })
   }
 
+  const attachGroup = (parent: Command, group: CommandGroup, path: string) => {
+    const resource = parent.command(group.name!).summary(group.summary).description(group.summary)
+    const subs = group.groups ?? []
+    resource.addHelpText('after', examplesText([...group.commands, ...subs.flatMap((g) => g.commands)].flatMap((c) => c.examples.slice(0, 1))))
+    for (const spec of group.commands) attach(resource, spec, `${path} ${spec.name.split(' ')[0]}`)
+    for (const sub of subs) attachGroup(resource, sub, `${path} ${sub.name}`)
+  }
+
   for (const group of GROUPS) {
     if (group.name === null) {
       for (const spec of group.commands) attach(program, spec, spec.name.split(' ')[0])
       continue
     }
-    const resource = program.command(group.name).summary(group.summary).description(group.summary)
-    resource.addHelpText('after', examplesText(group.commands.flatMap((c) => c.examples.slice(0, 1))))
-    for (const spec of group.commands) attach(resource, spec, `${group.name} ${spec.name.split(' ')[0]}`)
+    attachGroup(program, group, group.name)
   }
   // `livedrop watch <id>`: a verb without its resource. Commander only suggests names of the same level
   // (`lgoin` → login); point such a verb to the resource commands that have it.

@@ -31,6 +31,9 @@ import { createMaintenance, type Maintenance } from './ops/maintenance'
 import { createWebhooksService, type WebhooksService } from './webhooks/service'
 import { createWebhookWorker, type WebhookWorker } from './webhooks/worker'
 import { createSealer } from './webhooks/secrets'
+import { createImageStore } from './products/images/create-store'
+import type { LocalStore } from './products/images/local-store'
+import { imagesOfProducts, sweepAbandonedUploads, type ImagesDeps } from './products/images/service'
 
 /** Everything the routes need, built once at boot from the resolved config. */
 export interface Deps {
@@ -43,6 +46,10 @@ export interface Deps {
   users: UsersService
   creators: CreatorsService
   products: ProductsService
+  /** product images: what their routes need (the storage among it) */
+  images: ImagesDeps
+  /** the storage when it is the server's own folder: its upload and media routes are then served */
+  localImageStore: LocalStore | null
   drops: DropsService
   orders: OrdersService
   follows: FollowsService
@@ -100,7 +107,14 @@ export function createDeps(config: Config & { databaseUrl: string; jwtSecret: st
   const lifecycle = createLifecycle((err) => log.error({ err }, 'drain hook failed'))
   const creators = createCreatorsService({ sql })
   const users = createUsersService({ sql, creators })
-  const products = createProductsService({ sql, creators })
+  // Its own key by default, derived like the queue's so that every instance sharing JWT_SECRET agrees on it.
+  const uploadSigningKey = createHmac('sha256', config.jwtSecret).update('livedrop local image uploads').digest('base64url')
+  const imageStore = createImageStore(config.images.storage, { publicUrl: config.publicUrl, signingKey: uploadSigningKey })
+  const products = createProductsService({ sql, creators, imagesOf: (ids) => imagesOfProducts({ sql, store: imageStore.store }, ids) })
+  const images: ImagesDeps = {
+    sql, store: imageStore.store, creators, config: config.images, log,
+    onChange: (productId) => void cache.invalidate(cacheKeys.product(productId)),
+  }
   const auth = createAuthService({ sql, tokens, users, refreshTtlSec: config.refreshTokenTtlSec, refreshGraceSec: config.refreshGraceSec, jwtSecret: config.jwtSecret })
   const drops = createDropsService({ sql, creators, products })
   // Its own keys by default, derived so that every instance sharing JWT_SECRET agrees on them.
@@ -162,10 +176,12 @@ export function createDeps(config: Config & { databaseUrl: string; jwtSecret: st
       { name: 'idempotency_keys', batch: 5000, run: deleteExpiredKeys },
       { name: 'refresh_tokens', batch: 5000, run: deleteExpiredRefreshTokens },
       { name: 'refresh_families', batch: 5000, run: deleteEmptyRefreshFamilies },
+      // Small batches: each abandoned upload is also a storage call.
+      { name: 'abandoned_image_uploads', batch: 100, run: (tx, batch) => sweepAbandonedUploads(images, tx, batch) },
     ],
   })
   return {
-    config, log, sql, backplane, tokens, auth, users, creators, products, drops, orders, scheduler, maintenance,
+    config, log, sql, backplane, tokens, auth, users, creators, products, images, localImageStore: imageStore.local, drops, orders, scheduler, maintenance,
     lifecycle, metrics, pubsub, cache, rateLimiter, follows, notifications, live, webhooks, webhookWorker, queue, queueStreams,
     async close() {
       await scheduler.stop()

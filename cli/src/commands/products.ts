@@ -6,6 +6,7 @@ import { currencyDigits, formatMoney, table } from '../output'
 import { contractInt, contractText, id, int, requireStr, str } from '../parse'
 import { formatLocal } from '../time'
 import { myCreatorId } from './auth'
+import { productImagesCommands } from './product-images'
 
 /** "19.99" in a currency → minor units, refusing more decimals than the currency has. */
 export function parsePrice(raw: string, currency: string, flag = '--price'): number {
@@ -134,6 +135,7 @@ export function describeProduct(ctx: Context, p: Product): string {
     `  id        ${p.id}`,
     `  creator   ${p.creatorId}`,
     ...(p.description ? [`  about     ${p.description}`] : []),
+    ...p.images.map((i, n) => `  ${n === 0 ? 'images ' : '       '}   ${i.variants.display} (${i.width}×${i.height})`),
     `  created   ${p.createdAt}`,
   ].join('\n') + '\n'
 }
@@ -191,4 +193,6 @@ export const updateProduct = defineCommand<UpdateProductOptions>({
   },
 })
 
-export const productsCommands: CommandGroup = { name: 'products', summary: 'Your catalog', commands: [createProduct, listProducts, getProduct, updateProduct] }
+export const productsCommands: CommandGroup = {
+  name: 'products', summary: 'Your catalog', commands: [createProduct, listProducts, getProduct, updateProduct], groups: [productImagesCommands],
+}

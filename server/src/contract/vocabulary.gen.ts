@@ -46,6 +46,17 @@ export const ERROR_CODES = {
   ADMISSION_INVALID: { status: 403, title: "The admission token is not valid here" },
   ADMISSION_EXPIRED: { status: 403, title: "The admission token has expired" },
   ADMISSION_USED: { status: 403, title: "The admission token was already used" },
+  IMAGE_LIMIT_REACHED: { status: 409, title: "The product has as many images as it may have" },
+  IMAGE_NOT_UPLOADED: { status: 409, title: "Nothing has been uploaded yet" },
+  IMAGE_UPLOAD_EXPIRED: { status: 410, title: "The upload URL expired before anything was uploaded" },
+  IMAGE_TOO_LARGE: { status: 413, title: "The image is too large" },
+  IMAGE_UNSUPPORTED_TYPE: { status: 415, title: "The upload is not an accepted image type" },
+  IMAGE_TYPE_MISMATCH: { status: 415, title: "The upload is not of the declared type" },
+  IMAGE_SIZE_MISMATCH: { status: 422, title: "The upload is not of the declared size" },
+  IMAGE_UNREADABLE: { status: 422, title: "The image cannot be decoded" },
+  IMAGE_DIMENSIONS_OUT_OF_RANGE: { status: 422, title: "The image has too many pixels" },
+  UPLOAD_URL_INVALID: { status: 403, title: "The upload URL is not valid" },
+  UPLOAD_URL_EXPIRED: { status: 403, title: "The upload URL has expired" },
   SERVICE_UNAVAILABLE: { status: 503, title: "Service temporarily unavailable" },
   INTERNAL: { status: 500, title: "Internal server error" },
 } as const
@@ -53,6 +64,7 @@ export type ErrorCode = keyof typeof ERROR_CODES
 
 /** The values of every string enum schema, by schema name. */
 export const ENUMS = {
+  ImageContentType: ["image/jpeg","image/png","image/webp","image/avif","image/gif"],
   DropStatus: ["scheduled","live","ended","cancelled"],
   QueueStatus: ["pre_queue","waiting","admitted","bought","expired","closed"],
   QueueClosedReason: ["sold_out","ended","cancelled","expired","order_refused"],
@@ -78,6 +90,7 @@ export const FIELD_LIMITS = {
   CreateCreatorRequest: { handle: {"minLength":2,"maxLength":30}, displayName: {"minLength":1,"maxLength":80} },
   CreateProductRequest: { title: {"minLength":1,"maxLength":200}, description: {"maxLength":5000}, priceCents: {"minimum":0,"maximum":100000000} },
   UpdateProductRequest: { title: {"minLength":1,"maxLength":200}, description: {"maxLength":5000}, priceCents: {"minimum":0,"maximum":100000000} },
+  CreateImageUploadRequest: { size: {"minimum":1} },
   CreateDropRequest: { initialStock: {"minimum":1,"maximum":1000000}, lowStockThreshold: {"minimum":0,"maximum":1000000}, perUserLimit: {"minimum":1,"maximum":1000} },
   UpdateDropRequest: { initialStock: {"minimum":1,"maximum":1000000}, lowStockThreshold: {"minimum":0,"maximum":1000000}, perUserLimit: {"minimum":1,"maximum":1000} },
   CreateOrderRequest: { quantity: {"minimum":1,"maximum":100} },

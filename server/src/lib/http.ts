@@ -108,19 +108,24 @@ function validationToAppError(err: ValidationError): AppError {
   return new AppError('INVALID_PARAMETER', `Invalid ${err.type}: ${first ? `${first.field}: ${first.message}` : 'malformed'}`, { errors })
 }
 
+const pathnameOf = (url: string) => new URL(url).pathname
+
 /**
  * What every route shares: request ids, strict JSON body parsing with a size cap, and the one place that turns
  * any thrown error into problem+json. Unknown errors become a bare 500: internals go to the log, never the client.
+ * `streamedBodyPath`: the paths whose route reads a body of its own kind and size itself (the local storage's
+ * image upload); neither the 64 KiB cap nor the JSON parser applies to them.
  */
-export function httpBasics(log: Logger) {
+export function httpBasics(log: Logger, opts: { streamedBodyPath?: RegExp } = {}) {
   const started = new WeakMap<Request, number>()
+  const streamed = (request: Request) => opts.streamedBodyPath?.test(pathnameOf(request.url)) === true
   return new Elysia({ name: 'http-basics' })
     .onRequest(({ request, set }) => {
       set.headers['x-request-id'] = requestIdOf(request)
       // Every route, whether or not it reads a body: this is what lets the server run with Bun's own body cap
       // out of the way (main.ts), so that no 413 is Bun's plain-text one.
       const length = Number(request.headers.get('content-length') ?? 0)
-      if (length > MAX_BODY_BYTES) throw tooLarge(length > DRAIN_BYTES)
+      if (length > MAX_BODY_BYTES && !streamed(request)) throw tooLarge(length > DRAIN_BYTES)
       // Timing is only for the debug access log (metrics-http times every request for the histogram).
       if (log.isLevelEnabled('debug')) started.set(request, performance.now())
     })
@@ -129,6 +134,8 @@ export function httpBasics(log: Logger) {
       // A POST with no body at all (e.g. /cancel) is not a media-type error; routes that need a body then
       // fail their schema with a 422.
       if (!contentType && (length === 0 || request.body === null)) return undefined
+      // null (not undefined) ends the parse chain: the route streams request.body itself.
+      if (opts.streamedBodyPath && streamed(request)) return null
       if (!JSON_TYPE.test(contentType ?? '')) {
         throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'Send the body as application/json', { headers: { 'accept-post': 'application/json' } })
       }
