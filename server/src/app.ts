@@ -17,6 +17,7 @@ import { eventsRoutes } from './events/routes'
 import { webhooksRoutes } from './webhooks/routes'
 import { queueRoutes } from './queue/routes'
 import { storefrontRoutes } from './storefront/routes'
+import { searchRoutes } from './search/routes'
 
 /** Composes the feature routes behind the shared HTTP basics. No I/O happens here. */
 export function createApp(deps: Deps) {
@@ -50,6 +51,7 @@ export function createApp(deps: Deps) {
     .use(creatorsRoutes(deps.creators, deps.tokens, deps.cache))
     .use(productsRoutes(deps.products, deps.tokens, deps.cache))
     .use(dropsRoutes(deps.drops, deps.tokens, deps.cache))
+    .use(searchRoutes({ sql: deps.sql, cache: deps.cache }))
     .use(queueRoutes(deps.queue, deps.queueStreams, deps.tokens))
     .use(ordersRoutes(deps.orders, deps.tokens))
     .use(followsRoutes(deps.follows, deps.tokens))

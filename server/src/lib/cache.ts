@@ -228,6 +228,12 @@ export const CACHED = {
   dropList: { name: 'drop_list', maxStaleMs: 1000, localMs: 1000 },
   product: { name: 'product', maxStaleMs: 60_000, localMs: 5000 },
   creator: { name: 'creator', maxStaleMs: 10_000, localMs: 2000 },
+  // Search answers are keyed by the current search epoch, which every change to a product, drop or creator
+  // replaces (invalidate(cacheKeys.searchEpoch)): a change shows at once, and the answers cached under the old
+  // epoch are simply never asked for again (no need to find every query that could contain the changed row).
+  // 5 s bounds what a lost invalidation message can leave stale.
+  search: { name: 'search', maxStaleMs: 5000, localMs: 1000 },
+  searchEpoch: { name: 'search_epoch', maxStaleMs: 60_000, localMs: 5000 },
 } satisfies Record<string, CachePolicy>
 
 export const cacheKeys = {
@@ -236,4 +242,8 @@ export const cacheKeys = {
     `drops:${q.status ?? ''}:${q.creatorId ?? ''}:${q.limit}:${q.cursor ?? ''}`,
   product: (id: string) => `product:${id}`,
   creator: (id: string) => `creator:${id}`,
+  searchEpoch: 'search:epoch',
+  /** every parameter of the request, hashed: a query may be 200 characters and a cursor 512 */
+  search: (epoch: string, params: Record<string, unknown>) =>
+    `search:${epoch}:${new Bun.CryptoHasher('sha256').update(JSON.stringify(params)).digest('base64url')}`,
 }
