@@ -8,9 +8,10 @@ import { productsCommands } from './commands/products'
 import { dropsCommands } from './commands/drops'
 import { ordersCommands } from './commands/orders'
 import { webhooksCommands } from './commands/webhooks'
+import { searchCommands } from './commands/search'
 import pkg from '../package.json'
 
-export const GROUPS: CommandGroup[] = [authCommands, creatorsCommands, productsCommands, dropsCommands, ordersCommands, webhooksCommands]
+export const GROUPS: CommandGroup[] = [authCommands, searchCommands, creatorsCommands, productsCommands, dropsCommands, ordersCommands, webhooksCommands]
 
 /** What a run leaves behind for main(): the command's exit code, its global flags, the API it talked to. */
 export interface RunState {
