@@ -739,8 +739,9 @@ export interface paths {
          * @description Full-text search, best match first. `q` follows web-search syntax: words are all required, `"a phrase"`
          *     must appear as written, `-word` excludes, `or` between words accepts either. The last word also matches
          *     as a prefix while it is being typed (`snea` finds "sneaker"; a trailing space ends the word). Words are
-         *     stemmed in the server's configured language (`SEARCH_LANGUAGE`). Short fields also match with typos:
-         *     titles (whole-word similarity), creator handles and display names (trigram similarity).
+         *     stemmed in the server's configured language (`SEARCH_LANGUAGE`). Typos: creator handles and display names
+         *     also match by trigram similarity (≥ 0.3); when a one-word query matches nothing as written, drops and
+         *     products whose title has a close word (strict word similarity ≥ 0.5) are answered instead.
          *
          *     Ranking (`rank`, higher is better): a match in a title weighs most, then in the creator's handle or display
          *     name, then in the description; closeness of a title, handle or display name to the query adds a little.
@@ -751,8 +752,8 @@ export interface paths {
          *     Without `type`, every kind of result that can satisfy all the given filters is searched (`status` and the
          *     start times only apply to drops; `creatorId` and the price bounds to drops and products); with a `type`,
          *     a filter that does not apply to it is a 400 `INVALID_PARAMETER`. Results reflect a change to a product,
-         *     drop or creator as soon as the change is answered (answers are cached for at most 5 s and every such
-         *     change invalidates them).
+         *     drop or creator as soon as the change is answered (answers are cached, and every such change replaces
+         *     them; without an invalidation they are at most 15 s old).
          */
         get: operations["search"];
         put?: never;

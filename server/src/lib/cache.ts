@@ -231,9 +231,11 @@ export const CACHED = {
   // Search answers are keyed by the current search epoch, which every change to a product, drop or creator
   // replaces (invalidate(cacheKeys.searchEpoch)): a change shows at once, and the answers cached under the old
   // epoch are simply never asked for again (no need to find every query that could contain the changed row).
-  // 5 s bounds what a lost invalidation message can leave stale.
-  search: { name: 'search', maxStaleMs: 5000, localMs: 1000 },
-  searchEpoch: { name: 'search_epoch', maxStaleMs: 60_000, localMs: 5000 },
+  // Every change that shows in a search answer (product and creator writes, drop writes, cancels and the
+  // scheduler's transitions) replaces the epoch, so the TTL only bounds what a lost invalidation message can
+  // leave stale: 15 s, and 2 s for another instance's in-memory epoch.
+  search: { name: 'search', maxStaleMs: 15_000, localMs: 5000 },
+  searchEpoch: { name: 'search_epoch', maxStaleMs: 60_000, localMs: 2000 },
 } satisfies Record<string, CachePolicy>
 
 export const cacheKeys = {

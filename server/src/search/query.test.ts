@@ -37,6 +37,9 @@ describe('parseQuery', () => {
     expect(parseQuery('"blue suede" shoes').plain).toBeNull()
     expect(parseQuery('suede shoes -red').plain).toBeNull()
     expect(parseQuery('shoes or boots').plain).toBeNull()
+    expect(parseQuery('sneakr').singleWord).toBe(true)
+    expect(parseQuery('red sneakr').singleWord).toBe(false)
+    expect(parseQuery('"sneakr"').singleWord).toBe(false)
   })
 
   test('refuses an empty or blank query, one over 200 characters, and one of exclusions only', () => {

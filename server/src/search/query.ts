@@ -20,6 +20,8 @@ export interface ParsedQuery {
    * only (a typo path would let "-word" through).
    */
   plain: string | null
+  /** the query is one word without operators: the only kind whose typos are looked for in titles (see repo.ts) */
+  singleWord: boolean
 }
 
 export const MAX_QUERY_LENGTH = 200
@@ -58,5 +60,6 @@ export function parseQuery(raw: string): ParsedQuery {
     prefix: typing ? last : null,
     prefixIsAlternative,
     plain: phrases.length === 0 && positive.length === unquoted.length ? text : null,
+    singleWord: phrases.length === 0 && unquoted.length === 1 && !unquoted[0].startsWith('-'),
   }
 }

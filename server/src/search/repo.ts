@@ -2,6 +2,7 @@ import type { Sql, Tx } from '../db'
 import type { ParsedQuery } from './query'
 
 export type SearchType = 'drop' | 'product' | 'creator'
+export type SearchMode = 'exact' | 'typo'
 
 export interface SearchFilters {
   status?: string
@@ -45,18 +46,22 @@ const HEADLINE_OPTIONS = `StartSel=${MARK_START}, StopSel=${MARK_END}, MaxWords=
 /**
  * One page of matches, best first, after the keyset position `after` ([rank, id] of the last row seen).
  *
+ * Two modes. `exact`: full-text matches (`search_doc @@ tq`, the GIN index on the stored vector), ranked by
+ * ts_rank with the A/B/C weights; creators also match by trigram similarity of handle or display name (their
+ * trigram GIN indexes; a small table). `typo`: drops and products whose title has a word close to the query
+ * (`plain <<% title`, strict word similarity ≥ 0.5, pg_trgm's default: one wrong letter in a word of nine),
+ * ranked by that similarity. The service asks for `typo` only when `exact` found nothing for a one-word query: a trigram
+ * scan of every title for a common word costs more than the whole full-text search, and finds nothing better.
+ *
  * Ranking is an integer so that a cursor carries it exactly and the next page recomputes the very same value
  * (same stored vector, same query → same ts_rank; a float through JSON and back could differ in the last bit).
  * The keyset (rank desc, id desc) is a total order, so rows inserted or changed between two pages can appear
- * or move, but never make a page repeat or skip a row that did not change.
- *
- * Index use: `search_doc @@ tq` is answered by the GIN index on the stored vector, `plain <<% title` and
- * `handle % plain` by the trigram GIN indexes (BitmapOr); drops are reached from matching products through
- * drops_product_idx. The query values come from the one-row CTE `q`, evaluated once.
+ * or move, but never make a page repeat or skip a row that did not change. Drops are reached from matching
+ * products through drops_product_idx. The query values come from the one-row CTE `q`, evaluated once.
  */
 export async function searchPage(
   sql: Sql | Tx,
-  input: { query: ParsedQuery; types: SearchType[]; filters: SearchFilters; after: [number, string] | null; limit: number },
+  input: { query: ParsedQuery; mode: SearchMode; types: SearchType[]; filters: SearchFilters; after: [number, string] | null; limit: number },
 ): Promise<SearchRow[]> {
   const { query: pq, filters: f } = input
   const tq =
@@ -65,32 +70,31 @@ export async function searchPage(
       : pq.prefixIsAlternative
         ? sql`(websearch_to_tsquery(s.cfg, ${pq.head}) || to_tsquery(s.cfg, ${pq.prefix + ':*'}))`
         : sql`(websearch_to_tsquery(s.cfg, ${pq.head}) && to_tsquery(s.cfg, ${pq.prefix + ':*'}))`
-  // The typo path compares the query with the words of the title (strict word similarity ≥ 0.5, pg_trgm's
-  // default, so that a short query finds a long title containing a close word: one wrong letter in a word of
-  // nine). Handles and display names are compared whole (similarity ≥ 0.3). Only for queries without
-  // operators (see ParsedQuery.plain).
-  const fuzzyTitle = pq.plain ? sql`or q.plain <<% p.title` : sql``
+  const typo = input.mode === 'typo'
+  const productMatch = typo ? sql`q.plain <<% p.title` : sql`p.search_doc @@ q.tq`
+  const productScore = typo ? sql`0.01 * strict_word_similarity(q.plain, p.title)` : sql`ts_rank(p.search_doc, q.tq)`
+  const asRank = (score: ReturnType<typeof sql>) => sql`least(2000000000, round(1000000 * (${score})))::int`
+  // Handles and display names are compared whole (similarity ≥ 0.3); only for queries without operators.
   const fuzzyCreator = pq.plain ? sql`or c.handle % q.plain or c.display_name % q.plain` : sql``
-  const productRank = sql`least(2000000000, round(1000000 * (ts_rank(p.search_doc, q.tq) + 0.01 * strict_word_similarity(q.plain, p.title))))::int`
 
   const branches = {
     product: sql`
-      select 'product' as type, p.id, p.title, ${productRank} as rank,
+      select 'product' as type, p.id, p.title, ${asRank(productScore)} as rank,
         concat_ws(' — ', p.title, nullif(p.description, '')) as doc_text,
         p.creator_id, p.creator_handle, p.creator_name as creator_display_name, p.id as product_id,
         p.price_cents, p.currency::text as currency, null::text as status, null::timestamptz as starts_at, null::timestamptz as ends_at
       from q, products p
-      where (p.search_doc @@ q.tq ${fuzzyTitle})
+      where ${productMatch}
         ${f.creatorId ? sql`and p.creator_id = ${f.creatorId}` : sql``}
         ${f.priceMin !== undefined ? sql`and p.price_cents >= ${f.priceMin}` : sql``}
         ${f.priceMax !== undefined ? sql`and p.price_cents <= ${f.priceMax}` : sql``}`,
     drop: sql`
-      select 'drop' as type, d.id, p.title, ${productRank} as rank,
+      select 'drop' as type, d.id, p.title, ${asRank(productScore)} as rank,
         concat_ws(' — ', p.title, nullif(p.description, '')) as doc_text,
         d.creator_id, p.creator_handle, p.creator_name as creator_display_name, d.product_id,
         d.unit_price_cents as price_cents, d.currency::text as currency, d.status, d.starts_at, d.ends_at
       from q, products p join drops d on d.product_id = p.id
-      where (p.search_doc @@ q.tq ${fuzzyTitle})
+      where ${productMatch}
         ${f.creatorId ? sql`and d.creator_id = ${f.creatorId}` : sql``}
         ${f.priceMin !== undefined ? sql`and d.unit_price_cents >= ${f.priceMin}` : sql``}
         ${f.priceMax !== undefined ? sql`and d.unit_price_cents <= ${f.priceMax}` : sql``}
@@ -99,15 +103,17 @@ export async function searchPage(
         ${f.startsBefore ? sql`and d.starts_at < ${f.startsBefore}::timestamptz` : sql``}`,
     creator: sql`
       select 'creator' as type, c.id, c.display_name as title,
-        least(2000000000, round(1000000 * (ts_rank(c.search_doc, q.tq)
-          + 0.1 * greatest(similarity(c.handle, q.plain), similarity(c.display_name, q.plain)))))::int as rank,
+        ${asRank(sql`ts_rank(c.search_doc, q.tq) + 0.1 * greatest(similarity(c.handle, q.plain), similarity(c.display_name, q.plain))`)} as rank,
         c.display_name || ' @' || c.handle as doc_text,
         c.id as creator_id, c.handle as creator_handle, c.display_name as creator_display_name, null::uuid as product_id,
         null::int as price_cents, null::text as currency, null::text as status, null::timestamptz as starts_at, null::timestamptz as ends_at
       from q, creators c
       where (c.search_doc @@ q.tq ${fuzzyCreator})`,
   }
-  const union = input.types.map((t) => branches[t]).reduce((acc, b) => sql`${acc} union all ${b}`)
+  // The typo mode has nothing to add for creators: the exact mode already compared them by similarity.
+  const types = typo ? input.types.filter((t) => t !== 'creator') : input.types
+  if (types.length === 0) return []
+  const union = types.map((t) => branches[t]).reduce((acc, b) => sql`${acc} union all ${b}`)
 
   return sql<SearchRow[]>`
     with s as (select language as cfg from search_settings),

@@ -80,12 +80,15 @@ const toResult = (r: repo.SearchRow): SearchResult => ({
   endsAt: r.endsAt?.toISOString() ?? null,
 })
 
+const MODES: repo.SearchMode[] = ['exact', 'typo']
+
 export async function search(deps: { sql: Tx }, input: SearchInput): Promise<SearchPage> {
   const query = parseQuery(input.q)
   const types = checkFilters(input)
   const fp = fingerprint(input)
-  const key = decodeCursor(input.cursor, ['int', 'uuid', 'int'])
-  if (key && key[2] !== fp) {
+  // [rank, id, fingerprint, mode]: a later page stays in the mode its first page chose.
+  const key = decodeCursor(input.cursor, ['int', 'uuid', 'int', 'int'])
+  if (key && (key[2] !== fp || MODES[key[3] as number] === undefined)) {
     throw new AppError(400, 'INVALID_CURSOR', 'cursor was issued for another query or other filters', {
       errors: [{ field: 'cursor', message: 'cursor of another query' }],
     })
@@ -95,10 +98,16 @@ export async function search(deps: { sql: Tx }, input: SearchInput): Promise<Sea
     status: input.status, creatorId: input.creatorId, startsAfter: input.startsAfter, startsBefore: input.startsBefore,
     priceMin: input.priceMin, priceMax: input.priceMax,
   }
-  const rows = await repo.searchPage(deps.sql, {
-    query, types, filters, limit, after: key ? [key[0] as number, key[1] as string] : null,
-  })
-  return toPage(rows, limit, toResult, (r) => [r.rank, r.id, fp])
+  const after: [number, string] | null = key ? [key[0] as number, key[1] as string] : null
+  let mode: repo.SearchMode = key ? MODES[key[3] as number] : 'exact'
+  let rows = await repo.searchPage(deps.sql, { query, mode, types, filters, limit, after })
+  // Nothing matches the word as written: look for titles with a close word instead (a typo). One word only: the
+  // trigrams of several common words select most titles, and their similarity check costs more than it finds.
+  if (!key && rows.length === 0 && query.singleWord) {
+    mode = 'typo'
+    rows = await repo.searchPage(deps.sql, { query, mode, types, filters, limit, after })
+  }
+  return toPage(rows, limit, toResult, (r) => [r.rank, r.id, fp, MODES.indexOf(mode)])
 }
 
 /** Applies SEARCH_LANGUAGE to the search columns at boot (a rebuild only when it changed). */
