@@ -1,3 +1,4 @@
+import type postgres from 'postgres'
 import type { Sql, Tx } from '../db'
 import type { ParsedQuery } from './query'
 
@@ -73,28 +74,35 @@ export async function searchPage(
   const typo = input.mode === 'typo'
   const productMatch = typo ? sql`q.plain <<% p.title` : sql`p.search_doc @@ q.tq`
   const productScore = typo ? sql`0.01 * strict_word_similarity(q.plain, p.title)` : sql`ts_rank(p.search_doc, q.tq)`
-  const asRank = (score: ReturnType<typeof sql>) => sql`least(2000000000, round(1000000 * (${score})))::int`
+  const asRank = (score: postgres.PendingQuery<postgres.Row[]>) => sql`least(2000000000, round(1000000 * (${score})))::int`
   // Handles and display names are compared whole (similarity ≥ 0.3); only for queries without operators.
   const fuzzyCreator = pq.plain ? sql`or c.handle % q.plain or c.display_name % q.plain` : sql``
 
+  // Products matching the query, read once for both the product and the drop branch (a query of every kind
+  // would otherwise scan the same index and heap pages twice).
+  const matched = sql`
+    select p.id, p.title, p.description, p.creator_id, p.creator_handle, p.creator_name, p.price_cents, p.currency,
+      ${asRank(productScore)} as rank
+    from q, products p
+    where ${productMatch}`
   const branches = {
     product: sql`
-      select 'product' as type, p.id, p.title, ${asRank(productScore)} as rank,
+      select 'product' as type, p.id, p.title, p.rank,
         concat_ws(' — ', p.title, nullif(p.description, '')) as doc_text,
         p.creator_id, p.creator_handle, p.creator_name as creator_display_name, p.id as product_id,
         p.price_cents, p.currency::text as currency, null::text as status, null::timestamptz as starts_at, null::timestamptz as ends_at
-      from q, products p
-      where ${productMatch}
+      from matched p
+      where true
         ${f.creatorId ? sql`and p.creator_id = ${f.creatorId}` : sql``}
         ${f.priceMin !== undefined ? sql`and p.price_cents >= ${f.priceMin}` : sql``}
         ${f.priceMax !== undefined ? sql`and p.price_cents <= ${f.priceMax}` : sql``}`,
     drop: sql`
-      select 'drop' as type, d.id, p.title, ${asRank(productScore)} as rank,
+      select 'drop' as type, d.id, p.title, p.rank,
         concat_ws(' — ', p.title, nullif(p.description, '')) as doc_text,
         d.creator_id, p.creator_handle, p.creator_name as creator_display_name, d.product_id,
         d.unit_price_cents as price_cents, d.currency::text as currency, d.status, d.starts_at, d.ends_at
-      from q, products p join drops d on d.product_id = p.id
-      where ${productMatch}
+      from matched p join drops d on d.product_id = p.id
+      where true
         ${f.creatorId ? sql`and d.creator_id = ${f.creatorId}` : sql``}
         ${f.priceMin !== undefined ? sql`and d.unit_price_cents >= ${f.priceMin}` : sql``}
         ${f.priceMax !== undefined ? sql`and d.unit_price_cents <= ${f.priceMax}` : sql``}
@@ -118,6 +126,7 @@ export async function searchPage(
   return sql<SearchRow[]>`
     with s as (select language as cfg from search_settings),
     q as materialized (select s.cfg, ${tq} as tq, ${pq.plain ?? ''}::text as plain from s)
+    ${types.some((t) => t !== 'creator') ? sql`, matched as materialized (${matched})` : sql``}
     select r.type, r.id, r.title, r.rank, r.creator_id, r.creator_handle, r.creator_display_name, r.product_id,
       r.price_cents, r.currency, r.status, r.starts_at, r.ends_at,
       ts_headline(q.cfg, translate(r.doc_text, ${TRANSLATE_FROM}, ${TRANSLATE_TO}), q.tq, ${HEADLINE_OPTIONS}) as snippet
