@@ -753,7 +753,7 @@ export interface paths {
          *     start times only apply to drops; `creatorId` and the price bounds to drops and products); with a `type`,
          *     a filter that does not apply to it is a 400 `INVALID_PARAMETER`. Results reflect a change to a product,
          *     drop or creator as soon as the change is answered (answers are cached, and every such change replaces
-         *     them; without an invalidation they are at most 15 s old).
+         *     them; without an invalidation they are at most 30 s old).
          */
         get: operations["search"];
         put?: never;
