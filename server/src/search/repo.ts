@@ -51,8 +51,9 @@ const HEADLINE_OPTIONS = `StartSel=${MARK_START}, StopSel=${MARK_END}, MaxWords=
  * ts_rank with the A/B/C weights; creators also match by trigram similarity of handle or display name (their
  * trigram GIN indexes; a small table). `typo`: drops and products whose title has a word close to the query
  * (`plain <<% title`, strict word similarity ≥ 0.5, pg_trgm's default: one wrong letter in a word of nine),
- * ranked by that similarity. The service asks for `typo` only when `exact` found nothing for a one-word query: a trigram
- * scan of every title for a common word costs more than the whole full-text search, and finds nothing better.
+ * ranked by that similarity. The service asks for `typo` only when `exact` found nothing for a one-word
+ * query: a trigram scan of every title for a common word costs more than the whole full-text search, and
+ * finds nothing better.
  *
  * Ranking is an integer so that a cursor carries it exactly and the next page recomputes the very same value
  * (same stored vector, same query → same ts_rank; a float through JSON and back could differ in the last bit).
