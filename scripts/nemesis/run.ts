@@ -5,11 +5,11 @@
 import { balancedFetch } from './balancer'
 import { checkOrders, type Check } from './check-orders'
 import { checkStreams } from './check-streams'
-import { startCluster } from './cluster'
+import { startCluster, type Cluster } from './cluster'
 import { runFaults, type FaultRecord } from './faults'
 import { startLoad, type LoadRecord } from './load'
 import { retryUnanswered, untilOutboxNumbered } from './settle'
-import { seed } from './seed'
+import { seed, type Seeded } from './seed'
 import { percentile, sampleResources, soakChecks, type ResourceSample } from './soak'
 import type { NemesisOptions } from './args'
 
@@ -22,7 +22,18 @@ export interface NemesisResult {
   resources: ResourceSample[]
 }
 
-export async function runNemesis(o: NemesisOptions, log: (line: string) => void = (l) => console.error(`[nemesis] ${l}`)): Promise<NemesisResult> {
+/** What a caller may look at once the checks are done and before the cluster goes (the test checks the checks). */
+export interface Inspection {
+  sql: Cluster['sql']
+  seeded: Seeded
+  record: LoadRecord
+}
+
+export async function runNemesis(
+  o: NemesisOptions,
+  log: (line: string) => void = (l) => console.error(`[nemesis] ${l}`),
+  inspect?: (x: Inspection) => Promise<void>,
+): Promise<NemesisResult> {
   const cluster = await startCluster(log)
   try {
     const fetch = balancedFetch(() => cluster.urls)
@@ -58,6 +69,7 @@ export async function runNemesis(o: NemesisOptions, log: (line: string) => void 
     const streams = await checkStreams(cluster.sql, load.record.streams, 30_000)
     stopStreams.abort()
     await loopsDone
+    await inspect?.({ sql: cluster.sql, seeded: s, record: load.record })
 
     const r = load.record
     const ms = (xs: number[]) => `p50 ${percentile(xs, 50).toFixed(1)} p99 ${percentile(xs, 99).toFixed(1)} max ${Math.max(...xs).toFixed(0)} ms`
