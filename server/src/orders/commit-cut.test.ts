@@ -42,7 +42,7 @@ async function order(token: string, dropId: string, key: string, quantity = 2) {
 async function stockAndOrders(dropId: string) {
   const [d] = await ctx.deps.sql<{ availableStock: number }[]>`select available_stock from drops where id = ${dropId}`
   const orders = await ctx.deps.sql<{ id: string; quantity: number; status: string }[]>`select id, quantity, status from orders where drop_id = ${dropId}`
-  return { stock: d.availableStock, orders }
+  return { stock: d.availableStock, orders: [...orders] }
 }
 
 /** Retries with the key until the answer is final (the SDK's policy: 503 and 409 IN_USE are worth another try). */
