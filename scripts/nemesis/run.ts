@@ -37,8 +37,9 @@ export async function runNemesis(
   const cluster = await startCluster(log)
   try {
     const fetch = balancedFetch(() => cluster.urls)
-    // The hot drop should sell out under the faults, about half-way through a default run.
-    const hotStock = Math.max(50, Math.round(o.durationMs / 1000) * 8)
+    // The hot drop should sell out under the faults, about half-way through a default run. Not in a soak: its
+    // load must stay the same from start to end (cheap SOLD_OUT refusals would shift the mix and the p99).
+    const hotStock = o.soak ? 1_000_000 : Math.max(50, Math.round(o.durationMs / 1000) * 8)
     const s = await seed(fetch, { buyers: o.buyers, hotStock, bigStock: 1_000_000, laterInMs: 3000 + o.durationMs / 2 })
     log(`seeded: ${o.buyers} buyers, drops hot (stock ${hotStock}), big, later (live at ~${(o.durationMs / 2000).toFixed(0)} s)`)
 
