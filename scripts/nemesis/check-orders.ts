@@ -48,7 +48,10 @@ export async function checkOrders(sql: postgres.Sql<{}>, s: Seeded, intents: Int
       const row = inDb.get(id)
       if (!row || row.status !== 'confirmed' || row.userId !== it.userId || row.quantity !== it.quantity) missing++
     }
-    if (!ids.size) refused[last!.code ?? `HTTP ${last!.status}`] = (refused[last!.code ?? `HTTP ${last!.status}`] ?? 0) + 1
+    if (!ids.size) {
+      const code = last!.code ?? `HTTP ${last!.status}`
+      refused[code] = (refused[code] ?? 0) + 1
+    }
   }
   const orphans = rows.filter((r) => !acknowledged.has(r.id))
 

@@ -36,13 +36,13 @@ function must<T>(r: { data?: T; error?: { code?: string; detail?: string } }, wh
   return r.data
 }
 
-export async function seed(fetch: FetchLike, o: { buyers: number; hotStock: number; bigStock: number; laterInMs: number }): Promise<Seeded> {
+export async function seed(fetch: FetchLike, o: { buyers: number; hotStock: number; bigStock: number; laterInMs: number; perUserLimit?: number }): Promise<Seeded> {
   const owner = await account(fetch, 'owner')
   const creator = must(await owner.POST('/v1/creators', { body: { handle: `nemesis${run}`, displayName: 'Nemesis' } }), 'create creator')
   const product = must(await owner.POST('/v1/products', { body: { title: 'Chaos tee', priceCents: 2500, currency: 'EUR' } }), 'create product')
   const drop = async (initialStock: number, startsInMs: number, extra: { lowStockThreshold?: number; perUserLimit?: number } = {}) =>
     must(await owner.POST('/v1/drops', { body: { productId: product.id, startsAt: new Date(Date.now() + startsInMs).toISOString(), initialStock, ...extra } }), 'create drop').id
-  const hot = await drop(o.hotStock, 1000, { lowStockThreshold: Math.ceil(o.hotStock / 5), perUserLimit: 1000 })
+  const hot = await drop(o.hotStock, 1000, { lowStockThreshold: Math.ceil(o.hotStock / 5), ...(o.perUserLimit ? { perUserLimit: o.perUserLimit } : {}) })
   const big = await drop(o.bigStock, 1000)
   const laterStartsAt = Date.now() + o.laterInMs
   const later = await drop(o.bigStock, o.laterInMs)
