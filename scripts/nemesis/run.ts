@@ -65,7 +65,7 @@ export async function runNemesis(
 
     // The loops end within one request of the abort; the streams stay open to receive the final events.
     const loopsDone = Promise.race([load.done, Bun.sleep(30_000)])
-    const retried = await retryUnanswered(s, load.record.intents, 60_000)
+    const { retried, leftWith } = await retryUnanswered(s, load.record.intents, 60_000)
     log(`final retries: ${retried} orders without a final answer retried with their original key`)
     const numbered = await untilOutboxNumbered(cluster.sql, 20_000)
     const orders = await checkOrders(cluster.sql, s, load.record.intents)
@@ -80,7 +80,7 @@ export async function runNemesis(
     const lines = [
       `duration ${(o.durationMs / 1000).toFixed(0)} s, fault every ${o.faultEveryMs ? `${o.faultEveryMs / 1000} s` : '— (none)'}: ${Object.entries(byKind).map(([k, n]) => `${k} ×${n}`).join(', ') || 'no faults'}`,
       `reads: ${r.reads.length} (${r.reads.filter((x) => !x.ok).length} not 200), ${ms(r.reads.map((x) => x.ms))}`,
-      `orders: ${orders.intents} intents, ${orders.confirmed} confirmed (${orders.confirmedUnits} units), refused ${JSON.stringify(orders.refused)}; ${r.orderRetries} SDK retries in the run, ${retried} retried after it; ${ms(r.orders.map((x) => x.ms))} per intent`,
+      `orders: ${orders.intents} intents, ${orders.confirmed} confirmed (${orders.confirmedUnits} units), refused ${JSON.stringify(orders.refused)}; ${r.orderRetries} SDK retries in the run, ${retried} retried after it ${JSON.stringify(leftWith)}; ${ms(r.orders.map((x) => x.ms))} per intent`,
       `streams: ${r.streams.length} clients, ${streams.events} events, head seq ${streams.head}`,
     ]
     const checks: Check[] = [

@@ -6,9 +6,18 @@ import type postgres from 'postgres'
 import { isFinal, placeIntent, type Intent } from './load'
 import type { Seeded } from './seed'
 
-/** Retries the unanswered intents (same key) until each is final or `deadlineMs` passes; → how many needed it. */
-export async function retryUnanswered(s: Seeded, intents: Intent[], deadlineMs: number): Promise<number> {
+/**
+ * Retries the unanswered intents (same key) until each is final or `deadlineMs` passes; → how many needed it,
+ * and what the clients had been left with (status → count; 0: no answer at all).
+ */
+export async function retryUnanswered(s: Seeded, intents: Intent[], deadlineMs: number): Promise<{ retried: number; leftWith: Record<string, number> }> {
   const open = intents.filter((it) => !isFinal(it.answers.at(-1)))
+  const leftWith: Record<string, number> = {}
+  for (const it of open) {
+    const a = it.answers.at(-1)
+    const what = a ? `${a.status}${a.code ? ` ${a.code}` : ''}` : 'none'
+    leftWith[what] = (leftWith[what] ?? 0) + 1
+  }
   const clients = new Map(s.buyers.map((b) => [b.userId, b.client]))
   const until = performance.now() + deadlineMs
   await Promise.all(open.map(async (it) => {
@@ -17,7 +26,7 @@ export async function retryUnanswered(s: Seeded, intents: Intent[], deadlineMs: 
       if (!isFinal(a)) await Bun.sleep(500)
     }
   }))
-  return open.length
+  return { retried: open.length, leftWith }
 }
 
 /** Until the relays have numbered every committed event (or `ms` passes). */
