@@ -21,6 +21,8 @@ export interface Instance {
   pid(): number | null
   /** the last lines the process wrote to stderr (kept for a failure report) */
   tail(): string
+  /** exits the run did not cause (a crash), with the stderr tail of each */
+  readonly crashes: string[]
 }
 
 export type Cluster = Awaited<ReturnType<typeof startCluster>>
@@ -83,6 +85,7 @@ export async function startCluster(log: (line: string) => void) {
 function instance(name: string, basePort: number, env: Record<string, string>) {
   let proc: ServerProcess | null = null
   let tail = ''
+  const crashes: string[] = []
   // The process's stderr is read all the time: an unread pipe fills up and then blocks the server's writes.
   const drain = async (p: ServerProcess) => {
     const reader = (p.proc.stderr as ReadableStream<Uint8Array>).getReader()
@@ -101,9 +104,15 @@ function instance(name: string, basePort: number, env: Record<string, string>) {
     },
     pid: () => proc?.proc.pid ?? null,
     tail: () => tail,
+    crashes,
     async start() {
-      proc = await startServer(basePort, env)
-      void drain(proc)
+      const p = await startServer(basePort, env)
+      proc = p
+      void drain(p)
+      // kill9() and stop() forget the process before they end it: an exit while it is still the current one is a crash.
+      void p.proc.exited.then((code) => {
+        if (proc === p) crashes.push(`exit ${code} (${p.proc.signalCode ?? 'no signal'}): ${tail.slice(-600)}`)
+      })
     },
     async kill9() {
       const p = proc
@@ -111,8 +120,9 @@ function instance(name: string, basePort: number, env: Record<string, string>) {
       await p?.kill('SIGKILL')
     },
     async stop() {
-      await proc?.stop()
+      const p = proc
       proc = null
+      await p?.stop()
     },
   }
 }

@@ -69,7 +69,11 @@ export async function placeIntent(client: LiveDrop, it: Intent, retries: number,
   }
 }
 
-export function startLoad(s: Seeded, fetch: FetchLike, o: { readers: number; watchers: number; t0: number; signal: AbortSignal; streamSignal: AbortSignal }): { done: Promise<void>; record: LoadRecord } {
+/**
+ * → `loops`: the readers and buyers, which end (within one call) once `signal` aborts; `streams`: the
+ * subscribers, which end once `streamSignal` aborts.
+ */
+export function startLoad(s: Seeded, fetch: FetchLike, o: { readers: number; watchers: number; t0: number; signal: AbortSignal; streamSignal: AbortSignal }): { loops: Promise<void>; streams: Promise<void>; record: LoadRecord } {
   const record: LoadRecord = { intents: [], streams: [], reads: [], orders: [], orderRetries: 0 }
   const since = () => performance.now() - o.t0
   const anonymous = createLiveDrop({ baseUrl: BALANCED_ORIGIN, fetch })
@@ -132,5 +136,5 @@ export function startLoad(s: Seeded, fetch: FetchLike, o: { readers: number; wat
     streams.push(subscriber(anonymous, { dropId }, log))
   }
   const loops = [...Array.from({ length: o.readers }, (_, i) => reader(i)), ...s.buyers.map(buyer)]
-  return { done: Promise.all([...loops, ...streams]).then(() => {}), record }
+  return { loops: Promise.all(loops).then(() => {}), streams: Promise.all(streams).then(() => {}), record }
 }

@@ -63,18 +63,20 @@ export async function runNemesis(
     const faultList = await faults
     const resources = await sampling
 
-    // The loops end within one request of the abort; the streams stay open to receive the final events.
-    const loopsDone = Promise.race([load.done, Bun.sleep(30_000)])
+    // The loops end within one call of the abort (an order's SDK retries included); only then are the intents
+    // final in the record. The streams stay open to receive the last events.
+    await Promise.race([load.loops, Bun.sleep(60_000)])
     const { retried, leftWith } = await retryUnanswered(s, load.record.intents, 60_000)
     log(`final retries: ${retried} orders without a final answer retried with their original key`)
     const numbered = await untilOutboxNumbered(cluster.sql, 20_000)
     const orders = await checkOrders(cluster.sql, s, load.record.intents)
     const streams = await checkStreams(cluster.sql, load.record.streams, 30_000)
     stopStreams.abort()
-    await loopsDone
+    await Promise.race([load.streams, Bun.sleep(10_000)])
     await inspect?.({ sql: cluster.sql, seeded: s, record: load.record })
 
     const r = load.record
+    const dead = cluster.instances.filter((x) => x.crashes.length > 0)
     const ms = (xs: number[]) => `p50 ${percentile(xs, 50).toFixed(1)} p99 ${percentile(xs, 99).toFixed(1)} max ${Math.max(...xs).toFixed(0)} ms`
     const byKind = faultList.reduce<Record<string, number>>((m, f) => ((m[f.kind] = (m[f.kind] ?? 0) + 1), m), {})
     const lines = [
@@ -88,6 +90,9 @@ export async function runNemesis(
       ...streams.checks,
       { name: 'every fault injected', ok: faultList.every((f) => !f.detail.startsWith('FAILED')), detail: faultList.filter((f) => f.detail.startsWith('FAILED')).map((f) => f.detail).join('; ') || `${faultList.length} faults` },
       { name: 'outbox numbered after the run', ok: numbered, detail: numbered ? 'no event left unnumbered' : 'events still unnumbered after 20 s' },
+      // Only the run's own kill -9 may end an instance: one that died by itself (a crash under the faults) fails
+      // the run, even though the balancer kept the clients served by the other one.
+      { name: 'no instance crashed', ok: dead.length === 0, detail: dead.length ? dead.map((x) => `${x.name} died ${x.crashes.length}×: ${x.crashes[0]}`).join(' | ') : 'no instance died by itself' },
     ]
     if (o.soak) {
       // Only what finished within the run: the few requests that end after it would make a partial minute.
@@ -96,7 +101,6 @@ export async function runNemesis(
       lines.push(...soak.lines)
       checks.push(...soak.checks)
     }
-    for (const x of cluster.instances) if (!x.process) lines.push(`instance ${x.name} is down at the end; its stderr: ${x.tail().slice(-1500)}`)
     return { options: o, faults: faultList, checks, lines, load: r, resources }
   } finally {
     await cluster.stop()
