@@ -1,5 +1,6 @@
 import type { Command } from 'commander'
-import { int, str } from './parse'
+import { UsageError } from './errors'
+import { id, int, str } from './parse'
 
 /** The one `--limit` every list verb takes: how many rows to show, walking as many pages as that needs. */
 export const limitOption = (cmd: Command): Command => cmd.option('--limit <n>', 'at most this many (default 20, up to 1000)')
@@ -18,4 +19,13 @@ export async function take<T>(items: AsyncIterable<T>, limit: number, keep: (ite
     if (out.length >= limit) break
   }
   return out
+}
+
+/** `--mine` / `--creator <id>`: whose items a list shows ('me' is resolved by the caller, after parsing). */
+export const ownerOptions = (cmd: Command, noun: string): Command =>
+  cmd.option('--mine', `only your ${noun}`).option('--creator <creatorId>', `only this creator's ${noun}`)
+
+export function parseOwner(opts: Record<string, unknown>): string | 'me' | undefined {
+  if (opts.mine && opts.creator) throw new UsageError('use --mine or --creator, not both')
+  return opts.mine ? 'me' : opts.creator !== undefined ? id(opts.creator, '--creator') : undefined
 }

@@ -41,8 +41,8 @@ test('the livedrop process forwards a sale, signed, prints its line, and exits 1
     for (let r = await reader.read(); !r.done; r = await reader.read()) add(d.decode(r.value, { stream: true }))
   }
   const reading = Promise.all([read(proc.stdout, (t) => (out += t)), read(proc.stderr, (t) => (err += t))])
-  await waitFor(() => err.includes('Ready!'), 'Ready!', 30_000, () => err)
-  const secret = /(whsec_[A-Za-z0-9_-]+)/.exec(err)![1]
+  // "Ready!" and the secret are two writes: a read may see the first alone.
+  const secret = await waitFor(() => err.includes('Ready!') && /(whsec_[A-Za-z0-9_-]+)/.exec(err)?.[1], 'Ready! and the secret', 30_000, () => err)
 
   const product = await ld.POST('/v1/products', { body: { title: 'Process item', priceCents: 100, currency: 'EUR' } })
   const drop = await ld.POST('/v1/drops', { body: { productId: product.data!.id, startsAt: new Date(Date.now() + 1500).toISOString(), initialStock: 5 } })

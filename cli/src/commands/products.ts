@@ -3,7 +3,8 @@ import { defineCommand, type CommandGroup } from '../command'
 import type { Context } from '../context'
 import { UsageError, unwrap } from '../errors'
 import { currencyDigits, formatMoney, table } from '../output'
-import { contractInt, contractText, id, int, requireStr, str } from '../parse'
+import { limitOption, ownerOptions, pageSize, parseLimit, parseOwner, take } from '../list'
+import { contractInt, contractText, id, requireStr, str } from '../parse'
 import { formatLocal } from '../time'
 import { myCreatorId } from './auth'
 import { productImagesCommands } from './product-images'
@@ -91,19 +92,11 @@ export const listProducts = defineCommand<ListProductsOptions>({
   name: 'list',
   summary: 'List products (yours with --mine)',
   examples: ['livedrop products list --mine', 'livedrop products list --creator <creatorId> --limit 50', 'livedrop products list --mine --json'],
-  configure: (cmd) =>
-    cmd.option('--mine', 'only your products').option('--creator <creatorId>', "only this creator's products").option('--limit <n>', 'at most this many (default 20, up to 1000)'),
-  parse({ opts }) {
-    if (opts.mine && opts.creator) throw new UsageError('use --mine or --creator, not both')
-    return { creator: opts.mine ? 'me' : opts.creator !== undefined ? id(opts.creator, '--creator') : undefined, limit: int(str(opts, 'limit'), '--limit', 1, 1000) ?? 20 }
-  },
+  configure: (cmd) => void limitOption(ownerOptions(cmd, 'products')),
+  parse: ({ opts }) => ({ creator: parseOwner(opts), limit: parseLimit(opts) }),
   async run(ctx, o) {
     const creatorId = o.creator === 'me' ? await myCreatorId(ctx) : o.creator
-    const items: Product[] = []
-    for await (const p of ctx.sdk().paginate('/v1/products', { params: { query: { creatorId, limit: Math.min(100, o.limit) } } })) {
-      items.push(p)
-      if (items.length >= o.limit) break
-    }
+    const items = await take(ctx.sdk().paginate('/v1/products', { params: { query: { creatorId, limit: pageSize(o.limit) } } }), o.limit)
     ctx.print(items, () =>
       items.length === 0
         ? ''

@@ -2,7 +2,8 @@ import type { SearchQuery, SearchResult } from '@livedrop/sdk'
 import { defineCommand, type CommandGroup } from '../command'
 import { UsageError } from '../errors'
 import { formatMoney, table, type Palette } from '../output'
-import { id, int, str } from '../parse'
+import { limitOption, ownerOptions, pageSize, parseLimit, parseOwner, take } from '../list'
+import { int, str } from '../parse'
 import { formatLocal, parseWhen } from '../time'
 import { myCreatorId } from './auth'
 import { paintStatus } from './drops/show'
@@ -48,45 +49,37 @@ export const search = defineCommand<SearchOptions>({
     'livedrop search sneak --type drop --after "tomorrow" --before "in 7 days" --json',
   ],
   configure: (cmd) =>
-    cmd
-      .option('--type <type>', 'only drops, products or creators (drop, product, creator)')
-      .option('--status <status>', 'only drops in this status')
-      .option('--mine', 'only your drops and products')
-      .option('--creator <creatorId>', "only this creator's drops and products")
-      .option('--after <time>', 'only drops starting after this time')
-      .option('--before <time>', 'only drops starting before this time')
-      .option('--min-price-cents <n>', 'only drops and products priced at least this, in minor units')
-      .option('--max-price-cents <n>', 'only drops and products priced at most this, in minor units')
-      .option('--limit <n>', 'at most this many results (default 20, up to 1000)'),
+    void limitOption(
+      ownerOptions(cmd.option('--type <type>', 'only drops, products or creators (drop, product, creator)').option('--status <status>', 'only drops in this status'), 'drops and products')
+        .option('--after <time>', 'only drops starting after this time')
+        .option('--before <time>', 'only drops starting before this time')
+        .option('--min-price-cents <n>', 'only drops and products priced at least this, in minor units')
+        .option('--max-price-cents <n>', 'only drops and products priced at most this, in minor units'),
+    ),
   parse({ args, opts, penv }) {
     const q = String(args[0] ?? '')
     if (q.trim() === '') throw new UsageError('a query is required', 'Example: livedrop search hoodie')
-    if (opts.mine && opts.creator) throw new UsageError('use --mine or --creator, not both')
     const after = str(opts, 'after')
     const before = str(opts, 'before')
     return {
       q,
       type: str(opts, 'type'),
       status: str(opts, 'status'),
-      creator: opts.mine ? 'me' : opts.creator !== undefined ? id(opts.creator, '--creator') : undefined,
+      creator: parseOwner(opts),
       startsAfter: after === undefined ? undefined : parseWhen(after, '--after', penv.now).toISOString(),
       startsBefore: before === undefined ? undefined : parseWhen(before, '--before', penv.now).toISOString(),
       priceMin: int(str(opts, 'minPriceCents'), '--min-price-cents', 0, 100_000_000),
       priceMax: int(str(opts, 'maxPriceCents'), '--max-price-cents', 0, 100_000_000),
-      limit: int(str(opts, 'limit'), '--limit', 1, 1000) ?? 20,
+      limit: parseLimit(opts),
     }
   },
   async run(ctx, o) {
     const creatorId = o.creator === 'me' ? await myCreatorId(ctx) : o.creator
     const query = {
       q: o.q, type: o.type, status: o.status, creatorId, startsAfter: o.startsAfter, startsBefore: o.startsBefore,
-      priceMin: o.priceMin, priceMax: o.priceMax, limit: Math.min(100, o.limit),
+      priceMin: o.priceMin, priceMax: o.priceMax, limit: pageSize(o.limit),
     } as SearchQuery
-    const items: SearchResult[] = []
-    for await (const hit of ctx.sdk().paginate('/v1/search', { params: { query } })) {
-      items.push(hit)
-      if (items.length >= o.limit) break
-    }
+    const items: SearchResult[] = await take(ctx.sdk().paginate('/v1/search', { params: { query } }), o.limit)
     const c = ctx.out
     ctx.print(items, () =>
       items.length === 0

@@ -2,10 +2,10 @@ import { ENUMS, type components } from '@livedrop/sdk'
 import { defineCommand, type CommandGroup } from '../command'
 import { UsageError, unwrap } from '../errors'
 import { table } from '../output'
-import { id, int, requireStr, str } from '../parse'
+import { limitOption, pageSize, parseLimit, take } from '../list'
+import { id, requireStr, str } from '../parse'
 import { formatLocal } from '../time'
 
-type Webhook = components['schemas']['Webhook']
 type WebhookDelivery = components['schemas']['WebhookDelivery']
 type WebhookEventType = components['schemas']['WebhookEventType']
 
@@ -57,14 +57,10 @@ export const listWebhooks = defineCommand<{ limit: number }>({
   name: 'list',
   summary: 'Your webhook endpoints',
   examples: ['livedrop webhooks list', 'livedrop webhooks list --json'],
-  configure: (cmd) => cmd.option('--limit <n>', 'at most this many (default 20, up to 1000)'),
-  parse: ({ opts }) => ({ limit: int(str(opts, 'limit'), '--limit', 1, 1000) ?? 20 }),
+  configure: (cmd) => void limitOption(cmd),
+  parse: ({ opts }) => ({ limit: parseLimit(opts) }),
   async run(ctx, o) {
-    const items: Webhook[] = []
-    for await (const w of ctx.authed().paginate('/v1/webhooks', { params: { query: { limit: Math.min(100, o.limit) } } })) {
-      items.push(w)
-      if (items.length >= o.limit) break
-    }
+    const items = await take(ctx.authed().paginate('/v1/webhooks', { params: { query: { limit: pageSize(o.limit) } } }), o.limit)
     ctx.print(items, () =>
       items.length === 0
         ? ''
@@ -98,15 +94,11 @@ export const listDeliveries = defineCommand<{ webhookId: string; limit: number }
   name: 'deliveries <webhookId>',
   summary: "An endpoint's delivery log, newest first (status, attempts, last status code, latency, error)",
   examples: ['livedrop webhooks deliveries <webhookId>', 'livedrop webhooks deliveries <webhookId> --json'],
-  configure: (cmd) => cmd.option('--limit <n>', 'at most this many (default 20, up to 1000)'),
-  parse: ({ args, opts }) => ({ webhookId: id(args[0], 'webhookId'), limit: int(str(opts, 'limit'), '--limit', 1, 1000) ?? 20 }),
+  configure: (cmd) => void limitOption(cmd),
+  parse: ({ args, opts }) => ({ webhookId: id(args[0], 'webhookId'), limit: parseLimit(opts) }),
   async run(ctx, o) {
-    const items: WebhookDelivery[] = []
     const path = { webhookId: o.webhookId }
-    for await (const d of ctx.authed().paginate('/v1/webhooks/{webhookId}/deliveries', { params: { path, query: { limit: Math.min(100, o.limit) } } })) {
-      items.push(d)
-      if (items.length >= o.limit) break
-    }
+    const items = await take(ctx.authed().paginate('/v1/webhooks/{webhookId}/deliveries', { params: { path, query: { limit: pageSize(o.limit) } } }), o.limit)
     ctx.print(items, () =>
       items.length === 0
         ? ''

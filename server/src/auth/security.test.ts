@@ -453,6 +453,12 @@ const cases: Record<string, Case> = {
     scope: 'self', req: () => ({ path: '/v1/me/events' }),
     expect: { anonymous: 401 }, // its anonymous alternative is a ?ticket=, which an anonymous caller has not got
   },
+  // The caller's own drops' events: whose they are is the token's, there is no other creator's to name.
+  streamWebhookEvents: {
+    scope: 'self', family: 'creator', req: () => ({ path: '/v1/webhooks/events' }),
+    expect: { anonymous: 401, otherUser: 403 }, // NOT_A_CREATOR: not about anyone's resource
+  },
+  search: { scope: 'public', req: () => ({ path: '/v1/search?q=matrix' }) },
 }
 
 /** One call; a stream's answer is checked against the contract and then closed instead of read to its end. */

@@ -1,7 +1,7 @@
 import { defineCommand } from '../../command'
 import { UsageError } from '../../errors'
-import { limitOption, pageSize, parseLimit, take } from '../../list'
-import { id, str } from '../../parse'
+import { limitOption, ownerOptions, pageSize, parseLimit, parseOwner, take } from '../../list'
+import { str } from '../../parse'
 import { myCreatorId } from '../auth'
 import { dropsTable, STATUSES, type DropStatus } from './show'
 
@@ -16,19 +16,13 @@ export const listDrops = defineCommand<ListDropsOptions>({
   summary: 'List drops (yours with --mine)',
   examples: ['livedrop drops list --mine', 'livedrop drops list --status scheduled --limit 50', 'livedrop drops list --mine --status live --json'],
   configure: (cmd) =>
-    void limitOption(
-      cmd
-        .option('--status <status>', `only drops in this status (${STATUSES.join(', ')})`)
-        .option('--mine', 'only your drops')
-        .option('--creator <creatorId>', "only this creator's drops"),
-    ),
+    void limitOption(ownerOptions(cmd.option('--status <status>', `only drops in this status (${STATUSES.join(', ')})`), 'drops')),
   parse({ opts }) {
     const status = str(opts, 'status')
     if (status !== undefined && !STATUSES.includes(status as DropStatus)) throw new UsageError(`--status must be one of ${STATUSES.join(', ')}, got "${status}"`)
-    if (opts.mine && opts.creator) throw new UsageError('use --mine or --creator, not both')
     return {
       status: status as DropStatus | undefined,
-      creator: opts.mine ? 'me' : opts.creator !== undefined ? id(opts.creator, '--creator') : undefined,
+      creator: parseOwner(opts),
       limit: parseLimit(opts),
     }
   },
