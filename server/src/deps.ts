@@ -28,6 +28,8 @@ import { createPow } from './queue/pow'
 import { createRedisQueueStore } from './queue/redis-store'
 import { createMemoryQueueStore } from './queue/memory-store'
 import { createMaintenance, type Maintenance } from './ops/maintenance'
+import { outboxLag } from './events/repo'
+import { oldestSnapshotAge } from './ops/repo'
 import { createWebhooksService, type WebhooksService } from './webhooks/service'
 import { createWebhookWorker, type WebhookWorker } from './webhooks/worker'
 import { createSealer } from './webhooks/secrets'
@@ -72,15 +74,15 @@ export function createDeps(config: Config & { databaseUrl: string; jwtSecret: st
   const sql = createSql(config.databaseUrl, config)
   const backplane = createBackplane(config.redisUrl, log)
   const tokens = createTokenService(config)
+  // Bounded so that a scrape during a database outage answers quickly (no sample rather than a slow scrape).
+  const bounded = <T>(q: Promise<T>): Promise<T | null> => Promise.race([q, Bun.sleep(500).then(() => null)])
   const metrics = createMetrics({
     dbPoolMax: config.dbPoolMax,
-    // Bounded so that a scrape during a database outage answers quickly.
-    dbConnections: () => Promise.race([
-      sql<{ state: string; count: number }[]>`
+    dbConnections: async () => (await bounded(sql<{ state: string; count: number }[]>`
         select coalesce(state, 'unknown') as state, count(*)::int as count from pg_stat_activity
-        where application_name = 'livedrop' and datname = current_database() group by 1`,
-      Bun.sleep(500).then(() => []),
-    ]),
+        where application_name = 'livedrop' and datname = current_database() group by 1`)) ?? [],
+    outboxLag: () => bounded(outboxLag(sql)),
+    oldestSnapshotAge: () => bounded(oldestSnapshotAge(sql)),
   })
   // One gauge for the breaker that routes every component to its fallback at once (see redis.ts).
   metrics.redisFallbackActive.set({ component: 'redis' }, 0)

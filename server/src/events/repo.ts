@@ -208,3 +208,18 @@ export async function redeemTicket(sql: Tx, hash: Uint8Array): Promise<{ userId:
   if (!row?.valid) return null
   return { userId: row.userId, sessionId: row.sessionId, expiresAtMs: row.accessExpiresAt?.getTime() ?? null }
 }
+
+/**
+ * How far behind the outbox's consumers are, in seconds since the oldest event each has still to handle (0 when
+ * caught up): the relay (rows committed but not numbered yet: outbox_pending_idx) and the notifier (events past
+ * its cursor: outbox_seq_key). One row each, by index, so a metrics scrape costs two lookups.
+ */
+export async function outboxLag(sql: Tx): Promise<{ relay: number; notifications: number }> {
+  const [row] = await sql<{ relay: number; notifications: number }[]>`
+    select
+      coalesce(extract(epoch from now() - (select created_at from outbox where seq is null order by id limit 1)), 0)::float8 as relay,
+      coalesce(extract(epoch from now() - (
+        select created_at from outbox where seq > (select seq from outbox_cursors where name = 'notified') order by seq limit 1
+      )), 0)::float8 as notifications`
+  return { relay: Math.max(0, row.relay), notifications: Math.max(0, row.notifications) }
+}

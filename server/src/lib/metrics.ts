@@ -5,7 +5,16 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
  * several apps in one process). Features increment what they own: orders count confirmations and refusals,
  * the SSE code moves `sseConnections`, the cache and the rate limiter count their hits and refusals.
  */
-export function createMetrics(opts: { dbPoolMax?: number; dbConnections?: () => Promise<Array<{ state: string; count: number }>> } = {}) {
+export interface MetricsSources {
+  dbPoolMax?: number
+  dbConnections?: () => Promise<Array<{ state: string; count: number }>>
+  /** seconds since the oldest event each outbox stage has still to handle (0 = caught up); read at scrape time */
+  outboxLag?: () => Promise<{ relay: number; notifications: number } | null>
+  /** seconds the oldest open transaction holding a snapshot (xmin) has been running, cluster-wide; read at scrape */
+  oldestSnapshotAge?: () => Promise<number | null>
+}
+
+export function createMetrics(opts: MetricsSources = {}) {
   const registry = new Registry()
   try {
     collectDefaultMetrics({ register: registry, prefix: 'livedrop_' })
@@ -85,6 +94,32 @@ export function createMetrics(opts: { dbPoolMax?: number; dbConnections?: () => 
         try {
           for (const r of await opts.dbConnections()) this.set({ state: r.state }, r.count)
         } catch {}
+      },
+    }),
+    outboxLag: new Gauge({
+      name: 'livedrop_outbox_lag_seconds',
+      help: 'Age of the oldest outbox event a stage has not handled yet (0 = caught up), by stage: relay (committed, not yet numbered and published to the instances), notifications (not yet stored as notifications)',
+      labelNames: ['stage'] as const,
+      registers: [registry],
+      // Read from the outbox when Prometheus scrapes (two index lookups); no sample while the database is away.
+      async collect() {
+        if (!opts.outboxLag) return
+        this.reset()
+        const lag = await opts.outboxLag().catch(() => null)
+        if (!lag) return
+        this.set({ stage: 'relay' }, lag.relay)
+        this.set({ stage: 'notifications' }, lag.notifications)
+      },
+    }),
+    oldestSnapshotAge: new Gauge({
+      name: 'livedrop_db_oldest_snapshot_age_seconds',
+      help: 'How long the oldest transaction holding a snapshot (backend_xmin) has been open, on the whole PostgreSQL server: a long one keeps dead rows and index entries alive (outbox relay, vacuum)',
+      registers: [registry],
+      async collect() {
+        if (!opts.oldestSnapshotAge) return
+        this.reset()
+        const age = await opts.oldestSnapshotAge().catch(() => null)
+        if (age !== null) this.set(age)
       },
     }),
   }
