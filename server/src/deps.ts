@@ -33,6 +33,9 @@ import { oldestSnapshotAge } from './ops/repo'
 import { createWebhooksService, type WebhooksService } from './webhooks/service'
 import { createWebhookWorker, type WebhookWorker } from './webhooks/worker'
 import { createSealer } from './webhooks/secrets'
+import type { Tracing } from './lib/tracing/setup'
+import { traceSql } from './lib/tracing/sql'
+import { traceEvents } from './lib/tracing/events'
 
 /** Everything the routes need, built once at boot from the resolved config. */
 export interface Deps {
@@ -67,11 +70,14 @@ export interface Deps {
   cache: Cache
   /** null when RATE_LIMIT_ENABLED=false */
   rateLimiter: RateLimiter | null
+  /** null unless OTEL_EXPORTER_OTLP_ENDPOINT is set (main.ts starts it before createDeps) */
+  tracing: Tracing | null
   close(): Promise<void>
 }
 
-export function createDeps(config: Config & { databaseUrl: string; jwtSecret: string }, log: Logger = createLogger(config)): Deps {
-  const sql = createSql(config.databaseUrl, config)
+export function createDeps(config: Config & { databaseUrl: string; jwtSecret: string }, log: Logger = createLogger(config), tracing: Tracing | null = null): Deps {
+  // Traced only when tracing runs: otherwise the pool is postgres.js's own, with nothing in between.
+  const sql = tracing ? traceSql(createSql(config.databaseUrl, config), tracing.tracer) : createSql(config.databaseUrl, config)
   const backplane = createBackplane(config.redisUrl, log)
   const tokens = createTokenService(config)
   // Bounded so that a scrape during a database outage answers quickly (no sample rather than a slow scrape).
@@ -125,6 +131,7 @@ export function createDeps(config: Config & { databaseUrl: string; jwtSecret: st
     caps: config.streams,
     onCapRefused: (scope) => metrics.rateLimited.inc({ class: scope === 'address' ? 'streamsPerAddress' : 'streamsPerUser' }),
     sessionActive: (sessionId) => auth.isSessionActive(sessionId),
+    tracing: tracing ? traceEvents(tracing.tracer) : undefined,
   })
   const sealer = createSealer(config.webhooks.secretKey ?? config.jwtSecret)
   const ssrfPolicy = { allowHttpLoopback: config.webhooks.allowHttpLoopback }
@@ -165,7 +172,7 @@ export function createDeps(config: Config & { databaseUrl: string; jwtSecret: st
   })
   return {
     config, log, sql, backplane, tokens, auth, users, creators, products, drops, orders, scheduler, maintenance,
-    lifecycle, metrics, pubsub, cache, rateLimiter, follows, notifications, live, webhooks, webhookWorker, queue, queueStreams,
+    lifecycle, metrics, pubsub, cache, rateLimiter, tracing, follows, notifications, live, webhooks, webhookWorker, queue, queueStreams,
     async close() {
       await scheduler.stop()
       await maintenance.stop()

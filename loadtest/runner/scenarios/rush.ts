@@ -180,7 +180,9 @@ async function resolveUnanswered(api: Api, book: OrderBook, request: (key: strin
           await new Promise((ok) => setTimeout(ok, Number(res.headers.get('retry-after') ?? 1) * 1000))
           continue
         }
-        book.record(key, false, res.status, text, Object.fromEntries(res.headers))
+        const headers: Record<string, string> = {}
+        res.headers.forEach((v, k) => (headers[k] = v))
+        book.record(key, false, res.status, text, headers)
         break
       }
     }

@@ -9,9 +9,11 @@ export interface EventRow {
   creatorId: string | null
   data: Record<string, unknown>
   createdAt: Date
+  /** W3C traceparent of the request that wrote it (null: not traced); events/outbox.ts */
+  traceparent: string | null
 }
 
-const COLUMNS = (sql: Tx) => sql`seq::float8 as seq, type, drop_id, user_id, creator_id, data, created_at`
+const COLUMNS = (sql: Tx) => sql`seq::float8 as seq, type, drop_id, user_id, creator_id, data, created_at, traceparent`
 
 /**
  * Is anything waiting to be numbered among the rows written by transactions from `fromXid` on? (Below that

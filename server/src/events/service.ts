@@ -10,6 +10,7 @@ import type { NotificationsService } from '../notifications/service'
 import { createNotifier } from '../notifications/notifier'
 import { createHub, frameOf, stockFrame, type Subscriber } from './hub'
 import { createRelay, type Relay } from './relay'
+import type { EventTracing } from '../lib/tracing/events'
 import * as repo from './repo'
 
 export interface LiveOptions {
@@ -40,6 +41,8 @@ export interface LiveOptions {
   onCapRefused?: (scope: 'address' | 'user') => void
   /** Whether a log-in session is still active (auth's service); a personal stream never opens for an ended one. */
   sessionActive?: (sessionId: string) => Promise<boolean>
+  /** tracing on: the relay and the fan-out continue the traces stored with the events */
+  tracing?: EventTracing
 }
 
 /** Who a personal stream is for, and until when (the access token's `exp`, or that of the token behind a ticket). */
@@ -87,7 +90,7 @@ export function createLiveService(opts: LiveOptions) {
   const hub = createHub({
     sql, pubsub: opts.pubsub, log,
     heartbeatMs: opts.heartbeatMs, stockIntervalMs: opts.stockIntervalMs, reconcileMs: opts.reconcileMs,
-    onConnections: opts.onConnections,
+    onConnections: opts.onConnections, tracing: opts.tracing,
   })
   const notifier = createNotifier({ sql, log })
   let relay: Relay | null = null
@@ -96,7 +99,7 @@ export function createLiveService(opts: LiveOptions) {
 
   // One channel per database: two environments sharing a Redis must never read each other's seqs.
   const channelName = () => (channel ??= sql<{ db: string }[]>`select current_database() as db`.then(([r]) => `${opts.channelPrefix}events:${r.db}`))
-  const getRelay = async () => (relay ??= createRelay({ sql, pubsub: opts.pubsub, channel: await channelName(), log, idleMs: opts.relayIdleMs }))
+  const getRelay = async () => (relay ??= createRelay({ sql, pubsub: opts.pubsub, channel: await channelName(), log, idleMs: opts.relayIdleMs, tracing: opts.tracing }))
 
   /**
    * Opens a stream: registers it first (live frames buffer), then reads the head seq and the state, so every
