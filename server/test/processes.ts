@@ -16,6 +16,8 @@ export interface ServerProcess {
   /** SIGTERM, then SIGKILL after 5 s; resolves once the process is gone */
   stop(): Promise<void>
   kill(signal?: NodeJS.Signals | number): Promise<void>
+  /** its stdout so far, one log line each (only with `{ captureLogs: true }`) */
+  logs(): string[]
 }
 
 const ROOT = join(import.meta.dir, '..', '..')
@@ -25,7 +27,7 @@ const ROOT = join(import.meta.dir, '..', '..')
  * are off unless `env` turns them on (they have tests of their own, and these tests open thousands of streams
  * from 127.0.0.1); Redis is the suite's (in-process stand-ins without one).
  */
-export async function startServer(basePort: number, env: Record<string, string> = {}): Promise<ServerProcess> {
+export async function startServer(basePort: number, env: Record<string, string> = {}, opts: { captureLogs?: boolean } = {}): Promise<ServerProcess> {
   const port = testPort(basePort)
   const proc = Bun.spawn([process.execPath, 'server/src/main.ts'], {
     cwd: ROOT,
@@ -43,9 +45,22 @@ export async function startServer(basePort: number, env: Record<string, string> 
       REDIS_KEY_PREFIX: testRedisPrefix(),
       ...env,
     },
-    stdout: 'ignore',
+    stdout: opts.captureLogs ? 'pipe' : 'ignore',
     stderr: 'pipe',
   })
+  const lines: string[] = []
+  if (opts.captureLogs) {
+    void (async () => {
+      let rest = ''
+      const reader = (proc.stdout as ReadableStream<Uint8Array>).getReader()
+      for (let r = await reader.read(); !r.done; r = await reader.read()) {
+        rest += new TextDecoder().decode(r.value)
+        const parts = rest.split('\n')
+        rest = parts.pop()!
+        lines.push(...parts.filter(Boolean))
+      }
+    })()
+  }
   const url = `http://127.0.0.1:${port}`
   const deadline = Date.now() + 20_000
   for (;;) {
@@ -70,6 +85,7 @@ export async function startServer(basePort: number, env: Record<string, string> 
     port,
     proc,
     kill,
+    logs: () => [...lines],
     async stop() {
       const t = setTimeout(() => proc.kill('SIGKILL'), 5000)
       await kill('SIGTERM')

@@ -44,7 +44,9 @@ export async function startTracing(otel: OtelConfig & { endpoint: string }, inst
   api.trace.setGlobalTracerProvider(provider)
 
   // Commands outside any trace (pub/sub, background loops) make no spans of their own: requireParentSpan.
-  const redis = new IORedisInstrumentation({ enabled: false, requireParentSpan: true })
+  // The statement is the command name alone: keys and arguments name users and addresses (like SQL parameters,
+  // they stay out of traces).
+  const redis = new IORedisInstrumentation({ enabled: false, requireParentSpan: true, dbStatementSerializer: (command) => command })
   redis.setTracerProvider(provider)
   const Redis = (ioredis as unknown as { default: unknown }).default ?? ioredis
   for (const def of redis.getModuleDefinitions()) def.patch?.(Redis, (await import('ioredis/package.json')).version)

@@ -4,7 +4,8 @@
  * Proxy that starts a span when a statement starts (its then()) and ends it when it settles. Transactions
  * (`sql.begin`) get a span of their own, and their `tx` is wrapped the same way, so statements inside a
  * transaction are its children. Only the statement text with $n placeholders is recorded, never a parameter
- * (STYLE.md: query parameters never leak). Installed by deps.ts only when tracing is on.
+ * (STYLE.md: query parameters never leak); a fragment interpolated into a statement shows as its $n.
+ * Installed by deps.ts only when tracing is on.
  */
 import { context, SpanKind, SpanStatusCode, trace, type Span, type Tracer } from '@opentelemetry/api'
 import type { Sql } from '../../db'
@@ -41,16 +42,20 @@ function wrapStatements<S extends object>(target: S, tracer: Tracer): S {
     apply(fn, self, args: unknown[]) {
       const q = Reflect.apply(fn as (...a: unknown[]) => unknown, self, args) as Thenable
       // Fragments (sql(identifier), sql(rows, ...)) are not statements.
-      if (!isTemplate(args[0]) || !context.active() || !trace.getSpan(context.active())) return q
+      if (!isTemplate(args[0]) || !trace.getSpan(context.active())) return q
       const text = args[0].reduce((acc, part, i) => (i === 0 ? part : `${acc}$${i}${part}`), '')
       const run = q.then.bind(q)
+      // One span per statement, however often then() is called: inside a transaction postgres.js itself calls
+      // q.catch() (→ then) as it queues the statement, while the caller's await calls it too.
+      let settled: Promise<unknown> | null = null
+      const start = () => {
+        const { name, operation } = nameOf(text)
+        const span = tracer.startSpan(name, { kind: SpanKind.CLIENT, attributes: { ...ATTRS, 'db.operation.name': operation, 'db.query.text': text.trim().replace(/\s+/g, ' ').slice(0, 2000) } })
+        return settle(span, context.with(trace.setSpan(context.active(), span), () => run() as Promise<unknown>))
+      }
       Object.defineProperty(q, 'then', {
         configurable: true,
-        value: (ok?: (v: unknown) => unknown, err?: (e: unknown) => unknown) => {
-          const { name, operation } = nameOf(text)
-          const span = tracer.startSpan(name, { kind: SpanKind.CLIENT, attributes: { ...ATTRS, 'db.operation.name': operation, 'db.query.text': text.trim().replace(/\s+/g, ' ').slice(0, 2000) } })
-          return settle(span, context.with(trace.setSpan(context.active(), span), () => run() as Promise<unknown>)).then(ok, err)
-        },
+        value: (ok?: (v: unknown) => unknown, err?: (e: unknown) => unknown) => (settled ??= start()).then(ok, err),
       })
       return q
     },
