@@ -10,6 +10,7 @@ import { afterAll, beforeAll, expect, test } from 'bun:test'
 import { createLiveDrop, type LiveDrop, type MeEvent } from '@livedrop/sdk'
 import { auditOf, createTestContext, describeWithRedis, liveDrop, registerUser, testConfig } from '../../test/helpers'
 import { haproxyBalancer, startServer, type Balancer, type ServerProcess } from '../../test/processes'
+import { waitFor } from '../../test/receiver'
 import { run } from '../../../loadtest/runner/run'
 import { table } from '../../../loadtest/runner/report'
 
@@ -50,16 +51,6 @@ async function runnerAttempts(t0: Date): Promise<number> {
   return n
 }
 
-async function until<T>(what: string, check: () => Promise<T | false | null | undefined> | T | false | null | undefined, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs
-  for (;;) {
-    const v = await check()
-    if (v) return v
-    if (Date.now() > deadline) throw new Error(`not within ${timeoutMs} ms: ${what}`)
-    await Bun.sleep(100)
-  }
-}
-
 interface Buyer {
   sdk: LiveDrop
   userId: string
@@ -97,7 +88,7 @@ describeWithRedis('a fleet of three behind HAProxy', () => {
         if (!stop.signal.aborted) throw err
       }
     })
-    await until('every personal stream open', async () => (await Promise.all(servers.map(streamsOn))).reduce((a, b) => a + b, 0) >= buyers.length)
+    await waitFor('every personal stream open', async () => (await Promise.all(servers.map(streamsOn))).reduce((a, b) => a + b, 0) >= buyers.length, 30_000)
 
     // The load-test runner against the balancer, as an operator would run it (`npm run loadtest -- drop-day
     // --target <balancer>`): its own catalog, buyers, hot drop and subscribers.
@@ -107,7 +98,7 @@ describeWithRedis('a fleet of three behind HAProxy', () => {
 
     // The buyers start once the runner's rush is under way (its seeding, registrations included, is over: those
     // are not safe to replay and are not what this test is about), and order until told to stop.
-    await until('the runner\'s rush under way', async () => (await runnerAttempts(t0)) >= 20, 60_000)
+    await waitFor('the runner\'s rush under way', async () => (await runnerAttempts(t0)) >= 20, 60_000)
     // The buyers order until told to stop (SDK: one Idempotency-Key per purchase, reused on every retry).
     let ordering = true
     const buying = buyers.map(async (b) => {
@@ -126,17 +117,17 @@ describeWithRedis('a fleet of three behind HAProxy', () => {
     // Mid-run: drain instance 1, then kill instance 2 outright, each while orders are flowing.
     const [A, B, C] = servers as [ServerProcess, ServerProcess, ServerProcess]
     const streamsBefore = await Promise.all([A, B].map(streamsOn))
-    await until('orders flowing', async () => (await ordersSince(t0)) >= 60)
+    await waitFor('orders flowing', async () => (await ordersSince(t0)) >= 60, 30_000)
     const drained = A.kill('SIGTERM')
     await lb.until((n, s) => n !== 'livedrop1' || !s.startsWith('UP'), 'livedrop1 out of rotation')
     const atDrain = await ordersSince(t0)
-    await until('orders flowing after the drain', async () => (await ordersSince(t0)) >= atDrain + 40)
+    await waitFor('orders flowing after the drain', async () => (await ordersSince(t0)) >= atDrain + 40, 30_000)
     await B.kill('SIGKILL')
     const killedAt = Date.now()
     await drained
     await lb.until((n, s) => n === 'livedrop3' ? s === 'UP' : !s.startsWith('UP'), 'only livedrop3 in rotation')
     const atKill = await ordersSince(t0)
-    await until('orders flowing on the survivor', async () => (await ordersSince(t0)) >= atKill + 40)
+    await waitFor('orders flowing on the survivor', async () => (await ordersSince(t0)) >= atKill + 40, 30_000)
 
     const { report } = await dropDay
     ordering = false
@@ -172,7 +163,7 @@ describeWithRedis('a fleet of three behind HAProxy', () => {
     // No gap: each buyer's stream, across its reconnections, delivered one order.confirmed per order, no more
     // (event ids strictly increasing: nothing twice), and nothing less once the survivor has caught up.
     for (const b of buyers) {
-      await until(`buyer ${b.userId}: every order on the stream`, () => b.bought.every((id) => b.seen.has(id)), 20_000)
+      await waitFor(`buyer ${b.userId}: every order on the stream`, () => b.bought.every((id) => b.seen.has(id)), 20_000)
       expect([...b.seen.keys()].sort()).toEqual([...b.bought].sort())
       expect([...b.seen.values()].every((n) => n === 1)).toBe(true)
       expect(b.ids.every((id, i) => i === 0 || id > b.ids[i - 1]!)).toBe(true)
