@@ -18,9 +18,10 @@ const ctx = createTestContext({ rateLimit: { ...testConfig().rateLimit, enabled:
 let servers: ServerProcess[] = []
 let lb: Balancer
 
-// A short request deadline keeps the idempotency lease a crashed instance leaves behind short (deadline + 5 s):
-// a buyer whose order was in flight on the killed instance gets its answer within seconds of asking again.
-const env = { REQUEST_TIMEOUT_MS: '4000', SHUTDOWN_GRACE_MS: '4000', TRUSTED_PROXIES: '127.0.0.1' }
+// A shorter request deadline keeps the idempotency lease a crashed instance leaves behind shorter (deadline + 5 s
+// = 15 s instead of 20): a buyer whose order was in flight on the killed instance gets its answer sooner. Not
+// shorter: on a loaded machine a registration (a password hash) can take seconds.
+const env = { REQUEST_TIMEOUT_MS: '10000', SHUTDOWN_GRACE_MS: '4000', TRUSTED_PROXIES: '127.0.0.1' }
 
 beforeAll(async () => {
   if (!process.env.TEST_REDIS_URL) return
@@ -92,13 +93,21 @@ describeWithRedis('a fleet of three behind HAProxy', () => {
 
     // The load-test runner against the balancer, as an operator would run it (`npm run loadtest -- drop-day
     // --target <balancer>`): its own catalog, buyers, hot drop and subscribers.
-    const dropDay = run({ scenario: 'drop-day', target: lb.url, rate: 40, orderRate: 40, durationSec: 14, users: 30, subscribers: 30, warmupSec: 0, write: false, log: () => {} })
+    const dropDay = run({ scenario: 'drop-day', target: lb.url, rate: 40, orderRate: 40, durationSec: 14, users: 30, subscribers: 30, warmupSec: 0, write: false, log: (l) => progress.push(l) })
+    const progress: string[] = []
     let runnerDoneAt = Infinity
     void dropDay.then(() => (runnerDoneAt = Date.now()), () => {})
 
     // The buyers start once the runner's rush is under way (its seeding, registrations included, is over: those
     // are not safe to replay and are not what this test is about), and order until told to stop.
-    await waitFor('the runner\'s rush under way', async () => (await runnerAttempts(t0)) >= 20, 60_000)
+    // Seeding registers 30 buyers (a password hash each): slow on a loaded machine, hence the long bound. A runner
+    // that fails first ends the wait at once, with its progress.
+    const failedEarly = dropDay.then(
+      () => Promise.reject(new Error(`the runner ended before its rush began: ${progress.join(' | ')}`)),
+      (err: Error) => Promise.reject(new Error(`the runner failed: ${err.message}; ${progress.join(' | ')}`)),
+    )
+    await Promise.race([waitFor('the runner\'s rush under way', async () => (await runnerAttempts(t0)) >= 20, 120_000), failedEarly])
+    failedEarly.catch(() => {})
     // The buyers order until told to stop (SDK: one Idempotency-Key per purchase, reused on every retry).
     let ordering = true
     const buying = buyers.map(async (b) => {
@@ -170,5 +179,5 @@ describeWithRedis('a fleet of three behind HAProxy', () => {
     }
     stop.abort()
     await Promise.all(following)
-  }, 120_000)
+  }, 240_000)
 })
