@@ -3,3 +3,5 @@
 -- (lib/tracing/). Null when tracing is off or the writer had no trace. Nullable with no default: adding it
 -- rewrites nothing, and the hot-path INSERT stays one INSERT.
 alter table outbox add column traceparent text;
+-- A webhook delivery keeps its event's, so that each attempt's request carries the trace on (traceparent out).
+alter table webhook_deliveries add column traceparent text;

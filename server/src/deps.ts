@@ -125,13 +125,14 @@ export function createDeps(config: Config & { databaseUrl: string; jwtSecret: st
   })
   const follows = createFollowsService({ sql, creators, users })
   const notifications = createNotificationsService({ sql })
+  const eventTracing = tracing ? traceEvents(tracing.tracer) : undefined
   const live = createLiveService({
     sql, pubsub, log, notifications, channelPrefix: config.redisKeyPrefix,
     onConnections: (stream, delta) => metrics.sseConnections.inc({ stream }, delta),
     caps: config.streams,
     onCapRefused: (scope) => metrics.rateLimited.inc({ class: scope === 'address' ? 'streamsPerAddress' : 'streamsPerUser' }),
     sessionActive: (sessionId) => auth.isSessionActive(sessionId),
-    tracing: tracing ? traceEvents(tracing.tracer) : undefined,
+    tracing: eventTracing,
   })
   const sealer = createSealer(config.webhooks.secretKey ?? config.jwtSecret)
   const ssrfPolicy = { allowHttpLoopback: config.webhooks.allowHttpLoopback }
@@ -139,6 +140,7 @@ export function createDeps(config: Config & { databaseUrl: string; jwtSecret: st
   const webhookWorker = createWebhookWorker({
     sql, log, sealer, config: { ...config.webhooks, policy: ssrfPolicy },
     ownerOf: async (creatorId) => (await creators.get(creatorId)).userId,
+    tracing: eventTracing,
   })
   // Draining closes the streams (clients reconnect elsewhere with Last-Event-ID) before the pools close.
   lifecycle.onDrain(() => live.closeStreams())

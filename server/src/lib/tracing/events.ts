@@ -6,7 +6,7 @@
  * be followed from `POST /v1/orders` on one instance to the frame written on another. Installed by deps.ts
  * only when tracing is on.
  */
-import { context, SpanKind, trace, type Link, type Tracer } from '@opentelemetry/api'
+import { context, propagation, SpanKind, trace, type Link, type Tracer } from '@opentelemetry/api'
 import { contextOf } from './context'
 
 export interface TracedEvent {
@@ -20,6 +20,11 @@ export interface EventTracing {
   delivery(e: TracedEvent, send: () => void): void
   /** runs `publish` (the relay's publication of a numbered batch) inside a span linked to the events' traces */
   relay<T>(events: TracedEvent[], publish: () => Promise<T>): Promise<T>
+  /**
+   * runs `send` (an outbound request about an event: a webhook attempt) in a CLIENT span of the event's trace,
+   * handing it the W3C headers (traceparent) that carry the trace to the receiver
+   */
+  outbound<T>(e: { traceparent?: string | null }, name: string, send: (headers: Record<string, string>) => Promise<T>): Promise<T>
 }
 
 export function traceEvents(tracer: Tracer): EventTracing {
@@ -31,6 +36,19 @@ export function traceEvents(tracer: Tracer): EventTracing {
       const span = tracer.startSpan(`sse deliver ${e.type}`, { kind: SpanKind.CONSUMER, attributes: { 'livedrop.event.seq': e.seq, 'livedrop.event.type': e.type } }, parent)
       try {
         context.with(trace.setSpan(parent, span), send)
+      } finally {
+        span.end()
+      }
+    },
+    async outbound(e, name, send) {
+      const parent = contextOf(e.traceparent)
+      if (!parent) return send({})
+      const span = tracer.startSpan(name, { kind: SpanKind.CLIENT }, parent)
+      const ctx = trace.setSpan(parent, span)
+      const headers: Record<string, string> = {}
+      propagation.inject(ctx, headers)
+      try {
+        return await context.with(ctx, () => send(headers))
       } finally {
         span.end()
       }

@@ -2,18 +2,19 @@
  * Traces across two real server processes exporting to a loopback OTLP receiver (server/test/otlp.ts): A sends
  * OTLP/JSON, B the default OTLP/protobuf. One order placed on A with a client's traceparent is followed to the
  * SSE frame B writes: A's request span continues the client's trace and is named by its route, A's SQL and
- * Redis spans sit under it, and B's `sse deliver order.confirmed` span is a descendant of it (the outbox hop
- * carried the trace). Every log line A writes for the request names its request id and that trace id.
+ * Redis spans sit under it, B's `sse deliver order.confirmed` span is a descendant of it (the outbox hop
+ * carried the trace), and so is the creator's webhook attempt, whose request carries its traceparent. Every log line A writes for the request names its request id and that trace id.
  * Ports 3690-3692 belong to this suite.
  */
 import { afterAll, beforeAll, expect, test } from 'bun:test'
 import { createTestContext, describeWithRedis, liveDrop, registerUser, testConfig } from '../../../test/helpers'
 import { startServer, type ServerProcess } from '../../../test/processes'
 import { readSse } from '../../../test/sse'
-import { waitFor } from '../../../test/receiver'
+import { waitFor, webhookReceiver } from '../../../test/receiver'
 import { otlpReceiver, type OtlpReceiver, type ReceivedSpan } from '../../../test/otlp'
 
-const ctx = createTestContext({ rateLimit: { ...testConfig().rateLimit, enabled: false } })
+const ctx = createTestContext({ rateLimit: { ...testConfig().rateLimit, enabled: false }, webhooks: { ...testConfig().webhooks, allowHttpLoopback: true } })
+const hooks = webhookReceiver()
 let receiver: OtlpReceiver
 let A: ServerProcess
 let B: ServerProcess
@@ -21,7 +22,7 @@ let B: ServerProcess
 beforeAll(async () => {
   if (!process.env.TEST_REDIS_URL) return
   receiver = otlpReceiver(3690)
-  const common = { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint, RATE_LIMIT_ENABLED: 'true', LOG_LEVEL: 'debug' }
+  const common = { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint, RATE_LIMIT_ENABLED: 'true', LOG_LEVEL: 'debug', WEBHOOKS_ALLOW_HTTP_LOOPBACK: 'true', WEBHOOKS_POLL_MS: '50' }
   ;[A, B] = await Promise.all([
     startServer(3691, { ...common, OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json', OTEL_SERVICE_NAME: 'livedrop-test' }, { captureLogs: true }),
     startServer(3692, { ...common, OTEL_SERVICE_NAME: 'livedrop-test' }),
@@ -31,6 +32,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await Promise.all([A?.stop(), B?.stop()])
   receiver?.stop()
+  hooks.stop()
   await ctx.close()
 })
 
@@ -45,7 +47,9 @@ function descends(spans: ReceivedSpan[], span: ReceivedSpan, ancestor: ReceivedS
 
 describeWithRedis('traces across two instances (OTLP)', () => {
   test('an order on A is followed from its HTTP span through SQL and Redis to the SSE frame sent by B', async () => {
-    const { drop } = await liveDrop(ctx, { initialStock: 5 })
+    const { drop, owner } = await liveDrop(ctx, { initialStock: 5 })
+    // The creator's webhook: its delivery of the order carries the trace on (traceparent out).
+    expect((await ctx.api('POST', '/v1/webhooks', { token: owner.accessToken, body: { url: hooks.url('/orders'), events: ['order.confirmed'] } })).status).toBe(201)
     const buyer = await registerUser(ctx.api)
     const stream = await readSse(await fetch(`${B.url}/v1/me/events`, { headers: { authorization: `Bearer ${buyer.accessToken}` } }), '/v1/me/events')
     expect(stream.status).toBe(200)
@@ -100,6 +104,14 @@ describeWithRedis('traces across two instances (OTLP)', () => {
     expect(delivered.attributes['livedrop.event.seq']).toBe(Number(frame.at(-1)!.id))
     // The relay that published it links to the trace.
     await waitFor('a relay span linked to the trace', () => receiver.spans.some((s) => s.name === 'outbox relay' && s.links.some((l) => l.traceId === traceId)), 20_000)
+    // traceparent out: the webhook attempt is a CLIENT span below the request, and its request names that span.
+    const hook = await waitFor('the webhook delivery', () => hooks.at('/orders').find((r) => JSON.parse(r.body).data.order.id === order.id), 20_000)
+    const sent = /^00-([0-9a-f]{32})-([0-9a-f]{16})-0[01]$/.exec(hook.headers.get('traceparent') ?? '')
+    expect(sent?.[1]).toBe(traceId)
+    const attempt = await waitFor('the webhook span', () => inTrace().find((s) => s.spanId === sent![2]), 20_000)
+    expect(attempt.name).toBe('webhook order.confirmed')
+    expect(attempt.kind).toBe(3) // CLIENT
+    expect(descends(receiver.spans, attempt, request)).toBe(true)
     // Both OTLP encodings arrived and were decoded.
     expect([...receiver.encodings].sort()).toEqual(['application/json', 'application/x-protobuf'])
 
