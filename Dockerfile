@@ -23,6 +23,9 @@ COPY server server
 # The storefront at / bundles the SDK's browser build from its source when the server starts.
 COPY sdk/package.json sdk/package.json
 COPY sdk/src sdk/src
+# Product images in the server's own folder (the default without S3_BUCKET): a volume in docker-compose.yml.
+RUN mkdir -p /app/media && chown bun:bun /app/media
+ENV IMAGES_DIR=/app/media
 USER bun
 EXPOSE 3000
 HEALTHCHECK --interval=10s --timeout=3s --retries=3 CMD bun -e "fetch('http://127.0.0.1:3000/healthz').then(r => process.exit(r.ok ? 0 : 1)).catch(() => process.exit(1))"

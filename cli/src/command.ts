@@ -37,4 +37,6 @@ export interface CommandGroup {
   name: string | null
   summary: string
   commands: CommandSpec<any>[]
+  /** Resources under this one: `products images add` is the `images` group of `products`. */
+  groups?: CommandGroup[]
 }

@@ -5,12 +5,13 @@ import { EXIT, toCliError, type CliError } from './errors'
 import { authCommands } from './commands/auth'
 import { creatorsCommands } from './commands/creators'
 import { productsCommands } from './commands/products'
-import { dropsCommands } from './commands/drops'
+import { dropsCommands } from './commands/drops/index'
 import { ordersCommands } from './commands/orders'
 import { webhooksCommands } from './commands/webhooks'
+import { listenCommands } from './commands/listen'
 import pkg from '../package.json'
 
-export const GROUPS: CommandGroup[] = [authCommands, creatorsCommands, productsCommands, dropsCommands, ordersCommands, webhooksCommands]
+export const GROUPS: CommandGroup[] = [authCommands, creatorsCommands, productsCommands, dropsCommands, ordersCommands, webhooksCommands, listenCommands]
 
 /** What a run leaves behind for main(): the command's exit code, its global flags, the API it talked to. */
 export interface RunState {
@@ -71,14 +72,20 @@ export function buildProgram(rt: Runtime, hooks: Hooks = {}, state: RunState = {
     })
   }
 
+  const attachGroup = (parent: Command, group: CommandGroup, path: string) => {
+    const resource = parent.command(group.name!).summary(group.summary).description(group.summary)
+    const subs = group.groups ?? []
+    resource.addHelpText('after', examplesText([...group.commands, ...subs.flatMap((g) => g.commands)].flatMap((c) => c.examples.slice(0, 1))))
+    for (const spec of group.commands) attach(resource, spec, `${path} ${spec.name.split(' ')[0]}`)
+    for (const sub of subs) attachGroup(resource, sub, `${path} ${sub.name}`)
+  }
+
   for (const group of GROUPS) {
     if (group.name === null) {
       for (const spec of group.commands) attach(program, spec, spec.name.split(' ')[0])
       continue
     }
-    const resource = program.command(group.name).summary(group.summary).description(group.summary)
-    resource.addHelpText('after', examplesText(group.commands.flatMap((c) => c.examples.slice(0, 1))))
-    for (const spec of group.commands) attach(resource, spec, `${group.name} ${spec.name.split(' ')[0]}`)
+    attachGroup(program, group, group.name)
   }
   // `livedrop watch <id>`: a verb without its resource. Commander only suggests names of the same level
   // (`lgoin` → login); point such a verb to the resource commands that have it.

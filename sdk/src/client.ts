@@ -3,7 +3,8 @@ import type { paths, components } from './schema.js'
 import { createSession, type FetchLike, type RefreshOutcome, type TokenPair } from './session.js'
 import { createOrder, type CreateOrderBody, type CreateOrderOptions } from './orders.js'
 import { paginate, type ListInit, type ListItem, type ListPath } from './paginate.js'
-import { fetchTicket, streamPath, subscribe, type DropEvent, type MeEvent, type StreamTarget, type SubscribeOptions } from './events.js'
+import { uploadProductImage, type UploadProductImageOptions, type UploadProductImageResult } from './images.js'
+import { fetchTicket, isPersonal, streamPath, subscribe, type DropEvent, type MeEvent, type StreamTarget, type SubscribeOptions, type WebhookStreamEvent } from './events.js'
 
 export interface LiveDropOptions {
   /** Where the API lives, e.g. `https://api.livedrop.example` (no `/v1`). */
@@ -36,13 +37,22 @@ export interface LiveDrop extends Client<paths> {
   refresh(): Promise<RefreshOutcome>
   /** `POST /v1/orders` with an Idempotency-Key reused on every retry. */
   createOrder(body: CreateOrderBody, opts?: CreateOrderOptions): ReturnType<typeof createOrder>
+  /**
+   * Adds an image to one of the caller's products in one call: reserves it, sends the bytes to the presigned
+   * upload URL (S3 or the server's own storage), and has the server verify and attach it. → the `ProductImage`
+   * (thumb and display variants, WebP and AVIF) or the refusal as `{ error }`. A `File`, a `Blob`, `Bun.file(path)`
+   * or Node's `await fs.openAsBlob(path)`.
+   */
+  uploadProductImage(productId: string, file: Blob, opts?: UploadProductImageOptions): Promise<UploadProductImageResult>
   /** Every item of a list operation, page after page. */
   paginate<P extends ListPath>(path: P, init?: ListInit<P>): AsyncGenerator<ListItem<P>, void, undefined>
   subscribe(target: { dropId: string }, opts?: SubscribeOptions): AsyncGenerator<DropEvent, void, undefined>
   subscribe(target: { me: true }, opts?: SubscribeOptions): AsyncGenerator<MeEvent, void, undefined>
+  /** The events of the caller's drops as their webhooks get them (creators; `GET /v1/webhooks/events`). */
+  subscribe(target: { webhooks: true }, opts?: SubscribeOptions): AsyncGenerator<WebhookStreamEvent, void, undefined>
   /**
    * The URL of a stream for a native `EventSource` (which cannot send headers): the personal stream gets a
-   * fresh single-use `?ticket=`.
+   * fresh single-use `?ticket=`, and so does the webhook event stream.
    */
   eventSourceUrl(target: StreamTarget, opts?: { signal?: AbortSignal }): Promise<string>
 }
@@ -81,10 +91,11 @@ export function createLiveDrop(options: LiveDropOptions): LiveDrop {
     refresh: session.refresh,
     createOrder: (body, opts) => createOrder(client, body, opts),
     paginate: (path, init) => paginate(client, path, init),
+    uploadProductImage: (productId, file, opts) => uploadProductImage(client, plainFetch, productId, file, opts),
     subscribe: ((target: StreamTarget, opts?: SubscribeOptions) => subscribe(streams, target, opts)) as LiveDrop['subscribe'],
     async eventSourceUrl(target, opts) {
       const url = new URL(baseUrl + streamPath(target))
-      if ('me' in target) url.searchParams.set('ticket', await fetchTicket(streams, opts?.signal))
+      if (isPersonal(target)) url.searchParams.set('ticket', await fetchTicket(streams, opts?.signal))
       return url.toString()
     },
   }

@@ -210,9 +210,57 @@ export interface paths {
          *     (by method, route template and status), `livedrop_orders_confirmed_total`, `livedrop_orders_refused_total`
          *     (by reason), `livedrop_drop_stock_outs_total`, `livedrop_sse_connections`, `livedrop_cache_hits_total` /
          *     `livedrop_cache_misses_total`, `livedrop_rate_limit_refusals_total`, `livedrop_redis_fallback_active`,
-         *     `livedrop_db_connections`, plus process metrics. Unauthenticated like the other probes: keep it internal.
+         *     `livedrop_db_connections`, `livedrop_outbox_consumer_lag_events` / `livedrop_outbox_consumer_lag_seconds` (by
+         *     consumer: how far the notifier and the webhook fan-out are behind; pruning keeps what they have not read),
+         *     plus process metrics. Unauthenticated like the other probes: keep it internal.
          */
         get: operations["getMetrics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/uploads/images/{imageId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * The local storage's presigned upload (step 2 of 3 with the embedded default storage)
+         * @description Where `uploadUrl` points when the server keeps images in its own folder (no `S3_BUCKET`). The query is
+         *     signed (HMAC-SHA256 under a server key): it binds the image, the content type, the size bound and the expiry,
+         *     so it cannot be edited. The body must be sent with exactly the signed `Content-Type` and be at most the signed
+         *     size. The bytes are written to a temporary file and moved into place only when complete. With S3 storage the
+         *     URL is an S3 presigned `PUT` instead, and S3 answers it.
+         */
+        put: operations["putLocalImageUpload"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/media/images/{imageId}/{file}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * An image variant kept in the local storage
+         * @description Variant URLs are content-addressed (the file name carries a hash of its bytes): a changed image is a new URL,
+         *     so the answer is `Cache-Control: public, max-age=31536000, immutable` with a strong `ETag`, for browsers and
+         *     CDNs alike.
+         */
+        get: operations["getLocalImageFile"];
         put?: never;
         post?: never;
         delete?: never;
@@ -404,6 +452,78 @@ export interface paths {
         head?: never;
         /** Change a product (owner only) */
         patch: operations["updateProduct"];
+        trace?: never;
+    };
+    "/v1/products/{productId}/images": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start an image upload (owner only) — step 1 of 3
+         * @description Reserves an image on the product and answers a presigned `PUT` URL valid until `expiresAt`
+         *     (`IMAGE_UPLOAD_TTL_SEC`, default 15 min). The declared `contentType` and the size bound (`size` when
+         *     given, otherwise `maxBytes`) are bound into the signature. Send the bytes with `uploadMethod` to `uploadUrl`
+         *     with exactly the `uploadHeaders`, then call `…/images/{imageId}/complete`. At most `IMAGE_MAX_PER_PRODUCT`
+         *     images (default 12, uploads in progress included) per product. Anybody but the product's creator gets 404.
+         */
+        post: operations["createProductImageUpload"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/products/{productId}/images/{imageId}/complete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Verify the uploaded bytes and attach the image (owner only) — step 3 of 3
+         * @description The server reads what arrived and checks it itself — never trusting the client's content type: its size
+         *     (at most `IMAGE_MAX_BYTES`, and exactly the declared `size`), its type from its magic bytes (JPEG, PNG, WebP,
+         *     AVIF or GIF, and the declared one), and its pixel dimensions (each side 1–16383, at most `IMAGE_MAX_PIXELS`
+         *     pixels in all). It then renders the variants — `thumb` (within 320×320) and `display` (within 1600×1600),
+         *     each as WebP and AVIF, turned upright by the EXIF orientation and with every piece of metadata (EXIF, GPS,
+         *     XMP, ICC comments) removed — stores them under content-addressed names, deletes the original upload and
+         *     attaches the image to the product. A refused upload is deleted at once with its reservation: nothing is
+         *     attached and nothing stays in storage (start again with step 1). Completing an attached image again
+         *     answers it again (idempotent).
+         */
+        post: operations["completeProductImage"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/products/{productId}/images/{imageId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Remove an image and all its variants (owner only)
+         * @description Detaches the image (or abandons an upload in progress) and deletes every stored file of it. Idempotent only in effect; a second call is 404.
+         */
+        delete: operations["deleteProductImage"];
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/v1/drops": {
@@ -879,6 +999,35 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/webhooks/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The events your webhooks receive, live (Server-Sent Events; creators only)
+         * @description What `livedrop listen` forwards to a local URL: every event of the caller's own drops that a webhook can
+         *     subscribe to (`order.confirmed`, `order.cancelled`, `drop.live`, `drop.sold_out`, `drop.low_stock`,
+         *     `drop.ended`, `drop.cancelled`), whatever endpoints are registered. Each event's `data:` line is the
+         *     `WebhookEvent` a delivery would POST — the same `id` (`evt_<n>`, deduplicate on it), type and payload — and
+         *     the SSE `event:` field is its type. No other creator's event ever appears.
+         *
+         *     Authenticate with `Authorization: Bearer` or with `?ticket=` from `POST /v1/realtime/tickets`. Opens with
+         *     `state` (`{creatorId}`); ids, `Last-Event-ID`, `reset` (further behind than the replay window: events were
+         *     missed), heartbeats, `retry:` and `stream.closed` (token expiry, log-out) work as on `GET /v1/me/events`.
+         *     Each `data:` line is a `WebhookStreamEvent`.
+         */
+        get: operations["streamWebhookEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/webhooks/{webhookId}": {
         parameters: {
             query?: never;
@@ -992,6 +1141,12 @@ export interface webhooks {
 }
 export interface components {
     schemas: {
+        /**
+         * @description The stable machine-readable `code` of every problem. `x-errors` gives each code its one HTTP status and title
+         *     (the server, the SDK's typed `error.code` and the CLI's exit codes are generated from it).
+         * @enum {string}
+         */
+        ErrorCode: "VALIDATION_FAILED" | "INVALID_PARAMETER" | "MALFORMED_JSON" | "JSON_TOO_DEEP" | "UNSUPPORTED_MEDIA_TYPE" | "PAYLOAD_TOO_LARGE" | "INVALID_CURSOR" | "UNAUTHORIZED" | "INVALID_CREDENTIALS" | "INVALID_REFRESH_TOKEN" | "FORBIDDEN" | "NOT_A_CREATOR" | "NOT_FOUND" | "ROUTE_NOT_FOUND" | "USERNAME_TAKEN" | "EMAIL_TAKEN" | "HANDLE_TAKEN" | "ALREADY_A_CREATOR" | "SOLD_OUT" | "DROP_NOT_LIVE" | "PURCHASE_LIMIT_EXCEEDED" | "DROP_NOT_SCHEDULED" | "DROP_NOT_CANCELLABLE" | "IDEMPOTENCY_KEY_MISSING" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_KEY_IN_USE" | "STARTS_IN_PAST" | "INVALID_SCHEDULE" | "CANNOT_FOLLOW_SELF" | "RATE_LIMITED" | "WEBHOOK_URL_INVALID" | "WEBHOOK_URL_NOT_HTTPS" | "WEBHOOK_URL_UNRESOLVABLE" | "WEBHOOK_URL_FORBIDDEN_ADDRESS" | "TOO_MANY_STREAMS" | "QUEUE_NOT_ENABLED" | "QUEUE_NOT_OPEN" | "CHALLENGE_NOT_ENABLED" | "CHALLENGE_REQUIRED" | "CHALLENGE_FAILED" | "ADMISSION_REQUIRED" | "ADMISSION_INVALID" | "ADMISSION_EXPIRED" | "ADMISSION_USED" | "IMAGE_LIMIT_REACHED" | "IMAGE_NOT_UPLOADED" | "IMAGE_UPLOAD_EXPIRED" | "IMAGE_TOO_LARGE" | "IMAGE_UNSUPPORTED_TYPE" | "IMAGE_TYPE_MISMATCH" | "IMAGE_SIZE_MISMATCH" | "IMAGE_UNREADABLE" | "IMAGE_DIMENSIONS_OUT_OF_RANGE" | "UPLOAD_URL_INVALID" | "UPLOAD_URL_EXPIRED" | "SERVICE_UNAVAILABLE" | "INTERNAL";
         /** @description RFC 9457 problem details. */
         Problem: {
             /** @description A URI naming the problem type. */
@@ -1000,8 +1155,7 @@ export interface components {
             status: number;
             detail?: string;
             instance?: string;
-            /** @description Stable machine-readable code. */
-            code: string;
+            code: components["schemas"]["ErrorCode"];
             requestId: string;
             /** @description One entry per invalid field. */
             errors?: {
@@ -1120,6 +1274,73 @@ export interface components {
             createdAt: string;
             /** Format: date-time */
             updatedAt: string;
+            /** @description The product's attached images, oldest first (uploads in progress are not listed). */
+            images: components["schemas"]["ProductImage"][];
+        };
+        /**
+         * @description The image types accepted for upload (checked against the bytes' magic numbers, not trusted).
+         * @enum {string}
+         */
+        ImageContentType: "image/jpeg" | "image/png" | "image/webp" | "image/avif" | "image/gif";
+        CreateImageUploadRequest: {
+            contentType: components["schemas"]["ImageContentType"];
+            /**
+             * @description The file's length in bytes. When given, the upload must be exactly this long (bound into the signature: S3
+             *     refuses any other `Content-Length`); otherwise it may be up to `maxBytes`. Over `IMAGE_MAX_BYTES` → 413.
+             */
+            size?: number;
+        };
+        ImageUpload: {
+            /** Format: uuid */
+            imageId: string;
+            /** @description Absolute URL to send the bytes to (presigned; no Authorization header). */
+            uploadUrl: string;
+            /** @enum {string} */
+            uploadMethod: "PUT";
+            /** @description Headers to send with the bytes, exactly (they are part of the signature), e.g. `Content-Type`. */
+            uploadHeaders: {
+                [key: string]: string;
+            };
+            /** Format: date-time */
+            expiresAt: string;
+            /** @description The most bytes the upload may have. */
+            maxBytes: number;
+        };
+        /** @description One variant in both formats, with its pixel size (for `<picture>`, `srcset` and layout). */
+        ImageSource: {
+            width: number;
+            height: number;
+            /** @description URL of the WebP rendering. */
+            webp: string;
+            /** @description URL of the AVIF rendering. */
+            avif: string;
+        };
+        /**
+         * @description An attached image. `variants` maps each size to the URL of its WebP rendering (decoded by every current
+         *     browser); `sources` gives each size in both formats with its pixel size. Every URL is content-addressed
+         *     (a hash of the bytes is in the file name) and served with a year-long immutable cache.
+         */
+        ProductImage: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            productId: string;
+            /** @description The original's width in pixels (upright). */
+            width: number;
+            /** @description The original's height in pixels (upright). */
+            height: number;
+            variants: {
+                /** @description WebP, within 320×320. */
+                thumb: string;
+                /** @description WebP, within 1600×1600. */
+                display: string;
+            };
+            sources: {
+                thumb: components["schemas"]["ImageSource"];
+                display: components["schemas"]["ImageSource"];
+            };
+            /** Format: date-time */
+            createdAt: string;
         };
         ProductPage: {
             items: components["schemas"]["Product"][];
@@ -1513,6 +1734,41 @@ export interface components {
             /** Format: date-time */
             createdAt: string;
         };
+        /** @description Sent first on the webhook event stream (`state`) and after a too-long absence (`reset`). */
+        WebhookStreamState: {
+            /** Format: uuid */
+            creatorId: string;
+        };
+        /**
+         * @description The JSON of each `data:` line on `GET /v1/webhooks/events`; `type` repeats the SSE `event:` field. An
+         *     event's line is exactly the `WebhookEvent` a webhook delivery carries.
+         */
+        WebhookStreamEvent: {
+            /** @enum {string} */
+            type: "state" | "reset";
+            data: components["schemas"]["WebhookStreamState"];
+            /** Format: date-time */
+            createdAt: string;
+        } | {
+            /** @description The `LiveDrop-Event-Id` a delivery of this event carries (`evt_<n>`). */
+            id: string;
+            type: components["schemas"]["WebhookEventType"];
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: uuid */
+            creatorId: string;
+            /** Format: uuid */
+            dropId: string;
+            data: {
+                [key: string]: unknown;
+            };
+        } | {
+            /** @enum {string} */
+            type: "stream.closed";
+            data: components["schemas"]["StreamClosedData"];
+            /** Format: date-time */
+            createdAt: string;
+        };
         /**
          * @description The events an endpoint can subscribe to (all of the caller's own drops).
          * @enum {string}
@@ -1625,7 +1881,9 @@ export interface components {
             creatorId: string;
             /** Format: uuid */
             dropId: string | null;
-            data: Record<string, never>;
+            data: {
+                [key: string]: unknown;
+            };
         };
     };
     responses: {
@@ -1767,6 +2025,7 @@ export interface components {
         DropId: string;
         OrderId: string;
         ProductId: string;
+        ImageId: string;
         WebhookId: string;
         /** @description Page size. */
         Limit: number;
@@ -2063,6 +2322,104 @@ export interface operations {
                     "text/plain": string;
                 };
             };
+        };
+    };
+    putLocalImageUpload: {
+        parameters: {
+            query: {
+                contentType: string;
+                maxBytes: number;
+                /** @description Unix seconds. */
+                expires: number;
+                signature: string;
+            };
+            header?: never;
+            path: {
+                imageId: components["parameters"]["ImageId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "image/*": string;
+            };
+        };
+        responses: {
+            /** @description Stored; now call `…/complete`. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            /** @description `UPLOAD_URL_INVALID` (the signature does not match the URL) or `UPLOAD_URL_EXPIRED`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `NOT_FOUND`: the upload is no longer waiting for bytes (completed, deleted or swept). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `IMAGE_TOO_LARGE`: the body is longer than the signed size bound. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `IMAGE_TYPE_MISMATCH`: the `Content-Type` is not the signed one. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getLocalImageFile: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description An `ETag` from an earlier answer; a match is answered 304 without a body. */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
+            path: {
+                imageId: components["parameters"]["ImageId"];
+                file: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The image. */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/webp": string;
+                    "image/avif": string;
+                };
+            };
+            304: components["responses"]["NotModified"];
+            400: components["responses"]["BadRequest"];
+            404: components["responses"]["NotFound"];
         };
     };
     register: {
@@ -2417,6 +2774,164 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["ValidationFailed"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    createProductImageUpload: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                productId: components["parameters"]["ProductId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateImageUploadRequest"];
+            };
+        };
+        responses: {
+            /** @description Where and how to upload the bytes. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImageUpload"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            /** @description `IMAGE_LIMIT_REACHED`: the product already has `IMAGE_MAX_PER_PRODUCT` images (uploads in progress included). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `IMAGE_TOO_LARGE`: the declared `size` is over `IMAGE_MAX_BYTES` (`maxBytes` says the limit); or the JSON body is over 64 KiB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["ValidationFailed"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    completeProductImage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                productId: components["parameters"]["ProductId"];
+                imageId: components["parameters"]["ImageId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The attached image. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProductImage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            /** @description `IMAGE_NOT_UPLOADED`: nothing has arrived at the upload URL yet (it stays valid until `expiresAt`). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `IMAGE_UPLOAD_EXPIRED`: the upload URL expired before any bytes arrived; the reservation is gone. */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `IMAGE_TOO_LARGE`: the uploaded object is over `IMAGE_MAX_BYTES`; it was deleted. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description `IMAGE_UNSUPPORTED_TYPE`: the bytes are not a JPEG, PNG, WebP, AVIF or GIF image (by their magic bytes);
+             *     `IMAGE_TYPE_MISMATCH`: they are another type than the declared `contentType`, or were stored under another
+             *     content type. The object was deleted.
+             */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description `IMAGE_SIZE_MISMATCH`: the object's size is not the declared `size`; `IMAGE_UNREADABLE`: the bytes start like
+             *     an image but do not decode; `IMAGE_DIMENSIONS_OUT_OF_RANGE`: a side over 16383 pixels or more than
+             *     `IMAGE_MAX_PIXELS` pixels. The object was deleted.
+             */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    deleteProductImage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                productId: components["parameters"]["ProductId"];
+                imageId: components["parameters"]["ImageId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
         };
@@ -3261,6 +3776,37 @@ export interface operations {
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["ValidationFailed"];
             429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    streamWebhookEvents: {
+        parameters: {
+            query?: {
+                /** @description A ticket from `POST /v1/realtime/tickets` (single use). */
+                ticket?: string;
+            };
+            header?: {
+                /** @description The `id` of the last event the client received; the stream resumes after it. */
+                "Last-Event-ID"?: components["parameters"]["LastEventId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description An event stream; each `data:` line is a `WebhookStreamEvent`. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyStreams"];
             503: components["responses"]["ServiceUnavailable"];
         };
     };

@@ -19,6 +19,8 @@ import { eventsRoutes } from './events/routes'
 import { webhooksRoutes } from './webhooks/routes'
 import { queueRoutes } from './queue/routes'
 import { storefrontRoutes } from './storefront/routes'
+import { productImagesRoutes } from './products/images/routes'
+import { localStorageRoutes, STREAMED_BODY_PATH } from './products/images/storage-routes'
 
 /** Composes the feature routes behind the shared HTTP basics. No I/O happens here. */
 export function createApp(deps: Deps) {
@@ -38,7 +40,7 @@ export function createApp(deps: Deps) {
       trustedProxies: deps.config.rateLimit.trustedProxies,
       userOf: (authorization) => deps.tokens.authenticate(authorization).then((p) => p.userId, () => null),
     }) : new Elysia())
-    .use(httpBasics(deps.log))
+    .use(httpBasics(deps.log, { streamedBodyPath: deps.localImageStore ? STREAMED_BODY_PATH : undefined }))
     .use(metricsHttp(deps.metrics))
     .use(opsRoutes({
       postgres: async () => {
@@ -58,6 +60,8 @@ export function createApp(deps: Deps) {
     .use(usersRoutes(deps.users, deps.tokens))
     .use(creatorsRoutes(deps.creators, deps.tokens, deps.cache))
     .use(productsRoutes(deps.products, deps.tokens, deps.cache))
+    .use(productImagesRoutes(deps.images, deps.tokens))
+    .use(deps.localImageStore ? localStorageRoutes(deps.images, deps.localImageStore) : new Elysia())
     .use(dropsRoutes(deps.drops, deps.tokens, deps.cache))
     .use(queueRoutes(deps.queue, deps.queueStreams, deps.tokens))
     .use(ordersRoutes(deps.orders, deps.tokens))

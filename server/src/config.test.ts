@@ -67,4 +67,27 @@ describe('config', () => {
     expect(() => loadConfig({ WEBHOOKS_SECRET_KEY: 'short' })).toThrow(/WEBHOOKS_SECRET_KEY must be at least 32 bytes/)
     expect(() => loadConfig({ WEBHOOKS_TIMEOUT_MS: '5' })).toThrow(/WEBHOOKS_TIMEOUT_MS/)
   })
+
+  test('images: local folder by default; S3 when any S3_* is set, then bucket and keys are required and checked', () => {
+    expect(loadConfig({ PORT: '4000' })).toMatchObject({
+      publicUrl: 'http://localhost:4000',
+      images: { maxBytes: 10 * 1024 * 1024, maxPixels: 40_000_000, maxPerProduct: 12, uploadTtlSec: 900, storage: { kind: 'local', dir: '.livedrop/media' } },
+    })
+    expect(loadConfig({ PUBLIC_URL: 'https://shop.example/', IMAGES_DIR: '/srv/media' })).toMatchObject({ publicUrl: 'https://shop.example', images: { storage: { kind: 'local', dir: '/srv/media' } } })
+    const s3 = { S3_ENDPOINT: 'http://127.0.0.1:9000/', S3_BUCKET: 'media', S3_ACCESS_KEY_ID: 'id', S3_SECRET_ACCESS_KEY: 'secret' }
+    expect(loadConfig(s3).images.storage).toEqual({
+      kind: 's3', endpoint: 'http://127.0.0.1:9000', bucket: 'media', region: 'us-east-1', accessKeyId: 'id', secretAccessKey: 'secret', publicUrl: undefined,
+    })
+    expect(loadConfig({ ...s3, S3_ENDPOINT: '', S3_REGION: 'eu-west-3', S3_PUBLIC_URL: 'https://cdn.example' }).images.storage)
+      .toMatchObject({ endpoint: undefined, region: 'eu-west-3', publicUrl: 'https://cdn.example' })
+    expect(() => loadConfig({ S3_ENDPOINT: 'http://127.0.0.1:9000' })).toThrow(/S3_BUCKET, S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY/)
+    expect(() => loadConfig({ ...s3, S3_SECRET_ACCESS_KEY: '' })).toThrow(/needs S3_SECRET_ACCESS_KEY/)
+    expect(() => loadConfig({ ...s3, S3_ENDPOINT: 'ftp://x' })).toThrow(/S3_ENDPOINT must be an http\(s\) URL/)
+    expect(() => loadConfig({ ...s3, S3_ENDPOINT: 'not a url' })).toThrow(/S3_ENDPOINT must be an absolute/)
+    expect(() => loadConfig({ ...s3, S3_BUCKET: 'No_Such' })).toThrow(/S3_BUCKET must be a valid bucket name/)
+    expect(() => loadConfig({ ...s3, S3_REGION: 'EU WEST' })).toThrow(/S3_REGION/)
+    expect(() => loadConfig({ PUBLIC_URL: 'https://x.example/?a=1' })).toThrow(/PUBLIC_URL/)
+    expect(() => loadConfig({ IMAGE_MAX_BYTES: '10' })).toThrow(/IMAGE_MAX_BYTES/)
+    expect(() => loadConfig({ IMAGE_UPLOAD_TTL_SEC: String(8 * 24 * 3600) })).toThrow(/IMAGE_UPLOAD_TTL_SEC must be at most 604800/)
+  })
 })

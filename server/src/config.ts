@@ -76,6 +76,10 @@ export interface Config {
     /** key material for sealing signing secrets; undefined → derived from JWT_SECRET */
     secretKey: string | undefined
   }
+  /** the origin clients reach this server at (absolute URLs of the local storage's uploads and images) */
+  publicUrl: string
+  /** product images (products/images/) */
+  images: ImagesConfig
   /** OpenTelemetry traces (lib/tracing/); endpoint null = off, and no SDK is loaded */
   otel: OtelConfig
 }
@@ -87,6 +91,30 @@ export interface OtelConfig {
   protocol: 'http/protobuf' | 'http/json'
   /** OTEL_SERVICE_NAME (default livedrop) */
   serviceName: string
+}
+
+export interface S3Settings {
+  /** undefined → AWS itself (the region's endpoint) */
+  endpoint: string | undefined
+  bucket: string
+  region: string
+  accessKeyId: string
+  secretAccessKey: string
+  /** where the bucket's objects are read publicly (a CDN); undefined → `<endpoint>/<bucket>` */
+  publicUrl: string | undefined
+}
+
+export interface ImagesConfig {
+  /** the largest upload accepted, in bytes */
+  maxBytes: number
+  /** the most pixels (width × height) an upload may decode to */
+  maxPixels: number
+  /** images per product, uploads in progress included */
+  maxPerProduct: number
+  /** how long a presigned upload URL is valid */
+  uploadTtlSec: number
+  /** local: a folder of this server (the embedded default); s3: any S3-compatible bucket */
+  storage: { kind: 'local'; dir: string } | ({ kind: 's3' } & S3Settings)
 }
 
 export interface RateLimitRule {
@@ -134,6 +162,41 @@ function webhookSecretKey(raw: string | undefined): string | undefined {
   return raw
 }
 
+function httpUrl(name: string, raw: string): string {
+  let u: URL
+  try {
+    u = new URL(raw)
+  } catch {
+    throw new ConfigError(`${name} must be an absolute http(s) URL, got "${raw}"`)
+  }
+  if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new ConfigError(`${name} must be an http(s) URL, got "${raw}"`)
+  if (u.search || u.hash || u.username || u.password) throw new ConfigError(`${name} must carry no query, fragment or credentials`)
+  return u.toString().replace(/\/+$/, '')
+}
+
+const S3_VARS = ['S3_ENDPOINT', 'S3_BUCKET', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY', 'S3_REGION', 'S3_PUBLIC_URL'] as const
+
+/** S3 when any S3_* variable is set (then the bucket and both keys are required); the local folder otherwise. */
+function imageStorage(env: Record<string, string | undefined>, dataDir: string): ImagesConfig['storage'] {
+  if (!S3_VARS.some((v) => env[v])) return { kind: 'local', dir: env.IMAGES_DIR || `${dataDir}/media` }
+  const missing = (['S3_BUCKET', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY'] as const).filter((v) => !env[v])
+  if (missing.length) throw new ConfigError(`S3 storage needs ${missing.join(', ')} (set all of S3_BUCKET, S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY, or none of the S3_* variables)`)
+  const bucket = env.S3_BUCKET!
+  // The DNS-compatible bucket rule (S3's own, and what path-style URLs of other S3-compatible servers accept).
+  if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket)) throw new ConfigError(`S3_BUCKET must be a valid bucket name, got "${bucket}"`)
+  const region = env.S3_REGION || 'us-east-1'
+  if (!/^[a-z0-9-]{1,32}$/.test(region)) throw new ConfigError(`S3_REGION must be a region name such as eu-west-1, got "${region}"`)
+  return {
+    kind: 's3',
+    endpoint: env.S3_ENDPOINT ? httpUrl('S3_ENDPOINT', env.S3_ENDPOINT) : undefined,
+    bucket,
+    region,
+    accessKeyId: env.S3_ACCESS_KEY_ID!,
+    secretAccessKey: env.S3_SECRET_ACCESS_KEY!,
+    publicUrl: env.S3_PUBLIC_URL ? httpUrl('S3_PUBLIC_URL', env.S3_PUBLIC_URL) : undefined,
+  }
+}
+
 function queueSecret(env: Record<string, string | undefined>): string | undefined {
   const raw = env.ADMISSION_TOKEN_SECRET || undefined
   if (raw !== undefined && Buffer.byteLength(raw) < 32) throw new ConfigError('ADMISSION_TOKEN_SECRET must be at least 32 bytes')
@@ -164,9 +227,19 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (leaseSec * 1000 <= requestTimeoutMs) {
     throw new ConfigError(`IDEMPOTENCY_LEASE_SEC (${leaseSec}) must be longer than REQUEST_TIMEOUT_MS (${requestTimeoutMs} ms)`)
   }
+  const port = int(env, 'PORT', 3000)
+  const dataDir = env.LIVEDROP_DATA_DIR || '.livedrop'
+  const images: ImagesConfig = {
+    maxBytes: intMax(env, 'IMAGE_MAX_BYTES', 10 * 1024 * 1024, 1024, 100 * 1024 * 1024),
+    maxPixels: intMax(env, 'IMAGE_MAX_PIXELS', 40_000_000, 1, 268_402_689),
+    maxPerProduct: intMax(env, 'IMAGE_MAX_PER_PRODUCT', 12, 1, 100),
+    // S3 refuses a presigned URL valid for more than 7 days.
+    uploadTtlSec: intMax(env, 'IMAGE_UPLOAD_TTL_SEC', 15 * 60, 1, 7 * 24 * 3600),
+    storage: imageStorage(env, dataDir),
+  }
   return {
     env: nodeEnv,
-    port: int(env, 'PORT', 3000),
+    port,
     host: env.HOST || '0.0.0.0',
     databaseUrl,
     redisUrl: env.REDIS_URL || undefined,
@@ -181,7 +254,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logFormat,
     dbPoolMax: int(env, 'DB_POOL_MAX', 20, 1),
     dbStatementTimeoutMs: int(env, 'DB_STATEMENT_TIMEOUT_MS', 5000, 100),
-    dataDir: env.LIVEDROP_DATA_DIR || '.livedrop',
+    dataDir,
     embeddedPgPort: int(env, 'EMBEDDED_PG_PORT', 54329, 1),
     shutdownGraceMs: int(env, 'SHUTDOWN_GRACE_MS', 8000, 0),
     runScheduler: bool(env, 'RUN_SCHEDULER', true),
@@ -223,6 +296,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       pollMs: int(env, 'WEBHOOKS_POLL_MS', 250, 10),
       secretKey: webhookSecretKey(env.WEBHOOKS_SECRET_KEY),
     },
+    publicUrl: httpUrl('PUBLIC_URL', env.PUBLIC_URL || `http://localhost:${port}`),
+    images,
     otel: otelConfig(env),
   }
 }

@@ -2,7 +2,7 @@ import type { Config } from './config'
 import { createSql, type Sql } from './db'
 import { createLogger, type Logger } from './logger'
 import { createBackplane, type Backplane } from './redis'
-import { createTokenService, type TokenService } from './auth/tokens'
+import { createTokenService, type TokenService } from './platform/tokens'
 import { createAuthService, type AuthService } from './auth/service'
 import { createUsersService, type UsersService } from './users/service'
 import { createCreatorsService, type CreatorsService } from './creators/service'
@@ -28,7 +28,7 @@ import { createPow } from './queue/pow'
 import { createRedisQueueStore } from './queue/redis-store'
 import { createMemoryQueueStore } from './queue/memory-store'
 import { createMaintenance, type Maintenance } from './ops/maintenance'
-import { outboxLag } from './events/repo'
+import { relayLag } from './events/repo'
 import { oldestSnapshotAge } from './ops/repo'
 import { createWebhooksService, type WebhooksService } from './webhooks/service'
 import { createWebhookWorker, type WebhookWorker } from './webhooks/worker'
@@ -36,6 +36,9 @@ import { createSealer } from './webhooks/secrets'
 import type { Tracing } from './lib/tracing/setup'
 import { traceSql } from './lib/tracing/sql'
 import { traceEvents } from './lib/tracing/events'
+import { createImageStore } from './products/images/create-store'
+import type { LocalStore } from './products/images/local-store'
+import { imagesOfProducts, sweepAbandonedUploads, type ImagesDeps } from './products/images/service'
 
 /** Everything the routes need, built once at boot from the resolved config. */
 export interface Deps {
@@ -48,6 +51,10 @@ export interface Deps {
   users: UsersService
   creators: CreatorsService
   products: ProductsService
+  /** product images: what their routes need (the storage among it) */
+  images: ImagesDeps
+  /** the storage when it is the server's own folder: its upload and media routes are then served */
+  localImageStore: LocalStore | null
   drops: DropsService
   orders: OrdersService
   follows: FollowsService
@@ -87,7 +94,9 @@ export function createDeps(config: Config & { databaseUrl: string; jwtSecret: st
     dbConnections: async () => (await bounded(sql<{ state: string; count: number }[]>`
         select coalesce(state, 'unknown') as state, count(*)::int as count from pg_stat_activity
         where application_name = 'livedrop' and datname = current_database() group by 1`)) ?? [],
-    outboxLag: () => bounded(outboxLag(sql)),
+    // `live` is defined below; these run only when Prometheus scrapes.
+    outboxLag: async () => (await bounded(live.consumerLag())) ?? [],
+    relayLag: () => bounded(relayLag(sql)),
     oldestSnapshotAge: () => bounded(oldestSnapshotAge(sql)),
   })
   // One gauge for the breaker that routes every component to its fallback at once (see redis.ts).
@@ -106,7 +115,14 @@ export function createDeps(config: Config & { databaseUrl: string; jwtSecret: st
   const lifecycle = createLifecycle((err) => log.error({ err }, 'drain hook failed'))
   const creators = createCreatorsService({ sql })
   const users = createUsersService({ sql, creators })
-  const products = createProductsService({ sql, creators })
+  // Its own key by default, derived like the queue's so that every instance sharing JWT_SECRET agrees on it.
+  const uploadSigningKey = createHmac('sha256', config.jwtSecret).update('livedrop local image uploads').digest('base64url')
+  const imageStore = createImageStore(config.images.storage, { publicUrl: config.publicUrl, signingKey: uploadSigningKey })
+  const products = createProductsService({ sql, creators, imagesOf: (ids) => imagesOfProducts({ sql, store: imageStore.store }, ids) })
+  const images: ImagesDeps = {
+    sql, store: imageStore.store, creators, config: config.images, log,
+    onChange: (productId) => void cache.invalidate(cacheKeys.product(productId)),
+  }
   const auth = createAuthService({ sql, tokens, users, refreshTtlSec: config.refreshTokenTtlSec, refreshGraceSec: config.refreshGraceSec, jwtSecret: config.jwtSecret })
   const drops = createDropsService({ sql, creators, products })
   // Its own keys by default, derived so that every instance sharing JWT_SECRET agrees on them.
@@ -132,6 +148,7 @@ export function createDeps(config: Config & { databaseUrl: string; jwtSecret: st
     caps: config.streams,
     onCapRefused: (scope) => metrics.rateLimited.inc({ class: scope === 'address' ? 'streamsPerAddress' : 'streamsPerUser' }),
     sessionActive: (sessionId) => auth.isSessionActive(sessionId),
+    creatorIdOf: async (userId) => (await creators.findByUser(userId))?.id ?? null,
     tracing: eventTracing,
   })
   const sealer = createSealer(config.webhooks.secretKey ?? config.jwtSecret)
@@ -170,10 +187,12 @@ export function createDeps(config: Config & { databaseUrl: string; jwtSecret: st
       { name: 'idempotency_keys', batch: 5000, run: deleteExpiredKeys },
       { name: 'refresh_tokens', batch: 5000, run: deleteExpiredRefreshTokens },
       { name: 'refresh_families', batch: 5000, run: deleteEmptyRefreshFamilies },
+      // Small batches: each abandoned upload is also a storage call.
+      { name: 'abandoned_image_uploads', batch: 100, run: (tx, batch) => sweepAbandonedUploads(images, tx, batch) },
     ],
   })
   return {
-    config, log, sql, backplane, tokens, auth, users, creators, products, drops, orders, scheduler, maintenance,
+    config, log, sql, backplane, tokens, auth, users, creators, products, images, localImageStore: imageStore.local, drops, orders, scheduler, maintenance,
     lifecycle, metrics, pubsub, cache, rateLimiter, tracing, follows, notifications, live, webhooks, webhookWorker, queue, queueStreams,
     async close() {
       await scheduler.stop()

@@ -1,4 +1,6 @@
 import { describe, expect } from 'bun:test'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { loadConfig, type Config } from '../src/config'
 import { createDeps, type Deps } from '../src/deps'
 import { createApp, type App } from '../src/app'
@@ -17,6 +19,8 @@ export const testRedisPrefix = () => process.env.TEST_REDIS_PREFIX || 'livedrop:
 
 export function testConfig(overrides: Partial<Config> = {}): Config & { databaseUrl: string; jwtSecret: string } {
   const base = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: process.env.TEST_LOG_LEVEL || 'silent', DATABASE_URL: process.env.TEST_DATABASE_URL, JWT_SECRET: TEST_JWT_SECRET, REDIS_URL: process.env.TEST_REDIS_URL || undefined, RUN_SCHEDULER: 'false', REDIS_KEY_PREFIX: testRedisPrefix() })
+  // Images a test stores go to a folder of the machine's temporary area, never into the work tree.
+  base.images.storage = { kind: 'local', dir: join(tmpdir(), `livedrop-test-media-${process.pid}`) }
   return { ...base, ...overrides, databaseUrl: overrides.databaseUrl ?? base.databaseUrl!, jwtSecret: overrides.jwtSecret ?? TEST_JWT_SECRET }
 }
 

@@ -8,10 +8,42 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 export interface MetricsSources {
   dbPoolMax?: number
   dbConnections?: () => Promise<Array<{ state: string; count: number }>>
-  /** seconds since the oldest event each outbox stage has still to handle (0 = caught up); read at scrape time */
-  outboxLag?: () => Promise<{ relay: number; notifications: number } | null>
-  /** seconds the oldest open transaction holding a snapshot (xmin) has been running, cluster-wide; read at scrape */
+  /** Per outbox consumer (notifier, webhook fan-out…): events not yet processed and the oldest one's age. */
+  outboxLag?: () => Promise<Array<{ consumer: string; events: number; seconds: number }>>
+  /** seconds since the oldest committed outbox event the relay has not numbered yet (0 = caught up); at scrape */
+  relayLag?: () => Promise<number | null>
+  /** seconds the oldest open transaction holding a snapshot (xmin) has been running, cluster-wide; at scrape */
   oldestSnapshotAge?: () => Promise<number | null>
+}
+
+/** A gauge read from the database only when Prometheus scrapes; a failing read is no sample, not a failed scrape. */
+function scraped<T>(registry: Registry, name: string, help: string, labelName: string, read: (() => Promise<T[]>) | undefined, pick: (row: T) => [string, number]) {
+  return new Gauge({
+    name, help, labelNames: [labelName], registers: [registry],
+    async collect() {
+      if (!read) return
+      this.reset()
+      try {
+        for (const r of await read()) {
+          const [label, value] = pick(r)
+          this.set({ [labelName]: label }, value)
+        }
+      } catch {}
+    },
+  })
+}
+
+/** The same for one unlabelled figure (null: no sample). */
+function scrapedValue(registry: Registry, name: string, help: string, read: (() => Promise<number | null>) | undefined) {
+  return new Gauge({
+    name, help, registers: [registry],
+    async collect() {
+      if (!read) return
+      this.reset()
+      const v = await read().catch(() => null)
+      if (v !== null) this.set(v)
+    },
+  })
 }
 
 export function createMetrics(opts: MetricsSources = {}) {
@@ -81,47 +113,20 @@ export function createMetrics(opts: MetricsSources = {}) {
       registers: [registry],
     }),
     dbPoolMax: new Gauge({ name: 'livedrop_db_pool_max', help: 'Configured PostgreSQL pool size of this instance', registers: [registry] }),
-    dbConnections: new Gauge({
-      name: 'livedrop_db_connections',
-      help: "The server's PostgreSQL connections by state (active = running a query), all instances on this database",
-      labelNames: ['state'] as const,
-      registers: [registry],
-      // postgres.js does not expose its pool queues; pg_stat_activity is the authoritative view and is read
-      // only when Prometheus scrapes. A failing database reads as no sample rather than a failed scrape.
-      async collect() {
-        if (!opts.dbConnections) return
-        this.reset()
-        try {
-          for (const r of await opts.dbConnections()) this.set({ state: r.state }, r.count)
-        } catch {}
-      },
-    }),
-    outboxLag: new Gauge({
-      name: 'livedrop_outbox_lag_seconds',
-      help: 'Age of the oldest outbox event a stage has not handled yet (0 = caught up), by stage: relay (committed, not yet numbered and published to the instances), notifications (not yet stored as notifications)',
-      labelNames: ['stage'] as const,
-      registers: [registry],
-      // Read from the outbox when Prometheus scrapes (two index lookups); no sample while the database is away.
-      async collect() {
-        if (!opts.outboxLag) return
-        this.reset()
-        const lag = await opts.outboxLag().catch(() => null)
-        if (!lag) return
-        this.set({ stage: 'relay' }, lag.relay)
-        this.set({ stage: 'notifications' }, lag.notifications)
-      },
-    }),
-    oldestSnapshotAge: new Gauge({
-      name: 'livedrop_db_oldest_snapshot_age_seconds',
-      help: 'How long the oldest transaction holding a snapshot (backend_xmin) has been open, on the whole PostgreSQL server: a long one keeps dead rows and index entries alive (outbox relay, vacuum)',
-      registers: [registry],
-      async collect() {
-        if (!opts.oldestSnapshotAge) return
-        this.reset()
-        const age = await opts.oldestSnapshotAge().catch(() => null)
-        if (age !== null) this.set(age)
-      },
-    }),
+    // postgres.js does not expose its pool queues; pg_stat_activity is the authoritative view.
+    dbConnections: scraped(registry, 'livedrop_db_connections',
+      "The server's PostgreSQL connections by state (active = running a query), all instances on this database",
+      'state', opts.dbConnections, (r) => [r.state, r.count]),
+    // A consumer that stopped holds back outbox pruning: these two show which one, and by how much.
+    outboxLagEvents: scraped(registry, 'livedrop_outbox_consumer_lag_events',
+      'Numbered outbox events a background consumer has not processed yet, by consumer', 'consumer', opts.outboxLag, (r) => [r.consumer, r.events]),
+    outboxLagSeconds: scraped(registry, 'livedrop_outbox_consumer_lag_seconds',
+      'Age of the oldest outbox event a background consumer has not processed yet (0 when caught up), by consumer',
+      'consumer', opts.outboxLag, (r) => [r.consumer, r.seconds]),
+    outboxRelayLag: scrapedValue(registry, 'livedrop_outbox_relay_lag_seconds',
+      'Age of the oldest committed outbox event not yet numbered and published to the instances by the relay (0 = caught up)', opts.relayLag),
+    oldestSnapshotAge: scrapedValue(registry, 'livedrop_db_oldest_snapshot_age_seconds',
+      'How long the oldest transaction holding a snapshot (backend_xmin) has been open, on the whole PostgreSQL server: a long one keeps dead rows and index entries alive (outbox relay, vacuum)', opts.oldestSnapshotAge),
   }
   if (opts.dbPoolMax) m.dbPoolMax.set(opts.dbPoolMax)
   return m

@@ -55,13 +55,13 @@ describe('deploy/prometheus and deploy/grafana', () => {
     expect([...usedRecords].filter((r) => !records.has(r))).toEqual([])
 
     // Label values the rules and panels match on exactly (route templates, fallback components, lag stages).
-    const values = new Set(exprs.flatMap((e) => [...e.matchAll(/\b(route|component|stage|method)="([^"]+)"/g)].map((m) => `${m[1]}="${m[2]}"`)))
+    const values = new Set(exprs.flatMap((e) => [...e.matchAll(/\b(route|component|consumer|method)="([^"]+)"/g)].map((m) => `${m[1]}="${m[2]}"`)))
     expect(values.size).toBeGreaterThan(3)
     expect([...values].filter((v) => !text.includes(v))).toEqual([])
 
     // What the issue asks the dashboard to show, each at least once.
     for (const metric of ['livedrop_orders_confirmed_total', 'livedrop_orders_refused_total', 'livedrop_http_request_duration_seconds_bucket', 'livedrop_sse_connections',
-      'livedrop_outbox_lag_seconds', 'livedrop_cache_hits_total', 'livedrop_redis_fallback_active{', 'livedrop_db_oldest_snapshot_age_seconds']) {
+      'livedrop_outbox_relay_lag_seconds', 'livedrop_outbox_consumer_lag_seconds', 'livedrop_cache_hits_total', 'livedrop_redis_fallback_active{', 'livedrop_db_oldest_snapshot_age_seconds']) {
       expect(dashboard.panels.some((p) => p.targets.some((t) => t.expr.includes(metric)))).toBe(true)
     }
     expect(new Set(dashboard.panels.map((p) => p.id)).size).toBe(dashboard.panels.length)
@@ -81,7 +81,7 @@ describe('deploy/prometheus and deploy/grafana', () => {
       await held`select count(*) from drops`
       await Bun.sleep(1500)
       const text = await scrape()
-      expect(gauge(text, 'livedrop_outbox_lag_seconds{stage="relay"}')).toBeGreaterThanOrEqual(29)
+      expect(gauge(text, 'livedrop_outbox_relay_lag_seconds')).toBeGreaterThanOrEqual(29)
       expect(gauge(text, 'livedrop_db_oldest_snapshot_age_seconds')).toBeGreaterThanOrEqual(1)
     } finally {
       await held`rollback`
@@ -89,7 +89,7 @@ describe('deploy/prometheus and deploy/grafana', () => {
       await ctx.deps.sql`delete from outbox where id = ${row!.id}`
     }
     const after = await scrape()
-    expect(gauge(after, 'livedrop_outbox_lag_seconds{stage="relay"}')).toBeLessThan(29)
+    expect(gauge(after, 'livedrop_outbox_relay_lag_seconds')).toBeLessThan(29)
   }, 30_000)
 
   test('promtool accepts the rules and the Prometheus config, and the alert unit tests pass', async () => {

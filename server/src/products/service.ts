@@ -2,7 +2,7 @@ import type { Tx } from '../db'
 import { AppError, notFound } from '../errors'
 import { newId } from '../lib/ids'
 import { decodeCursor, toPage, type Page } from '../lib/pagination'
-import type { CreateProductRequest, Product, UpdateProductRequest } from '../contract/schemas.gen'
+import type { CreateProductRequest, Product, ProductImage, UpdateProductRequest } from '../contract/schemas.gen'
 import type { CreatorsService } from '../creators/service'
 import * as repo from './repo'
 
@@ -13,7 +13,7 @@ export interface ProductsService {
   list(q: { creatorId?: string; limit: number; cursor?: string }): Promise<Page<Product>>
 }
 
-export const toProduct = (r: repo.ProductRow): Product => ({
+export const toProduct = (r: repo.ProductRow, images: ProductImage[]): Product => ({
   id: r.id,
   creatorId: r.creatorId,
   title: r.title,
@@ -22,14 +22,21 @@ export const toProduct = (r: repo.ProductRow): Product => ({
   currency: r.currency,
   createdAt: r.createdAt.toISOString(),
   updatedAt: r.updatedAt.toISOString(),
+  images,
 })
 
-export function createProductsService(deps: { sql: Tx; creators: CreatorsService }): ProductsService {
+export function createProductsService(deps: {
+  sql: Tx
+  creators: CreatorsService
+  /** each product's attached images (products/images/), in one read for a page */
+  imagesOf(productIds: string[]): Promise<Map<string, ProductImage[]>>
+}): ProductsService {
   const { sql } = deps
+  const withImages = async (row: repo.ProductRow) => toProduct(row, (await deps.imagesOf([row.id])).get(row.id) ?? [])
   return {
     async create(userId, input) {
       const creator = await deps.creators.findByUser(userId)
-      if (!creator) throw new AppError(403, 'NOT_A_CREATOR', 'Only creators can add products; become one with POST /v1/creators')
+      if (!creator) throw new AppError('NOT_A_CREATOR', 'Only creators can add products; become one with POST /v1/creators')
       const row = await repo.insertProduct(sql, {
         id: newId(),
         creatorId: creator.id,
@@ -38,25 +45,26 @@ export function createProductsService(deps: { sql: Tx; creators: CreatorsService
         priceCents: input.priceCents,
         currency: input.currency,
       })
-      return toProduct(row)
+      return toProduct(row, [])
     },
     async get(productId) {
       const row = await repo.findProduct(sql, productId)
       if (!row) throw notFound('product')
-      return toProduct(row)
+      return withImages(row)
     },
     async update(userId, productId, patch) {
       const [row, creator] = await Promise.all([repo.findProduct(sql, productId), deps.creators.findByUser(userId)])
       if (!row) throw notFound('product')
-      if (!creator || creator.id !== row.creatorId) throw new AppError(403, 'FORBIDDEN', 'Only the product owner can change it')
+      if (!creator || creator.id !== row.creatorId) throw new AppError('FORBIDDEN', 'Only the product owner can change it')
       const updated = await repo.updateProduct(sql, productId, patch)
       if (!updated) throw notFound('product')
-      return toProduct(updated)
+      return withImages(updated)
     },
     async list(q) {
       const after = decodeCursor(q.cursor, ['uuid'])
       const rows = await repo.listProducts(sql, { creatorId: q.creatorId, after, limit: q.limit })
-      return toPage(rows, q.limit, toProduct, (r) => [r.id])
+      const images = await deps.imagesOf(rows.slice(0, q.limit).map((r) => r.id))
+      return toPage(rows, q.limit, (r) => toProduct(r, images.get(r.id) ?? []), (r) => [r.id])
     },
   }
 }
