@@ -26,7 +26,7 @@ const SUPPORTED = new Set([
 ])
 const PASSED_OPTIONS = [
   'format', 'minLength', 'maxLength', 'pattern', 'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum',
-  'minItems', 'maxItems', 'uniqueItems', 'minProperties', 'default',
+  'minItems', 'maxItems', 'uniqueItems', 'minProperties', 'default', 'title',
 ]
 
 function refName(ref: string): string {
@@ -173,7 +173,10 @@ export function generateServerSchemas(spec: Schema): string {
         const ps = params.filter((p) => p.in === where)
         if (!ps.length) return null
         const props = ps.map((p) => {
-          const inner = emit(p.schema, `${id}/${where}/${p.name}`, deps, 't')
+          // An integer parameter is coerced from text by Elysia, whose range errors name no field ("property"):
+          // the schema's title carries the parameter name to the error answer (lib/http.ts).
+          const schema = p.schema.type === 'integer' ? { ...p.schema, title: p.name } : p.schema
+          const inner = emit(schema, `${id}/${where}/${p.name}`, deps, 't')
           const key = lower ? p.name.toLowerCase() : p.name
           return `${JSON.stringify(key)}: ${p.required ? inner : `t.Optional(${inner})`}`
         })

@@ -177,7 +177,7 @@ describe('session and globals', () => {
   test('every command has --help with examples (exit 0, on stdout)', async () => {
     const paths = GROUPS.flatMap((g) => g.commands.map((c) => [...(g.name ? [g.name] : []), c.name.split(' ')[0]]))
     expect(paths.map((p) => p.join(' '))).toEqual([
-      'login', 'logout', 'whoami', 'creators create',
+      'login', 'logout', 'whoami', 'search', 'creators create',
       'products create', 'products list', 'products get', 'products update',
       'drops schedule', 'drops list', 'drops get', 'drops update', 'drops cancel', 'drops watch', 'drops audit',
       'orders list',

@@ -9,9 +9,10 @@ import { dropsCommands } from './commands/drops/index'
 import { ordersCommands } from './commands/orders'
 import { webhooksCommands } from './commands/webhooks'
 import { listenCommands } from './commands/listen'
+import { searchCommands } from './commands/search'
 import pkg from '../package.json'
 
-export const GROUPS: CommandGroup[] = [authCommands, creatorsCommands, productsCommands, dropsCommands, ordersCommands, webhooksCommands, listenCommands]
+export const GROUPS: CommandGroup[] = [authCommands, searchCommands, creatorsCommands, productsCommands, dropsCommands, ordersCommands, webhooksCommands, listenCommands]
 
 /** What a run leaves behind for main(): the command's exit code, its global flags, the API it talked to. */
 export interface RunState {

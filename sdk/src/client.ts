@@ -44,6 +44,11 @@ export interface LiveDrop extends Client<paths> {
    * or Node's `await fs.openAsBlob(path)`.
    */
   uploadProductImage(productId: string, file: Blob, opts?: UploadProductImageOptions): Promise<UploadProductImageResult>
+  /**
+   * `GET /v1/search`: one page of ranked drops, products and creators (`{ data, error, response }`). For every
+   * page, `paginate('/v1/search', { params: { query } })`.
+   */
+  search(query: SearchQuery, init?: { signal?: AbortSignal }): ReturnType<typeof getSearch>
   /** Every item of a list operation, page after page. */
   paginate<P extends ListPath>(path: P, init?: ListInit<P>): AsyncGenerator<ListItem<P>, void, undefined>
   subscribe(target: { dropId: string }, opts?: SubscribeOptions): AsyncGenerator<DropEvent, void, undefined>
@@ -57,6 +62,10 @@ export interface LiveDrop extends Client<paths> {
   eventSourceUrl(target: StreamTarget, opts?: { signal?: AbortSignal }): Promise<string>
 }
 
+/** The parameters of `GET /v1/search` (`q` and the optional `type`, filters, `limit`, `cursor`). */
+export type SearchQuery = paths['/v1/search']['get']['parameters']['query']
+const getSearch = (c: Client<paths>, query: SearchQuery, init?: { signal?: AbortSignal }) =>
+  c.GET('/v1/search', { params: { query }, signal: init?.signal })
 const postLogin = (c: Client<paths>, body: AuthBody<'login'>) => c.POST('/v1/auth/login', { body })
 const postRegister = (c: Client<paths>, body: AuthBody<'register'>) => c.POST('/v1/auth/register', { body })
 
@@ -90,6 +99,7 @@ export function createLiveDrop(options: LiveDropOptions): LiveDrop {
     },
     refresh: session.refresh,
     createOrder: (body, opts) => createOrder(client, body, opts),
+    search: (query, init) => getSearch(client, query, init),
     paginate: (path, init) => paginate(client, path, init),
     uploadProductImage: (productId, file, opts) => uploadProductImage(client, plainFetch, productId, file, opts),
     subscribe: ((target: StreamTarget, opts?: SubscribeOptions) => subscribe(streams, target, opts)) as LiveDrop['subscribe'],

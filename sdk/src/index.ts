@@ -1,4 +1,4 @@
-export { createLiveDrop, type LiveDrop, type LiveDropOptions } from './client.js'
+export { createLiveDrop, type LiveDrop, type LiveDropOptions, type SearchQuery } from './client.js'
 export { LiveDropError, isProblem, type Problem } from './errors.js'
 export { ENUMS, ERROR_CODES, EVENT_TYPES, FIELD_LIMITS, type ErrorCode } from './vocabulary.gen.js'
 export { isExpiring, type FetchLike, type RefreshOutcome, type TokenPair } from './session.js'
@@ -17,4 +17,6 @@ export type Creator = S['Creator']
 export type Product = S['Product']
 export type Drop = S['Drop']
 export type Order = S['Order']
+export type SearchResult = S['SearchResult']
+export type SearchResultType = S['SearchResultType']
 export { signWebhook, verifyWebhook, WebhookVerificationError, type VerifyWebhookOptions, type WebhookEvent, type WebhookEventType, type WebhookVerificationReason } from './webhooks.js'

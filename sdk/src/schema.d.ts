@@ -847,6 +847,43 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/search": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Search drops, products and creators
+         * @description Full-text search, best match first. `q` follows web-search syntax: words are all required, `"a phrase"`
+         *     must appear as written, `-word` excludes, `or` between words accepts either. The last word also matches
+         *     as a prefix while it is being typed (`snea` finds "sneaker"; a trailing space ends the word). Words are
+         *     stemmed in the server's configured language (`SEARCH_LANGUAGE`). Typos: creator handles and display names
+         *     also match by trigram similarity (≥ 0.3); when a one-word query matches nothing as written, drops and
+         *     products whose title has a close word (strict word similarity ≥ 0.5) are answered instead.
+         *
+         *     Ranking (`rank`, higher is better): a match in a title weighs most, then in the creator's handle or display
+         *     name, then in the description; closeness of a title, handle or display name to the query adds a little.
+         *     Ties are broken by id, newest first. Pages are keyset-paginated on (`rank`, `id`): rows inserted or changed
+         *     while a client pages do not shift the rows it has not yet seen. A cursor belongs to the query and filters
+         *     it was issued for; reusing it with others is a 400 `INVALID_CURSOR`.
+         *
+         *     Without `type`, every kind of result that can satisfy all the given filters is searched (`status` and the
+         *     start times only apply to drops; `creatorId` and the price bounds to drops and products); with a `type`,
+         *     a filter that does not apply to it is a 400 `INVALID_PARAMETER`. Results reflect a change to a product,
+         *     drop or creator as soon as the change is answered (answers are cached, and every such change replaces
+         *     them; without an invalidation they are at most 30 s old).
+         */
+        get: operations["search"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/me/notifications": {
         parameters: {
             query?: never;
@@ -1449,6 +1486,52 @@ export interface components {
         };
         DropPage: {
             items: components["schemas"]["Drop"][];
+            nextCursor: string | null;
+        };
+        /** @enum {string} */
+        SearchResultType: "drop" | "product" | "creator";
+        /**
+         * @description One match. `title` is the product's title (drops and products) or the creator's display name. Fields that do
+         *     not apply to the result's `type` are `null`.
+         */
+        SearchResult: {
+            type: components["schemas"]["SearchResultType"];
+            /**
+             * Format: uuid
+             * @description The drop, product or creator.
+             */
+            id: string;
+            title: string;
+            /**
+             * @description An excerpt around the matches (title and description; for a creator, display name and handle) as
+             *     HTML-safe text: every `&`, `<`, `>`, `"` and `'` of the source is escaped as an entity, and the only
+             *     markup is `<mark>`…`</mark>` around each matched word. It can be inserted as HTML as it is, or shown as
+             *     text after replacing the two tags and decoding the five entities.
+             */
+            snippet: string;
+            /** @description Relevance; higher is better. Only comparable within one query. */
+            rank: number;
+            /** Format: uuid */
+            creatorId: string;
+            creatorHandle: string;
+            creatorDisplayName: string;
+            /**
+             * Format: uuid
+             * @description The product (of a drop, or the product itself).
+             */
+            productId: string | null;
+            /** @description A product's price, or a drop's unit price. */
+            priceCents: number | null;
+            currency: string | null;
+            /** @description A drop's status. */
+            status: components["schemas"]["DropStatus"] | null;
+            /** Format: date-time */
+            startsAt: string | null;
+            /** Format: date-time */
+            endsAt: string | null;
+        };
+        SearchPage: {
+            items: components["schemas"]["SearchResult"][];
             nextCursor: string | null;
         };
         DropAudit: {
@@ -3552,6 +3635,68 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    search: {
+        parameters: {
+            query: {
+                /** @description The query (1–200 characters, not only spaces; at least one word that is not excluded with `-`). */
+                q: string;
+                /** @description Only results of this kind. */
+                type?: components["schemas"]["SearchResultType"];
+                /** @description Only drops in this status. */
+                status?: components["schemas"]["DropStatus"];
+                /** @description Only this creator's drops and products. */
+                creatorId?: string;
+                /** @description Only drops starting strictly after this time. */
+                startsAfter?: string;
+                /** @description Only drops starting strictly before this time (after `startsAfter` when both are given). */
+                startsBefore?: string;
+                /** @description Only drops and products priced at least this, in minor units (whatever the currency). */
+                priceMin?: number;
+                /** @description Only drops and products priced at most this, in minor units; not below `priceMin`. */
+                priceMax?: number;
+                /** @description Page size. */
+                limit?: components["parameters"]["Limit"];
+                /** @description The `nextCursor` of the previous page. Opaque. */
+                cursor?: components["parameters"]["Cursor"];
+            };
+            header?: {
+                /** @description An `ETag` from an earlier answer; a match is answered 304 without a body. */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of results (`ETag` answers `If-None-Match` with 304). */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SearchPage"];
+                };
+            };
+            304: components["responses"]["NotModified"];
+            /**
+             * @description `INVALID_PARAMETER` naming the parameter in `errors`: `q` missing, empty, only spaces, over 200 characters
+             *     or only exclusions; an unknown `type` or `status`; a malformed `creatorId`, time or price; `priceMin`
+             *     above `priceMax`; `startsAfter` not before `startsBefore`; a filter that does not apply to `type`.
+             *     `INVALID_CURSOR`: a cursor of another query or list.
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
         };

@@ -66,6 +66,7 @@ export type ErrorCode = keyof typeof ERROR_CODES
 export const ENUMS = {
   ImageContentType: ["image/jpeg","image/png","image/webp","image/avif","image/gif"],
   DropStatus: ["scheduled","live","ended","cancelled"],
+  SearchResultType: ["drop","product","creator"],
   QueueStatus: ["pre_queue","waiting","admitted","bought","expired","closed"],
   QueueClosedReason: ["sold_out","ended","cancelled","expired","order_refused"],
   OrderStatus: ["confirmed","cancelled"],

@@ -21,6 +21,7 @@ import { queueRoutes } from './queue/routes'
 import { storefrontRoutes } from './storefront/routes'
 import { productImagesRoutes } from './products/images/routes'
 import { localStorageRoutes, STREAMED_BODY_PATH } from './products/images/storage-routes'
+import { searchRoutes } from './search/routes'
 
 /** Composes the feature routes behind the shared HTTP basics. No I/O happens here. */
 export function createApp(deps: Deps) {
@@ -63,6 +64,7 @@ export function createApp(deps: Deps) {
     .use(productImagesRoutes(deps.images, deps.tokens))
     .use(deps.localImageStore ? localStorageRoutes(deps.images, deps.localImageStore) : new Elysia())
     .use(dropsRoutes(deps.drops, deps.tokens, deps.cache))
+    .use(searchRoutes({ sql: deps.sql, cache: deps.cache }))
     .use(queueRoutes(deps.queue, deps.queueStreams, deps.tokens))
     .use(ordersRoutes(deps.orders, deps.tokens))
     .use(followsRoutes(deps.follows, deps.tokens))

@@ -48,6 +48,11 @@ export interface Config {
     trustedProxies: string[]
   }
   cache: { enabled: boolean }
+  /**
+   * full-text search: `language` is a PostgreSQL text search configuration (english, simple, german…), baked
+   * into the search columns at boot (server/migrations/0008_search.sql explains why; changing it rebuilds them)
+   */
+  search: { language: string }
   /** the waiting room of queued drops (server/src/queue) */
   queue: {
     /** HMAC key of admission tokens; undefined → derived from JWT_SECRET */
@@ -138,6 +143,19 @@ function intMax(env: Record<string, string | undefined>, name: string, fallback:
   const n = int(env, name, fallback, min)
   if (n > max) throw new ConfigError(`${name} must be at most ${max}, got "${env[name]}"`)
   return n
+}
+
+/**
+ * A text search configuration name, optionally schema-qualified. Only its shape is checked here: whether the
+ * database has it is checked at boot, where the cast to regconfig fails with PostgreSQL's own message.
+ */
+function searchLanguage(env: Record<string, string | undefined>): string {
+  const raw = env.SEARCH_LANGUAGE
+  if (raw === undefined || raw === '') return 'english'
+  if (!/^(?:[a-z_][a-z0-9_]{0,62}\.)?[a-z_][a-z0-9_]{0,62}$/.test(raw)) {
+    throw new ConfigError(`SEARCH_LANGUAGE must be a PostgreSQL text search configuration such as english or simple, got "${raw}"`)
+  }
+  return raw
 }
 
 function bool(env: Record<string, string | undefined>, name: string, fallback: boolean): boolean {
@@ -278,6 +296,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       trustedProxies: (env.TRUSTED_PROXIES ?? '').split(',').map((s) => s.trim()).filter(Boolean),
     },
     cache: { enabled: bool(env, 'CACHE_ENABLED', true) },
+    search: { language: searchLanguage(env) },
     queue: { tokenSecret: queueSecret(env), tickMs: int(env, 'QUEUE_TICK_MS', 200, 10) },
     // A browser holds a few tabs per user; an office behind one NAT address many users. 2,000 streams from one
     // address is an attack on the instance's sockets and memory, not an audience.

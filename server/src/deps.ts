@@ -163,7 +163,8 @@ export function createDeps(config: Config & { databaseUrl: string; jwtSecret: st
   lifecycle.onDrain(() => live.closeStreams())
   lifecycle.onDrain(() => queueStreams.close())
   // Cache invalidation and business metrics hang off the features' hooks; the features know nothing of either.
-  drops.onChange((dropId) => void cache.invalidate(cacheKeys.drop(dropId)))
+  // Search answers include drops' status and times: any change to a drop starts a new search epoch.
+  drops.onChange((dropId) => void cache.invalidate(cacheKeys.drop(dropId), cacheKeys.searchEpoch))
   follows.onChange((creatorId) => void cache.invalidate(cacheKeys.creator(creatorId)))
   orders.onOutcome((outcome, dropId, availableStock) => {
     if (outcome === 'confirmed') {
@@ -177,7 +178,7 @@ export function createDeps(config: Config & { databaseUrl: string; jwtSecret: st
   const scheduler = createScheduler({
     sql,
     log,
-    onTransition: (moved) => void cache.invalidate(...moved.map((d) => cacheKeys.drop(d.id))),
+    onTransition: (moved) => void cache.invalidate(...moved.map((d) => cacheKeys.drop(d.id)), cacheKeys.searchEpoch),
     actor: `scheduler:${process.pid}`,
   })
   const maintenance = createMaintenance({

@@ -5,6 +5,7 @@ import { resolveBackends } from './boot'
 import { createDeps } from './deps'
 import { createApp } from './app'
 import { migrate } from './db'
+import { applySearchLanguage } from './search/service'
 import { seedDemo } from './seed'
 import { lastResort } from './lib/http'
 import { storefrontAssets } from './storefront/assets'
@@ -34,6 +35,7 @@ const tracing = config.otel.endpoint ? await startTracing({ ...config.otel, endp
 if (tracing) log.info({ endpoint: config.otel.endpoint, protocol: config.otel.protocol }, 'tracing: exporting spans over OTLP')
 const deps = createDeps(config, log, tracing)
 await migrate(deps.sql, log)
+if (await applySearchLanguage(deps, config.search.language)) log.info({ language: config.search.language }, 'search: columns rebuilt for the configured language')
 const demo = backends.embedded || process.env.SEED_DEMO === 'true' ? await seedDemo(deps) : null
 // The embedded PostgreSQL writes what start-up changed (a new cluster, migrations, the seed) now rather than in
 // its shutdown checkpoint, so that a Ctrl-C soon after the first start is as quick as any other.

@@ -1,8 +1,8 @@
 /**
- * Real dependencies a test can start, stop and break on purpose: a private redis-server on its own port and a
- * TCP proxy in front of PostgreSQL. No mocks: the server under test talks to them over real sockets.
+ * Real dependencies a test can start, stop and break on purpose: server processes, a private redis-server on its
+ * own port and a private PostgreSQL cluster (the TCP proxy in front of PostgreSQL is tcp-proxy.ts). No mocks: the
+ * server under test talks to them over real sockets.
  */
-import type { Socket, TCPSocketListener } from 'bun'
 import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -98,99 +98,6 @@ export function redisServer(basePort: number): RedisServer {
     resume() {
       proc?.kill('SIGCONT')
     },
-  }
-}
-
-export interface TcpProxy {
-  port: number
-  /** the target's URL with host and port replaced by the proxy's */
-  via(url: string): string
-  /** accept connections again */
-  start(): void
-  /** refuse new connections and cut the open ones, like a database that went away */
-  stop(): void
-  /** keep every connection open but let no byte through either way: a silent network partition */
-  freeze(): void
-  close(): void
-}
-
-/** A byte pipe from 127.0.0.1:`port` to `target`, that the test can cut and restore. */
-export function tcpProxy(basePort: number, target: { host: string; port: number }): TcpProxy {
-  const port = testPort(basePort)
-  type Pair = { upstream: Socket<any> | null; pending: Uint8Array[] }
-  const open = new Set<Socket<Pair>>()
-  let frozen = false
-  let listener: TCPSocketListener<Pair> | null = null
-  const start = () => {
-    if (listener) return
-    listener = Bun.listen<Pair>({
-      hostname: '127.0.0.1',
-      port,
-      socket: {
-        open(client) {
-          client.data = { upstream: null, pending: [] }
-          open.add(client)
-          Bun.connect({
-            hostname: target.host,
-            port: target.port,
-            socket: {
-              open(up) {
-                client.data.upstream = up
-                for (const chunk of client.data.pending) up.write(chunk)
-                client.data.pending = []
-              },
-              data(_up, chunk) {
-                if (!frozen) client.write(chunk)
-              },
-              close() {
-                client.end()
-              },
-              error() {
-                client.end()
-              },
-            },
-          }).catch(() => client.end())
-        },
-        data(client, chunk) {
-          if (frozen) return
-          const up = client.data.upstream
-          if (up) up.write(chunk)
-          else client.data.pending.push(new Uint8Array(chunk))
-        },
-        close(client) {
-          open.delete(client)
-          client.data.upstream?.end()
-        },
-        error(client) {
-          client.data.upstream?.end()
-        },
-      },
-    })
-  }
-  const stop = () => {
-    frozen = false
-    listener?.stop(true)
-    listener = null
-    for (const s of open) {
-      s.data.upstream?.terminate()
-      s.terminate()
-    }
-    open.clear()
-  }
-  return {
-    port,
-    via(url) {
-      const u = new URL(url)
-      u.hostname = '127.0.0.1'
-      u.port = String(port)
-      return u.toString()
-    },
-    start,
-    stop,
-    freeze() {
-      frozen = true
-    },
-    close: stop,
   }
 }
 

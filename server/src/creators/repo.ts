@@ -10,12 +10,15 @@ export interface CreatorRow {
   createdAt: Date
 }
 
+// Named columns, not `*`: creators also carry a search column (0008_search.sql) no creator read needs.
+const COLUMNS = ['id', 'user_id', 'handle', 'display_name', 'follower_count', 'created_at']
+
 export async function insertCreator(sql: Tx, c: { id: string; userId: string; handle: string; displayName: string }): Promise<CreatorRow> {
   try {
     const [row] = await sql<CreatorRow[]>`
       insert into creators (id, user_id, handle, display_name)
       values (${c.id}, ${c.userId}, ${c.handle}, ${c.displayName})
-      returning *`
+      returning ${sql(COLUMNS)}`
     return row
   } catch (err: any) {
     if (err?.code === '23505' && err.constraint_name === 'creators_user_id_key') throw new AppError('ALREADY_A_CREATOR', 'The caller already has a creator profile')
@@ -25,11 +28,11 @@ export async function insertCreator(sql: Tx, c: { id: string; userId: string; ha
 }
 
 export async function findCreator(sql: Tx, id: string): Promise<CreatorRow | undefined> {
-  const [row] = await sql<CreatorRow[]>`select * from creators where id = ${id}`
+  const [row] = await sql<CreatorRow[]>`select ${sql(COLUMNS)} from creators where id = ${id}`
   return row
 }
 
 export async function findCreatorByUser(sql: Tx, userId: string): Promise<CreatorRow | undefined> {
-  const [row] = await sql<CreatorRow[]>`select * from creators where user_id = ${userId}`
+  const [row] = await sql<CreatorRow[]>`select ${sql(COLUMNS)} from creators where user_id = ${userId}`
   return row
 }

@@ -9,8 +9,11 @@ export const creatorsRoutes = (creators: CreatorsService, tokens: TokenService, 
   new Elysia({ prefix: '/v1/creators' })
     .use(authGuard(tokens))
     .post('', async ({ userId, body, set }) => {
+      const created = await creators.create(userId, body)
+      // Search answers list creators: a new search epoch makes the creator findable at once (see CACHED.search).
+      await cache.invalidate(cacheKeys.searchEpoch)
       set.status = 201
-      return creators.create(userId, body)
+      return created
     }, { ...op.createCreator, auth: true })
     // Cached, but without ETag/304: the contract documents conditional reads for drops and products only.
     .get('/:creatorId', async ({ params }) =>

@@ -108,6 +108,8 @@ export function createDropsService(deps: { sql: Sql; creators: CreatorsService; 
         await repo.notifyScheduleChanged(tx)
         return row
       })
+      // A new drop is a change too (search answers list drops).
+      changed(row.id)
       return toDrop(row)
     },
 

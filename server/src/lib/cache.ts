@@ -20,6 +20,12 @@ export interface CachePolicy {
   maxStaleMs: number
   /** how long an instance keeps a value in memory: bounds staleness when an invalidation message is lost */
   localMs: number
+  /**
+   * Past maxStaleMs, a value may still be served for this long while one load per instance refreshes it in the
+   * background (stale-while-revalidate): a read never waits for an expiry. Only for values whose changes are
+   * published under new keys (versioned), so that what is served stale is merely old, never known wrong.
+   */
+  staleWhileRevalidateMs?: number
 }
 
 /**
@@ -120,6 +126,28 @@ export function createCache(deps: { store: SharedStore; pubsub: PubSub; metrics:
     for (const key of msg.split('\n')) dropLocal(key)
   })
 
+  // How long a value may be served at all, and the keys this instance is refreshing in the background.
+  const servableMs = (policy: CachePolicy) => policy.maxStaleMs + (policy.staleWhileRevalidateMs ?? 0)
+  const refreshing = new Set<string>()
+  const writeShared = (key: string, entry: Entry<unknown>, policy: CachePolicy) =>
+    store.set(key, `${entry.at}\t${entry.json}`, servableMs(policy)).then(() => redisHealth.ok(), (err) => redisHealth.failed(err))
+
+  /** A stale value is being served: one load per key and instance replaces it, unless an invalidation intervenes. */
+  function refreshInBackground<T>(policy: CachePolicy, key: string, load: () => Promise<T>): void {
+    if (refreshing.has(key)) return
+    refreshing.add(key)
+    const gen = generation.get(key) ?? 0
+    metrics.cacheMisses.inc({ cache: policy.name })
+    load()
+      .then((value) => {
+        if ((generation.get(key) ?? 0) !== gen) return
+        const entry = makeEntry(value) as Entry<unknown>
+        void writeShared(key, entry, policy)
+        putLocal(key, entry, policy)
+      }, (err) => log.warn({ err, cache: policy.name }, 'cache: background refresh failed; the stale value stays until it expires'))
+      .finally(() => refreshing.delete(key))
+  }
+
   const putLocal = (key: string, entry: Entry<unknown>, policy: CachePolicy) => {
     if (local.size >= LOCAL_MAX) local.delete(local.keys().next().value!)
     local.set(key, { entry, until: Math.min(Date.now() + policy.localMs, entry.at + policy.maxStaleMs) })
@@ -138,17 +166,18 @@ export function createCache(deps: { store: SharedStore; pubsub: PubSub; metrics:
     if (raw) {
       const tab = raw.indexOf('\t')
       const at = Number(raw.slice(0, tab))
-      if (Date.now() - at < policy.maxStaleMs) {
+      const age = Date.now() - at
+      if (age < servableMs(policy)) {
         const json = raw.slice(tab + 1)
         entry = { value: JSON.parse(json), json, etag: `"${Bun.hash(json).toString(36)}"`, at }
         metrics.cacheHits.inc({ cache: policy.name, layer: 'shared' })
+        if (age >= policy.maxStaleMs) refreshInBackground(policy, key, load)
       }
     }
     if (!entry) {
       metrics.cacheMisses.inc({ cache: policy.name })
       entry = makeEntry(await load())
-      const ttl = policy.maxStaleMs
-      store.set(key, `${entry.at}\t${entry.json}`, ttl).then(() => redisHealth.ok(), (err) => redisHealth.failed(err))
+      void writeShared(key, entry as Entry<unknown>, policy)
     }
     if ((generation.get(key) ?? 0) === gen) putLocal(key, entry as Entry<unknown>, policy)
     return entry
@@ -171,6 +200,13 @@ export function createCache(deps: { store: SharedStore; pubsub: PubSub; metrics:
       const hit = local.get(key)
       if (hit && hit.until > Date.now()) {
         metrics.cacheHits.inc({ cache: policy.name, layer: 'local' })
+        return hit.entry as Entry<T>
+      }
+      // Past maxStaleMs but still servable: answer with it now and refresh it behind the reader's back.
+      const age = hit ? Date.now() - hit.entry.at : Infinity
+      if (hit && age >= policy.maxStaleMs && age < servableMs(policy)) {
+        metrics.cacheHits.inc({ cache: policy.name, layer: 'local' })
+        refreshInBackground(policy, key, load)
         return hit.entry as Entry<T>
       }
       let p = inflight.get(key) as Promise<Entry<T>> | undefined
@@ -228,6 +264,16 @@ export const CACHED = {
   dropList: { name: 'drop_list', maxStaleMs: 1000, localMs: 1000 },
   product: { name: 'product', maxStaleMs: 60_000, localMs: 5000 },
   creator: { name: 'creator', maxStaleMs: 10_000, localMs: 2000 },
+  // Search answers are keyed by the current search epoch, which every change to a product, drop or creator
+  // replaces (invalidate(cacheKeys.searchEpoch)): a change shows at once, and the answers cached under the old
+  // epoch are simply never asked for again (no need to find every query that could contain the changed row).
+  // Every change that shows in a search answer (product and creator writes, drop writes, cancels and the
+  // scheduler's transitions) replaces the epoch, so the TTL only bounds what a lost invalidation message can
+  // leave stale: 30 s, and 2 s for another instance's in-memory epoch. An unchanged answer older than 10 s is
+  // refreshed in the background while it is still served (a search costs tens of milliseconds: readers of a
+  // popular query should not queue behind its refresh).
+  search: { name: 'search', maxStaleMs: 10_000, localMs: 5000, staleWhileRevalidateMs: 20_000 },
+  searchEpoch: { name: 'search_epoch', maxStaleMs: 60_000, localMs: 2000 },
 } satisfies Record<string, CachePolicy>
 
 export const cacheKeys = {
@@ -236,4 +282,8 @@ export const cacheKeys = {
     `drops:${q.status ?? ''}:${q.creatorId ?? ''}:${q.limit}:${q.cursor ?? ''}`,
   product: (id: string) => `product:${id}`,
   creator: (id: string) => `creator:${id}`,
+  searchEpoch: 'search:epoch',
+  /** every parameter of the request, hashed: a query may be 200 characters and a cursor 512 */
+  search: (epoch: string, params: Record<string, unknown>) =>
+    `search:${epoch}:${new Bun.CryptoHasher('sha256').update(JSON.stringify(params)).digest('base64url')}`,
 }

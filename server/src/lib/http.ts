@@ -90,7 +90,10 @@ function validationToAppError(err: ValidationError): AppError {
   const errors: FieldError[] = []
   for (const e of err.all) {
     const path = 'path' in e ? e.path : ''
-    const field = err.type === 'body' ? path || '/' : path.replace(/^\//, '') || err.type
+    // A coerced parameter's own check ('property', no path) is named by its schema's title (scripts/gen-contract.ts).
+    const title = (e as { schema?: { title?: unknown } }).schema?.title
+    const named = err.type === 'property' && typeof title === 'string' ? title : err.type
+    const field = err.type === 'body' ? path || '/' : path.replace(/^\//, '') || named
     if (seen.has(field)) continue
     seen.add(field)
     errors.push({ field, message: messageOf(e as Parameters<typeof messageOf>[0]) })

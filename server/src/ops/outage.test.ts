@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, test } from 'bun:test'
 import { createTestContext, registerUser, unique } from '../../test/helpers'
-import { tcpProxy } from '../../test/processes'
+import { tcpProxy } from '../../test/tcp-proxy'
 
 // PostgreSQL behind a proxy the test cuts and restores: the server must answer 503 quickly while the
 // database is away, never hang, and heal by itself when it is back.

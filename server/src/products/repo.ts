@@ -12,16 +12,19 @@ export interface ProductRow {
   updatedAt: Date
 }
 
+// Named columns, not `*`: products also carry search columns (0008_search.sql) no product read needs.
+const COLUMNS = ['id', 'creator_id', 'title', 'description', 'price_cents', 'currency', 'created_at', 'updated_at']
+
 export async function insertProduct(sql: Tx, p: Omit<ProductRow, 'createdAt' | 'updatedAt'>): Promise<ProductRow> {
   const [row] = await sql<ProductRow[]>`
     insert into products (id, creator_id, title, description, price_cents, currency)
     values (${p.id}, ${p.creatorId}, ${p.title}, ${p.description}, ${p.priceCents}, ${p.currency})
-    returning *`
+    returning ${sql(COLUMNS)}`
   return row
 }
 
 export async function findProduct(sql: Tx, id: string): Promise<ProductRow | undefined> {
-  const [row] = await sql<ProductRow[]>`select * from products where id = ${id}`
+  const [row] = await sql<ProductRow[]>`select ${sql(COLUMNS)} from products where id = ${id}`
   return row
 }
 
@@ -39,14 +42,14 @@ export async function updateProduct(
       currency = coalesce(${patch.currency ?? null}, currency),
       updated_at = now()
     where id = ${id}
-    returning *`
+    returning ${sql(COLUMNS)}`
   return row
 }
 
 /** Newest first; ids are UUIDv7 so id order is creation order and the id alone is the keyset. */
 export async function listProducts(sql: Tx, q: { creatorId?: string; after: CursorKey | null; limit: number }): Promise<ProductRow[]> {
   return sql<ProductRow[]>`
-    select * from products
+    select ${sql(COLUMNS)} from products
     where true
       ${q.creatorId ? sql`and creator_id = ${q.creatorId}` : sql``}
       ${q.after ? sql`and id < ${q.after[0] as string}` : sql``}

@@ -9,14 +9,17 @@ export const productsRoutes = (products: ProductsService, tokens: TokenService, 
   new Elysia({ prefix: '/v1/products' })
     .use(authGuard(tokens))
     .post('', async ({ userId, body, set }) => {
+      const created = await products.create(userId, body)
+      // Search answers list products: a new search epoch makes the product findable at once (see CACHED.search).
+      await cache.invalidate(cacheKeys.searchEpoch)
       set.status = 201
-      return products.create(userId, body)
+      return created
     }, { ...op.createProduct, auth: true })
     .get('', ({ query }) => products.list({ creatorId: query.creatorId, limit: query.limit ?? 20, cursor: query.cursor }), op.listProducts)
     .get('/:productId', async ({ params, request }) =>
       entryResponse(await cache.get(CACHED.product, cacheKeys.product(params.productId), () => products.get(params.productId)), request), op.getProduct)
     .patch('/:productId', async ({ userId, params, body }) => {
       const updated = await products.update(userId, params.productId, body)
-      await cache.invalidate(cacheKeys.product(params.productId))
+      await cache.invalidate(cacheKeys.product(params.productId), cacheKeys.searchEpoch)
       return updated
     }, { ...op.updateProduct, auth: true })
