@@ -1,6 +1,8 @@
 import { Elysia } from 'elysia'
 import type { Deps } from './deps'
 import { httpBasics, requestDeadline } from './lib/http'
+import { requestScope } from './lib/request-context'
+import { traceRequests } from './lib/tracing/http'
 import { opsRoutes } from './ops/routes'
 import { metricsRoutes } from './ops/metrics'
 import { metricsHttp } from './lib/metrics-http'
@@ -23,8 +25,15 @@ import { searchRoutes } from './search/routes'
 
 /** Composes the feature routes behind the shared HTTP basics. No I/O happens here. */
 export function createApp(deps: Deps) {
-  return new Elysia({ normalize: false })
-    .wrap(requestDeadline(deps.config.requestTimeoutMs, deps.log) as never)
+  // Tracing on: a span around each request (the wrap) and its name and status once the route is known (the plugin).
+  const traced = deps.tracing ? traceRequests(deps.tracing.tracer) : null
+  // Higher-order functions nest in reverse order of registration: the request scope (request id and trace id for
+  // every log line) is outermost, the span inside it, the deadline innermost (its 503 is part of the span).
+  let app = new Elysia({ normalize: false }).wrap(requestDeadline(deps.config.requestTimeoutMs, deps.log) as never)
+  if (traced) app = app.wrap(traced.wrap as never)
+  return app
+    .wrap(requestScope() as never)
+    .use(traced ? traced.plugin : new Elysia())
     // The limiter comes first: its parse hook must count a request before httpBasics reads the body.
     .use(deps.rateLimiter ? rateLimitHttp({
       limiter: deps.rateLimiter,

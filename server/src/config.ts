@@ -85,6 +85,17 @@ export interface Config {
   publicUrl: string
   /** product images (products/images/) */
   images: ImagesConfig
+  /** OpenTelemetry traces (lib/tracing/); endpoint null = off, and no SDK is loaded */
+  otel: OtelConfig
+}
+
+export interface OtelConfig {
+  /** OTEL_EXPORTER_OTLP_ENDPOINT: the collector's OTLP/HTTP base URL (spans go to <endpoint>/v1/traces) */
+  endpoint: string | null
+  /** OTEL_EXPORTER_OTLP_PROTOCOL: http/protobuf (the OTLP default) or http/json */
+  protocol: 'http/protobuf' | 'http/json'
+  /** OTEL_SERVICE_NAME (default livedrop) */
+  serviceName: string
 }
 
 export interface S3Settings {
@@ -306,5 +317,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     publicUrl: httpUrl('PUBLIC_URL', env.PUBLIC_URL || `http://localhost:${port}`),
     images,
+    otel: otelConfig(env),
   }
+}
+
+/** The standard OpenTelemetry variables (an empty endpoint, as compose passes when unset, means off). */
+function otelConfig(env: Record<string, string | undefined>): OtelConfig {
+  const endpoint = env.OTEL_EXPORTER_OTLP_ENDPOINT?.trim() || null
+  if (endpoint && !/^https?:\/\/[^\s]+$/.test(endpoint)) throw new ConfigError('OTEL_EXPORTER_OTLP_ENDPOINT must be an http(s) URL')
+  const protocol = (env.OTEL_EXPORTER_OTLP_PROTOCOL?.trim() || 'http/protobuf') as OtelConfig['protocol']
+  if (protocol !== 'http/protobuf' && protocol !== 'http/json') throw new ConfigError('OTEL_EXPORTER_OTLP_PROTOCOL must be http/protobuf or http/json (gRPC is not supported)')
+  return { endpoint, protocol, serviceName: env.OTEL_SERVICE_NAME?.trim() || 'livedrop' }
 }

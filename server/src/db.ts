@@ -75,7 +75,9 @@ function retryOnLostConnection(sql: Sql, maxRetries: number): Sql {
       if (!isTemplate(args[0])) return q
       const run = Object.getPrototypeOf(q).then as Thenable['then']
       // The query's own then() starts it; catch/finally go through then() too, so all paths retry.
+      // Configurable: the tracing wrapper (lib/tracing/sql.ts) wraps this then() in turn.
       Object.defineProperty(q, 'then', {
+        configurable: true,
         value: (ok?: (v: unknown) => unknown, err?: (e: unknown) => unknown) =>
           run.call(q).catch((e: unknown) => (connectionLost(e) ? again(() => Reflect.apply(target, self, args) as Thenable) : Promise.reject(e))).then(ok, err),
       })

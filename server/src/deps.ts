@@ -28,9 +28,14 @@ import { createPow } from './queue/pow'
 import { createRedisQueueStore } from './queue/redis-store'
 import { createMemoryQueueStore } from './queue/memory-store'
 import { createMaintenance, type Maintenance } from './ops/maintenance'
+import { relayLag } from './events/repo'
+import { oldestSnapshotAge } from './ops/repo'
 import { createWebhooksService, type WebhooksService } from './webhooks/service'
 import { createWebhookWorker, type WebhookWorker } from './webhooks/worker'
 import { createSealer } from './webhooks/secrets'
+import type { Tracing } from './lib/tracing/setup'
+import { traceSql } from './lib/tracing/sql'
+import { traceEvents } from './lib/tracing/events'
 import { createImageStore } from './products/images/create-store'
 import type { LocalStore } from './products/images/local-store'
 import { imagesOfProducts, sweepAbandonedUploads, type ImagesDeps } from './products/images/service'
@@ -72,24 +77,27 @@ export interface Deps {
   cache: Cache
   /** null when RATE_LIMIT_ENABLED=false */
   rateLimiter: RateLimiter | null
+  /** null unless OTEL_EXPORTER_OTLP_ENDPOINT is set (main.ts starts it before createDeps) */
+  tracing: Tracing | null
   close(): Promise<void>
 }
 
-export function createDeps(config: Config & { databaseUrl: string; jwtSecret: string }, log: Logger = createLogger(config)): Deps {
-  const sql = createSql(config.databaseUrl, config)
+export function createDeps(config: Config & { databaseUrl: string; jwtSecret: string }, log: Logger = createLogger(config), tracing: Tracing | null = null): Deps {
+  // Traced only when tracing runs: otherwise the pool is postgres.js's own, with nothing in between.
+  const sql = tracing ? traceSql(createSql(config.databaseUrl, config), tracing.tracer) : createSql(config.databaseUrl, config)
   const backplane = createBackplane(config.redisUrl, log)
   const tokens = createTokenService(config)
+  // Bounded so that a scrape during a database outage answers quickly (no sample rather than a slow scrape).
+  const bounded = <T>(q: Promise<T>): Promise<T | null> => Promise.race([q, Bun.sleep(500).then(() => null)])
   const metrics = createMetrics({
     dbPoolMax: config.dbPoolMax,
-    // Bounded so that a scrape during a database outage answers quickly.
-    dbConnections: () => Promise.race([
-      sql<{ state: string; count: number }[]>`
+    dbConnections: async () => (await bounded(sql<{ state: string; count: number }[]>`
         select coalesce(state, 'unknown') as state, count(*)::int as count from pg_stat_activity
-        where application_name = 'livedrop' and datname = current_database() group by 1`,
-      Bun.sleep(500).then(() => []),
-    ]),
-    // `live` is defined below; this runs only when Prometheus scrapes.
-    outboxLag: () => Promise.race([live.consumerLag(), Bun.sleep(500).then(() => [])]),
+        where application_name = 'livedrop' and datname = current_database() group by 1`)) ?? [],
+    // `live` is defined below; these run only when Prometheus scrapes.
+    outboxLag: async () => (await bounded(live.consumerLag())) ?? [],
+    relayLag: () => bounded(relayLag(sql)),
+    oldestSnapshotAge: () => bounded(oldestSnapshotAge(sql)),
   })
   // One gauge for the breaker that routes every component to its fallback at once (see redis.ts).
   metrics.redisFallbackActive.set({ component: 'redis' }, 0)
@@ -133,6 +141,7 @@ export function createDeps(config: Config & { databaseUrl: string; jwtSecret: st
   })
   const follows = createFollowsService({ sql, creators, users })
   const notifications = createNotificationsService({ sql })
+  const eventTracing = tracing ? traceEvents(tracing.tracer) : undefined
   const live = createLiveService({
     sql, pubsub, log, notifications, channelPrefix: config.redisKeyPrefix,
     onConnections: (stream, delta) => metrics.sseConnections.inc({ stream }, delta),
@@ -140,6 +149,7 @@ export function createDeps(config: Config & { databaseUrl: string; jwtSecret: st
     onCapRefused: (scope) => metrics.rateLimited.inc({ class: scope === 'address' ? 'streamsPerAddress' : 'streamsPerUser' }),
     sessionActive: (sessionId) => auth.isSessionActive(sessionId),
     creatorIdOf: async (userId) => (await creators.findByUser(userId))?.id ?? null,
+    tracing: eventTracing,
   })
   const sealer = createSealer(config.webhooks.secretKey ?? config.jwtSecret)
   const ssrfPolicy = { allowHttpLoopback: config.webhooks.allowHttpLoopback }
@@ -147,6 +157,7 @@ export function createDeps(config: Config & { databaseUrl: string; jwtSecret: st
   const webhookWorker = createWebhookWorker({
     sql, log, sealer, config: { ...config.webhooks, policy: ssrfPolicy },
     ownerOf: async (creatorId) => (await creators.get(creatorId)).userId,
+    tracing: eventTracing,
   })
   // Draining closes the streams (clients reconnect elsewhere with Last-Event-ID) before the pools close.
   lifecycle.onDrain(() => live.closeStreams())
@@ -183,7 +194,7 @@ export function createDeps(config: Config & { databaseUrl: string; jwtSecret: st
   })
   return {
     config, log, sql, backplane, tokens, auth, users, creators, products, images, localImageStore: imageStore.local, drops, orders, scheduler, maintenance,
-    lifecycle, metrics, pubsub, cache, rateLimiter, follows, notifications, live, webhooks, webhookWorker, queue, queueStreams,
+    lifecycle, metrics, pubsub, cache, rateLimiter, tracing, follows, notifications, live, webhooks, webhookWorker, queue, queueStreams,
     async close() {
       await scheduler.stop()
       await maintenance.stop()

@@ -10,6 +10,8 @@ import { seedDemo } from './seed'
 import { lastResort } from './lib/http'
 import { storefrontAssets } from './storefront/assets'
 import { startBanner } from './banner'
+import { startTracing } from './lib/tracing/setup'
+import { hostname } from 'node:os'
 
 let base
 try {
@@ -28,7 +30,10 @@ const backends = await resolveBackends(base).catch((err) => {
   process.exit(1)
 })
 const config = backends.config
-const deps = createDeps(config, log)
+// Tracing only when a collector is configured: the SDK is loaded by startTracing, never otherwise.
+const tracing = config.otel.endpoint ? await startTracing({ ...config.otel, endpoint: config.otel.endpoint }, `${hostname()}:${config.port}:${process.pid}`) : null
+if (tracing) log.info({ endpoint: config.otel.endpoint, protocol: config.otel.protocol }, 'tracing: exporting spans over OTLP')
+const deps = createDeps(config, log, tracing)
 await migrate(deps.sql, log)
 if (await applySearchLanguage(deps, config.search.language)) log.info({ language: config.search.language }, 'search: columns rebuilt for the configured language')
 const demo = backends.embedded || process.env.SEED_DEMO === 'true' ? await seedDemo(deps) : null
@@ -107,6 +112,8 @@ async function shutdown(signal: string) {
   }
   const t1 = performance.now()
   await deps.close()
+  // The spans of the drain itself are exported before the process goes.
+  await tracing?.shutdown().catch((err) => log.warn({ err: (err as Error).message }, 'tracing: final export failed'))
   const t2 = performance.now()
   await backends.stop()
   const t3 = performance.now()

@@ -167,3 +167,76 @@ export function postgresServer(basePort: number): PostgresServer {
     },
   }
 }
+
+export interface Balancer {
+  /** the balancer's base URL (what clients use) */
+  url: string
+  /** HAProxy's stats and Prometheus exporter */
+  statsUrl: string
+  /** server name (livedrop1…) → its state in the balancer: UP, DOWN, MAINT, 'UP 1/2' while a check moves it… */
+  states(): Promise<Record<string, string>>
+  /** resolves once every server of the API backend is in the state `want` gives it (generous bound) */
+  until(want: (name: string, state: string) => boolean, what: string, timeoutMs?: number): Promise<void>
+  stop(): Promise<void>
+}
+
+/**
+ * HAProxy (the Debian package; .ci/run installs it) running the repository's deploy/haproxy.cfg in the
+ * foreground, in front of `instances` (host:port each, three of them as the file names), with the balancer on
+ * testPort(basePort) and its stats on the next port. Health checks every 250 ms so a test sees an instance
+ * leave and rejoin within a second or two. Resolves once the balancer answers and every instance is UP.
+ */
+export async function haproxyBalancer(basePort: number, instances: string[]): Promise<Balancer> {
+  const port = testPort(basePort)
+  const statsPort = port + 1
+  const proc = Bun.spawn(['haproxy', '-db', '-f', join(import.meta.dir, '..', '..', 'deploy', 'haproxy.cfg')], {
+    env: {
+      PATH: process.env.PATH ?? '',
+      LB_BIND: `127.0.0.1:${port}`,
+      LB_STATS_BIND: `127.0.0.1:${statsPort}`,
+      LB_HEALTH_INTERVAL: '250ms',
+      ...Object.fromEntries(instances.map((addr, i) => [`LIVEDROP_${i + 1}`, addr])),
+    },
+    stdout: 'ignore',
+    stderr: 'pipe',
+  })
+  const statsUrl = `http://127.0.0.1:${statsPort}`
+  const states = async () => {
+    const csv = await (await fetch(`${statsUrl}/stats;csv`)).text()
+    const out: Record<string, string> = {}
+    for (const line of csv.split('\n')) {
+      const f = line.split(',')
+      // pxname,svname,…,status is the 18th column
+      if (f[0] === 'livedrop_api' && f[1] && f[1] !== 'BACKEND' && f[1] !== 'FRONTEND') out[f[1]] = f[17] ?? ''
+    }
+    return out
+  }
+  const balancer: Balancer = {
+    url: `http://127.0.0.1:${port}`,
+    statsUrl,
+    states,
+    async until(want, what, timeoutMs = 20_000) {
+      const deadline = Date.now() + timeoutMs
+      let last: Record<string, string> = {}
+      for (;;) {
+        if (proc.exitCode !== null) throw new Error(`haproxy exited (${proc.exitCode}): ${(await new Response(proc.stderr as ReadableStream).text()).slice(0, 2000)}`)
+        try {
+          last = await states()
+          const names = Object.keys(last)
+          if (names.length === instances.length && names.every((n) => want(n, last[n]!))) return
+        } catch {
+          // not listening yet
+        }
+        if (Date.now() > deadline) throw new Error(`balancer: not ${what} within ${timeoutMs} ms: ${JSON.stringify(last)}`)
+        await Bun.sleep(100)
+      }
+    },
+    async stop() {
+      if (proc.exitCode !== null) return
+      proc.kill('SIGKILL')
+      await proc.exited
+    },
+  }
+  await balancer.until((_, s) => s === 'UP', 'all UP')
+  return balancer
+}

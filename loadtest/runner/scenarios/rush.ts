@@ -54,8 +54,13 @@ export class OrderBook {
     } catch {}
     const code = status === 201 ? 'CONFIRMED' : parsed.code ?? String(status)
     this.codes[code] = (this.codes[code] ?? 0) + 1
-    // A retry racing its original is told to come back later; that is not an answer to compare.
-    if (code === 'IDEMPOTENCY_KEY_IN_USE') return
+    // A retry racing its original is told to come back later, and a 5xx (an instance that crashed or drained with
+    // the order in flight, or the balancer in front of it) says nothing about the order either: neither is an
+    // answer to compare. A key that got nothing else is re-asked with its key after the run (resolveUnanswered).
+    if (code === 'IDEMPOTENCY_KEY_IN_USE' || status >= 500) {
+      if (entry.first === null && !retry) this.unanswered.add(key)
+      return
+    }
     if (status === 201 && parsed.id) {
       if (entry.orderId && entry.orderId !== parsed.id) this.duplicates.push(`${key}: ${entry.orderId} and ${parsed.id}`)
       if (!entry.orderId) {
@@ -171,11 +176,13 @@ async function resolveUnanswered(api: Api, book: OrderBook, request: (key: strin
       for (let attempt = 0; attempt < 20; attempt++) {
         const res = await fetch(api.baseUrl + r.path, { method: 'POST', headers: { ...r.headers, 'content-type': 'application/json' }, body: r.body })
         const text = await res.text()
-        if (res.status === 409 && text.includes('IDEMPOTENCY_KEY_IN_USE')) {
+        if ((res.status === 409 && text.includes('IDEMPOTENCY_KEY_IN_USE')) || res.status >= 500) {
           await new Promise((ok) => setTimeout(ok, Number(res.headers.get('retry-after') ?? 1) * 1000))
           continue
         }
-        book.record(key, false, res.status, text, Object.fromEntries(res.headers))
+        const headers: Record<string, string> = {}
+        res.headers.forEach((v, k) => (headers[k] = v))
+        book.record(key, false, res.status, text, headers)
         break
       }
     }

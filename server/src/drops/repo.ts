@@ -1,6 +1,6 @@
 import type { Tx } from '../db'
 import type { CursorKey } from '../lib/pagination'
-import { outboxInsert } from '../platform/outbox'
+import { eventTrace, outboxInsert } from '../platform/outbox'
 
 export type DropStatus = 'scheduled' | 'live' | 'ended' | 'cancelled'
 
@@ -151,7 +151,7 @@ export async function cancelDropOrders(tx: Tx, dropId: string): Promise<{ drop: 
             'createdAt', to_char(o.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
             'cancelledAt', to_char(o.cancelled_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')),
           'availableStock', d.available_stock,
-          'reason', 'drop_cancelled')
+          'reason', 'drop_cancelled'), ${eventTrace()}::text
       from o cross join d
       order by o.created_at, o.id
     )

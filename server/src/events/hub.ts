@@ -7,6 +7,7 @@ import * as repo from './repo'
 import type { EventRow } from './repo'
 import type { StreamClosedData } from '../contract/schemas.gen'
 import { createInterests } from './interests'
+import type { EventTracing } from '../lib/tracing/events'
 import { createCreatorDrops } from './creator-drops'
 
 /** A drop's public stream, a user's personal stream, or a creator's webhook event stream. */
@@ -40,6 +41,8 @@ export interface HubOptions {
   reconcileMs?: number
   heartbeatMs?: number
   onConnections?: (kind: StreamKind, delta: number) => void
+  /** tracing on: each event's fan-out runs in a span of the trace that wrote it (lib/tracing/events.ts) */
+  tracing?: EventTracing
 }
 
 export type Hub = ReturnType<typeof createHub>
@@ -209,11 +212,13 @@ export function createHub(opts: HubOptions) {
     else if (e.type === 'drop.ended' || e.type === 'drop.cancelled') interests.dropClosed(e.dropId)
   }
 
+  const dispatch = opts.tracing ? (e: EventRow) => opts.tracing!.delivery(e, () => deliver(e)) : deliver
+
   async function fill(from: number, to: number) {
     while (from < to) {
       const rows = await repo.eventsBetween(sql, from, to, 1000)
       if (!rows.length) break
-      for (const r of rows) deliver(r)
+      for (const r of rows) dispatch(r)
       from = rows[rows.length - 1].seq
       lastSeen = Math.max(lastSeen, from)
     }
@@ -224,7 +229,7 @@ export function createHub(opts: HubOptions) {
     for (const e of events) {
       if (e.seq <= lastSeen) continue
       if (e.seq > lastSeen + 1) await fill(lastSeen, e.seq - 1)
-      deliver(e)
+      dispatch(e)
       lastSeen = e.seq
     }
   }

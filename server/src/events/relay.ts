@@ -3,6 +3,7 @@ import type { Logger } from '../logger'
 import type { PubSub } from '../lib/pubsub'
 import { pollLoop } from '../lib/poll-loop'
 import * as repo from './repo'
+import type { EventTracing } from '../lib/tracing/events'
 
 export interface RelayOptions {
   sql: Sql
@@ -13,6 +14,8 @@ export interface RelayOptions {
   idleMs?: number
   batch?: number
   retentionSec?: number
+  /** tracing on: each publication runs in a span linked to its events' traces (lib/tracing/events.ts) */
+  tracing?: EventTracing
 }
 
 export type Relay = ReturnType<typeof createRelay>
@@ -55,7 +58,8 @@ export function createRelay(opts: RelayOptions) {
     if (xmin !== null) fromXid = xmin
     if (!rows.length) return 0
     try {
-      await opts.pubsub.publish(opts.channel, JSON.stringify(rows))
+      const publish = () => opts.pubsub.publish(opts.channel, JSON.stringify(rows))
+      await (opts.tracing ? opts.tracing.relay(rows, publish) : publish())
       if (publishFailing) log.info('live events publish again')
       publishFailing = false
     } catch (err) {

@@ -10,9 +10,11 @@ export interface EventRow {
   creatorId: string | null
   data: Record<string, unknown>
   createdAt: Date
+  /** W3C traceparent of the request that wrote it (null: not traced); events/outbox.ts */
+  traceparent: string | null
 }
 
-const COLUMNS = (sql: Tx) => sql`seq::float8 as seq, type, drop_id, user_id, creator_id, data, created_at`
+const COLUMNS = (sql: Tx) => sql`seq::float8 as seq, type, drop_id, user_id, creator_id, data, created_at, traceparent`
 
 /**
  * Is anything waiting to be numbered among the rows written by transactions from `fromXid` on? (Below that
@@ -252,4 +254,15 @@ export async function redeemTicket(sql: Tx, hash: Uint8Array): Promise<{ userId:
     returning user_id, expires_at > now() as valid, session_id, access_expires_at`
   if (!row?.valid) return null
   return { userId: row.userId, sessionId: row.sessionId, expiresAtMs: row.accessExpiresAt?.getTime() ?? null }
+}
+
+/**
+ * How far behind the relay is: seconds since the oldest committed event it has not numbered yet (0 when caught
+ * up). One index lookup (outbox_pending_idx), so a metrics scrape costs little. The cursor consumers' lag is
+ * consumerLag's.
+ */
+export async function relayLag(sql: Tx): Promise<number> {
+  const [row] = await sql<{ seconds: number }[]>`
+    select coalesce(extract(epoch from now() - (select created_at from outbox where seq is null order by id limit 1)), 0)::float8 as seconds`
+  return Math.max(0, row.seconds)
 }

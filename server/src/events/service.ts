@@ -10,6 +10,7 @@ import type { NotificationsService } from '../notifications/service'
 import { createNotifier } from '../notifications/notifier'
 import { createHub, frameOf, stockFrame, webhookFrameOf, type StreamKind, type Subscriber } from './hub'
 import { createRelay, type Relay } from './relay'
+import type { EventTracing } from '../lib/tracing/events'
 import * as repo from './repo'
 
 export interface LiveOptions {
@@ -42,6 +43,8 @@ export interface LiveOptions {
   sessionActive?: (sessionId: string) => Promise<boolean>
   /** The creator a user is (creators' service), for the webhook event stream; null when not a creator. */
   creatorIdOf?: (userId: string) => Promise<string | null>
+  /** tracing on: the relay and the fan-out continue the traces stored with the events */
+  tracing?: EventTracing
 }
 
 /** Who a personal stream is for, and until when (the access token's `exp`, or that of the token behind a ticket). */
@@ -89,7 +92,7 @@ export function createLiveService(opts: LiveOptions) {
   const hub = createHub({
     sql, pubsub: opts.pubsub, log,
     heartbeatMs: opts.heartbeatMs, stockIntervalMs: opts.stockIntervalMs, reconcileMs: opts.reconcileMs,
-    onConnections: opts.onConnections,
+    onConnections: opts.onConnections, tracing: opts.tracing,
   })
   const notifier = createNotifier({ sql, log })
   let relay: Relay | null = null
@@ -98,7 +101,7 @@ export function createLiveService(opts: LiveOptions) {
 
   // One channel per database: two environments sharing a Redis must never read each other's seqs.
   const channelName = () => (channel ??= sql<{ db: string }[]>`select current_database() as db`.then(([r]) => `${opts.channelPrefix}events:${r.db}`))
-  const getRelay = async () => (relay ??= createRelay({ sql, pubsub: opts.pubsub, channel: await channelName(), log, idleMs: opts.relayIdleMs }))
+  const getRelay = async () => (relay ??= createRelay({ sql, pubsub: opts.pubsub, channel: await channelName(), log, idleMs: opts.relayIdleMs, tracing: opts.tracing }))
 
   /**
    * Opens a stream: registers it first (live frames buffer), then reads the head seq and the state, so every

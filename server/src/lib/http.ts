@@ -3,9 +3,9 @@ import { AppError, problemResponse, type FieldError } from '../errors'
 import type { Logger } from '../logger'
 import { exceedsJsonDepth, MAX_JSON_DEPTH } from './json-depth'
 import { STORABLE_TEXT } from '../contract/schemas.gen'
+import { currentRequestId } from './request-context'
 
 export const MAX_BODY_BYTES = 64 * 1024
-const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/
 
 /**
  * An oversized body is refused, but up to this much of it is still read and dropped: a client streams its
@@ -42,12 +42,6 @@ async function readCapped(body: ReadableStream<Uint8Array>, max: number): Promis
     at += c.byteLength
   }
   return out
-}
-
-/** The client's X-Request-Id when it is a sane token, else a fresh one. */
-function requestIdOf(request: Request): string {
-  const given = request.headers.get('x-request-id')
-  return given && REQUEST_ID.test(given) ? given : crypto.randomUUID()
 }
 
 /** A dependency is down or did not answer in time: the client should retry, not give up. */
@@ -124,7 +118,7 @@ export function httpBasics(log: Logger, opts: { streamedBodyPath?: RegExp } = {}
   const streamed = (request: Request) => opts.streamedBodyPath?.test(pathnameOf(request.url)) === true
   return new Elysia({ name: 'http-basics' })
     .onRequest(({ request, set }) => {
-      set.headers['x-request-id'] = requestIdOf(request)
+      set.headers['x-request-id'] = currentRequestId(request)
       // Every route, whether or not it reads a body: this is what lets the server run with Bun's own body cap
       // out of the way (main.ts), so that no 413 is Bun's plain-text one.
       const length = Number(request.headers.get('content-length') ?? 0)
@@ -221,7 +215,7 @@ export function requestDeadline(ms: number, log: Logger) {
     const deadline = new Promise<Response>((resolve) => {
       timer = setTimeout(() => {
         late = true
-        const requestId = requestIdOf(request)
+        const requestId = currentRequestId(request)
         log.warn({ requestId, method: request.method, path: new URL(request.url).pathname, ms }, 'request deadline passed')
         const res = problemResponse(unavailable(`No answer within ${ms} ms; retry shortly`), requestId)
         res.headers.set('x-request-id', requestId)

@@ -10,6 +10,10 @@ export interface MetricsSources {
   dbConnections?: () => Promise<Array<{ state: string; count: number }>>
   /** Per outbox consumer (notifier, webhook fan-out…): events not yet processed and the oldest one's age. */
   outboxLag?: () => Promise<Array<{ consumer: string; events: number; seconds: number }>>
+  /** seconds since the oldest committed outbox event the relay has not numbered yet (0 = caught up); at scrape */
+  relayLag?: () => Promise<number | null>
+  /** seconds the oldest open transaction holding a snapshot (xmin) has been running, cluster-wide; at scrape */
+  oldestSnapshotAge?: () => Promise<number | null>
 }
 
 /** A gauge read from the database only when Prometheus scrapes; a failing read is no sample, not a failed scrape. */
@@ -25,6 +29,19 @@ function scraped<T>(registry: Registry, name: string, help: string, labelName: s
           this.set({ [labelName]: label }, value)
         }
       } catch {}
+    },
+  })
+}
+
+/** The same for one unlabelled figure (null: no sample). */
+function scrapedValue(registry: Registry, name: string, help: string, read: (() => Promise<number | null>) | undefined) {
+  return new Gauge({
+    name, help, registers: [registry],
+    async collect() {
+      if (!read) return
+      this.reset()
+      const v = await read().catch(() => null)
+      if (v !== null) this.set(v)
     },
   })
 }
@@ -106,6 +123,10 @@ export function createMetrics(opts: MetricsSources = {}) {
     outboxLagSeconds: scraped(registry, 'livedrop_outbox_consumer_lag_seconds',
       'Age of the oldest outbox event a background consumer has not processed yet (0 when caught up), by consumer',
       'consumer', opts.outboxLag, (r) => [r.consumer, r.seconds]),
+    outboxRelayLag: scrapedValue(registry, 'livedrop_outbox_relay_lag_seconds',
+      'Age of the oldest committed outbox event not yet numbered and published to the instances by the relay (0 = caught up)', opts.relayLag),
+    oldestSnapshotAge: scrapedValue(registry, 'livedrop_db_oldest_snapshot_age_seconds',
+      'How long the oldest transaction holding a snapshot (backend_xmin) has been open, on the whole PostgreSQL server: a long one keeps dead rows and index entries alive (outbox relay, vacuum)', opts.oldestSnapshotAge),
   }
   if (opts.dbPoolMax) m.dbPoolMax.set(opts.dbPoolMax)
   return m

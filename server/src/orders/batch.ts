@@ -21,6 +21,8 @@ export type OutcomeListener = (outcome: Outcome, dropId: string, availableStock?
 export interface PlaceRequest extends BatchRequest {
   dropId: string
   requestId: string
+  /** the request's trace, for the events its order writes (taken where the request runs: batches mix traces) */
+  traceparent: string | null
 }
 
 /** What a request gets: its answer, or an error that is not stored with the key (in use, reused). */
@@ -75,9 +77,10 @@ export function createBatchPlacer(deps: { sql: Sql; soldOut: SoldOutBook; maxBat
           status = 201
           body = JSON.stringify(order)
           orders.push({ id: order.id, userId: it.userId, quantity: it.quantity })
-          events.push({ type: 'order.confirmed', userId: it.userId, data: `{"order":${body},"availableStock":${d.availableAfter}}` })
-          if (d.lowStockCrossed) events.push({ type: 'drop.low_stock', userId: null, data: JSON.stringify({ availableStock: d.availableAfter, lowStockThreshold: drop!.lowStockThreshold }) })
-          if (d.soldOut) events.push({ type: 'drop.sold_out', userId: null, data: '{"availableStock":0}' })
+          const traceparent = it.traceparent
+          events.push({ type: 'order.confirmed', userId: it.userId, data: `{"order":${body},"availableStock":${d.availableAfter}}`, traceparent })
+          if (d.lowStockCrossed) events.push({ type: 'drop.low_stock', userId: null, data: JSON.stringify({ availableStock: d.availableAfter, lowStockThreshold: drop!.lowStockThreshold }), traceparent })
+          if (d.soldOut) events.push({ type: 'drop.sold_out', userId: null, data: '{"availableStock":0}', traceparent })
         } else {
           ;({ status, body } = refusalBody(d.code, { status: drop?.status ?? 'unknown', ended: drop?.ended ?? false, availableStock: d.availableStock }, it.requestId))
         }

@@ -1,6 +1,6 @@
 import type { Tx } from '../db'
 import type { CursorKey } from '../lib/pagination'
-import { outboxInsert } from '../platform/outbox'
+import { eventTrace, outboxInsert } from '../platform/outbox'
 import type { ExistingKey } from './allocate'
 
 export interface OrderRow {
@@ -154,18 +154,20 @@ export async function placeOrder(
     ), c as (
       update idempotency_keys set response_status = 201, response_body = b.body, completed_at = now(), lease = null, locked_until = null
       from b where user_id = ${o.userId} and key = ${o.key}
+    ), t as (
+      select ${eventTrace()}::text as tp
     ), ev as (
       ${outboxInsert(sql)}
-      select 'order.confirmed', d.id, ${o.userId}::uuid, null::uuid, jsonb_build_object('order', b.body::jsonb, 'availableStock', d.available_stock)
-        from d cross join b
+      select 'order.confirmed', d.id, ${o.userId}::uuid, null::uuid, jsonb_build_object('order', b.body::jsonb, 'availableStock', d.available_stock), t.tp
+        from d cross join b cross join t
       union all
-      select 'drop.low_stock', d.id, null, d.creator_id, jsonb_build_object('availableStock', d.available_stock, 'lowStockThreshold', d.low_stock_threshold)
-        from d cross join b
+      select 'drop.low_stock', d.id, null, d.creator_id, jsonb_build_object('availableStock', d.available_stock, 'lowStockThreshold', d.low_stock_threshold), t.tp
+        from d cross join b cross join t
         where d.low_stock_threshold is not null and d.before > d.low_stock_threshold
           and d.available_stock <= d.low_stock_threshold and d.available_stock > 0
       union all
-      select 'drop.sold_out', d.id, null, d.creator_id, jsonb_build_object('availableStock', 0)
-        from d cross join b where d.available_stock = 0
+      select 'drop.sold_out', d.id, null, d.creator_id, jsonb_build_object('availableStock', 0), t.tp
+        from d cross join b cross join t where d.available_stock = 0
     )
     select b.body, d.available_stock, (select count(*) from p) as purchases
     from b cross join d`
@@ -321,6 +323,8 @@ export interface NewEvent {
   type: 'order.confirmed' | 'drop.low_stock' | 'drop.sold_out'
   userId: string | null
   data: string
+  /** the trace of the request the event comes from (events/outbox.ts eventTrace) */
+  traceparent: string | null
 }
 
 /**
@@ -362,9 +366,10 @@ export async function writeBatch(
       select ${drop.id}, 'order', -quantity, id from req order by ord
     ), ev as (
       ${outboxInsert(tx)}
-      select type, ${drop.id}::uuid, user_id, case when user_id is null then ${drop.creatorId}::uuid end, data::jsonb
-      from unnest(${events.map((e) => e.type)}::text[], ${events.map((e) => e.userId)}::uuid[], ${events.map((e) => e.data)}::text[])
-        with ordinality as e(type, user_id, data, ord)
+      select type, ${drop.id}::uuid, user_id, case when user_id is null then ${drop.creatorId}::uuid end, data::jsonb, tp
+      from unnest(${events.map((e) => e.type)}::text[], ${events.map((e) => e.userId)}::uuid[], ${events.map((e) => e.data)}::text[],
+                  ${events.map((e) => e.traceparent)}::text[])
+        with ordinality as e(type, user_id, data, tp, ord)
       order by ord
     )
     select count(*)::int as keys from k`

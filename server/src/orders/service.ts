@@ -5,7 +5,7 @@ import { refusalBody, type RefusalCode } from './refusal'
 import { newId } from '../lib/ids'
 import { decodeCursor, toPage, type Page } from '../lib/pagination'
 import type { CreateOrderRequest, Order } from '../contract/schemas.gen'
-import { appendEvent } from '../platform/outbox'
+import { appendEvent, eventTrace } from '../platform/outbox'
 import type { PubSub } from '../lib/pubsub'
 import * as repo from './repo'
 import { createBatchPlacer, type OrderResult, type Outcome, type OutcomeListener } from './batch'
@@ -116,7 +116,7 @@ export function createOrdersService(deps: OrdersOptions): OrdersService {
     async place(userId, key, input, requestId) {
       const fp = fingerprint(input)
       if (deps.batching) {
-        return batch.place({ userId, key, fingerprint: fp.toString('hex'), quantity: input.quantity, dropId: input.dropId, requestId })
+        return batch.place({ userId, key, fingerprint: fp.toString('hex'), quantity: input.quantity, dropId: input.dropId, requestId, traceparent: eventTrace() })
       }
       const got = await acquire(userId, key, fp)
       if ('replay' in got) return got.replay

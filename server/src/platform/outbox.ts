@@ -1,4 +1,5 @@
 import type { Tx } from '../db'
+import { currentTraceparent } from '../lib/tracing/context'
 import type { ENUMS, EVENT_TYPES } from '../contract/vocabulary.gen'
 
 /** The contract's event names a client can receive (stream frames and notifications), less the stream-control frames. */
@@ -31,12 +32,19 @@ export interface DomainEvent {
 export async function appendEvent(tx: Tx, e: DomainEvent): Promise<void> {
   await tx`
     ${outboxInsert(tx)}
-    values (${e.type}, ${e.dropId ?? null}, ${e.userId ?? null}, ${e.creatorId ?? null}, ${tx.json(e.data as never)})`
+    values (${e.type}, ${e.dropId ?? null}, ${e.userId ?? null}, ${e.creatorId ?? null}, ${tx.json(e.data as never)}, ${eventTrace()})`
 }
+
+/**
+ * The trace an event belongs to (the W3C traceparent of the span that writes it), stored with it so that the
+ * relay and every instance's SSE fan-out continue that trace; null when tracing is off. Read it where the request
+ * runs: a statement that combines several requests (orders/batch.ts) takes each one's from its request.
+ */
+export const eventTrace = (): string | null => currentTraceparent()
 
 /**
  * The head of an outbox INSERT, for a statement that writes its events itself as part of a larger atomic
  * statement (the order statement appends its events in a CTE: `ev as (${outboxInsert(sql)} select …)`), so
- * the column list lives in one place. Rows: (type, drop_id, user_id, creator_id, data jsonb).
+ * the column list lives in one place. Rows: (type, drop_id, user_id, creator_id, data jsonb, traceparent text).
  */
-export const outboxInsert = (sql: Tx) => sql`insert into outbox (type, drop_id, user_id, creator_id, data)`
+export const outboxInsert = (sql: Tx) => sql`insert into outbox (type, drop_id, user_id, creator_id, data, traceparent)`

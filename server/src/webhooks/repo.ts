@@ -30,6 +30,8 @@ export interface DeliveryRow {
   inFlightUntil: Date | null
   giveUpAt: Date
   createdAt: Date
+  /** the event's trace (outbox.traceparent): each attempt continues it */
+  traceparent: string | null
 }
 
 export interface AttemptRow {
@@ -165,7 +167,7 @@ export async function lastSeqOfBatch(tx: Tx, after: bigint, limit: number): Prom
  */
 export async function fanOut(tx: Tx, after: bigint, last: string, retryWindowSec: number): Promise<number> {
   const res = await tx`
-    insert into webhook_deliveries (id, endpoint_id, event_id, event_type, event_seq, body, give_up_at)
+    insert into webhook_deliveries (id, endpoint_id, event_id, event_type, event_seq, body, give_up_at, traceparent)
     select livedrop_uuidv7(), w.id, 'evt_' || o.seq, o.type, o.seq,
       json_build_object(
         'id', 'evt_' || o.seq,
@@ -174,7 +176,7 @@ export async function fanOut(tx: Tx, after: bigint, last: string, retryWindowSec
         'creatorId', d.creator_id,
         'dropId', o.drop_id,
         'data', o.data)::text,
-      now() + make_interval(secs => ${retryWindowSec})
+      now() + make_interval(secs => ${retryWindowSec}), o.traceparent
     from outbox o
     join drops d on d.id = o.drop_id
     join webhook_endpoints w on w.creator_id = d.creator_id and w.enabled and o.type = any(w.events)

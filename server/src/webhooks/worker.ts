@@ -2,6 +2,7 @@ import type { Sql } from '../db'
 import type { Logger } from '../logger'
 import { pollLoop } from '../lib/poll-loop'
 import { appendEvent } from '../platform/outbox'
+import type { EventTracing } from '../lib/tracing/events'
 import * as repo from './repo'
 import { signatureHeader, type Sealer } from './secrets'
 import { sendWebhook } from './send'
@@ -36,6 +37,8 @@ export function createWebhookWorker(opts: {
   config: WorkerConfig
   resolve?: Resolve
   ownerOf: (creatorId: string) => Promise<string>
+  /** tracing on: each attempt is a span of its event's trace, and the request carries its traceparent */
+  tracing?: EventTracing
 }) {
   const { sql, log, sealer, config } = opts
   // Claimed at least a lease ahead of the request's own deadline, so a live worker's claim never lapses.
@@ -57,11 +60,13 @@ export function createWebhookWorker(opts: {
   async function deliver(d: repo.ClaimedDelivery): Promise<void> {
     const secrets = [sealer.open(d.secretSealed)]
     if (d.previousSealed && d.previousExpiresAt && d.previousExpiresAt > new Date()) secrets.push(sealer.open(d.previousSealed))
-    const result = await sendWebhook(d.url, d.body, {
+    const send = (trace: Record<string, string>) => sendWebhook(d.url, d.body, {
       'livedrop-signature': signatureHeader(d.body, secrets),
       'livedrop-event-id': d.eventId,
       'livedrop-event-type': d.eventType,
+      ...trace,
     }, { timeoutMs: config.timeoutMs, policy: config.policy, resolve: opts.resolve })
+    const result = opts.tracing ? await opts.tracing.outbound(d, `webhook ${d.eventType}`, send) : await send({})
     const ok = result.error === null
     // Looked up before the transaction, so that it holds no lock while another service queries.
     const ownerUserId = ok ? null : await opts.ownerOf(d.creatorId)
