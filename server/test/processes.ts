@@ -41,6 +41,8 @@ export async function startServer(basePort: number, env: Record<string, string> 
       RATE_LIMIT_ENABLED: 'false',
       SSE_MAX_STREAMS_PER_ADDRESS: '0',
       REDIS_KEY_PREFIX: testRedisPrefix(),
+      DATABASE_POOL_MODE: process.env.TEST_DATABASE_POOL_MODE || '',
+      DATABASE_DIRECT_URL: process.env.TEST_DATABASE_DIRECT_URL || '',
       ...env,
     },
     stdout: 'ignore',
