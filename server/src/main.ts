@@ -4,7 +4,7 @@ import { createLogger } from './logger'
 import { resolveBackends } from './boot'
 import { createDeps } from './deps'
 import { createApp } from './app'
-import { migrate } from './db'
+import { checkPooledSettings, createSql, directSqlUrl, migrate } from './db'
 import { seedDemo } from './seed'
 import { lastResort } from './lib/http'
 import { storefrontAssets } from './storefront/assets'
@@ -28,7 +28,14 @@ const backends = await resolveBackends(base).catch((err) => {
 })
 const config = backends.config
 const deps = createDeps(config, log)
-await migrate(deps.sql, log)
+// Migrations take the direct connection when there is one (DDL and its lock are no business of a pooler).
+const migrationUrl = directSqlUrl(config)
+if (migrationUrl === null || migrationUrl === config.databaseUrl) await migrate(deps.sql, log)
+else {
+  const direct = createSql(migrationUrl, { ...config, dbPoolMax: 1, dbPoolMode: 'session', dbPrepare: true })
+  await migrate(direct, log).finally(() => direct.end({ timeout: 5 }))
+}
+if (config.dbPoolMode === 'transaction') await checkPooledSettings(deps.sql, log)
 const demo = backends.embedded || process.env.SEED_DEMO === 'true' ? await seedDemo(deps) : null
 // The embedded PostgreSQL writes what start-up changed (a new cluster, migrations, the seed) now rather than in
 // its shutdown checkpoint, so that a Ctrl-C soon after the first start is as quick as any other.

@@ -46,7 +46,7 @@ async function scheduledDrop(token: string, startsInMs: number, initialStock: nu
   return drop.body
 }
 
-const order = (base: string, token: string, dropId: string, key = crypto.randomUUID()) =>
+const order = (base: string, token: string, dropId: string, key: string = crypto.randomUUID()) =>
   call(base, 'POST', '/v1/orders', { token, body: { dropId, quantity: 1 }, headers: { 'idempotency-key': key } })
 
 const metric = async (base: string, line: RegExp) => {
