@@ -80,6 +80,16 @@ export async function startServer(basePort: number, env: Record<string, string> 
   }
 }
 
+/** One JSON request to a server process (no contract check: for traffic between instances under faults). */
+export async function request(base: string, method: string, path: string, opts: { token?: string; body?: unknown; headers?: Record<string, string> } = {}) {
+  const headers: Record<string, string> = { ...opts.headers }
+  if (opts.token) headers.authorization = `Bearer ${opts.token}`
+  if (opts.body !== undefined) headers['content-type'] = 'application/json'
+  const res = await fetch(`${base}${path}`, { method, headers, body: opts.body === undefined ? undefined : JSON.stringify(opts.body) })
+  const text = await res.text()
+  return { status: res.status, headers: res.headers, text, body: text && res.headers.get('content-type')?.includes('json') ? JSON.parse(text) : (text as any) }
+}
+
 export interface RedisServer {
   url: string
   start(): Promise<void>

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, test } from 'bun:test'
 import { Cluster } from 'ioredis'
 import { auditOf, createTestContext, describeWithRedisServer, registerCreator, registerUser, testConfig, unique, type TestContext } from '../../test/helpers'
-import { startServer, type ServerProcess } from '../../test/processes'
+import { request as call, startServer, type ServerProcess } from '../../test/processes'
 import { redisCluster } from '../../test/redis-cluster'
 import { readSse, type SseEvent } from '../../test/sse'
 import { createRedisQueueStore } from '../queue/redis-store'
@@ -18,26 +18,6 @@ let ctx: TestContext
 let A: ServerProcess
 let B: ServerProcess
 
-beforeAll(async () => {
-  await cluster.start()
-  ctx = createTestContext({ redisUrl: cluster.url, redisKeyPrefix: prefix, rateLimit: { ...testConfig().rateLimit, enabled: false } })
-  const env = { REDIS_URL: cluster.url, REDIS_KEY_PREFIX: prefix, RATE_LIMIT_ENABLED: 'true', RATE_LIMIT_ORDERS: `${ORDERS_PER_MINUTE}/60`, RUN_SCHEDULER: 'true' }
-  ;[A, B] = await Promise.all([startServer(3640, env), startServer(3641, env)])
-}, 60_000)
-afterAll(async () => {
-  await Promise.all([A?.kill('SIGKILL'), B?.kill('SIGKILL')])
-  await ctx?.close()
-  await cluster.stop()
-}, 30_000)
-
-async function call(base: string, method: string, path: string, opts: { token?: string; body?: unknown; headers?: Record<string, string> } = {}) {
-  const headers: Record<string, string> = { ...opts.headers }
-  if (opts.token) headers.authorization = `Bearer ${opts.token}`
-  if (opts.body !== undefined) headers['content-type'] = 'application/json'
-  const res = await fetch(`${base}${path}`, { method, headers, body: opts.body === undefined ? undefined : JSON.stringify(opts.body) })
-  const text = await res.text()
-  return { status: res.status, headers: res.headers, body: text && res.headers.get('content-type')?.includes('json') ? JSON.parse(text) : text }
-}
 
 async function scheduledDrop(token: string, startsInMs: number, initialStock: number, perUserLimit = 10) {
   const product = await call(A.url, 'POST', '/v1/products', { token, body: { title: 'cluster', priceCents: 700, currency: 'EUR' } })
@@ -61,6 +41,18 @@ async function keysPerMaster(): Promise<number[]> {
 }
 
 describeWithRedisServer('Redis Cluster', () => {
+  beforeAll(async () => {
+    await cluster.start()
+    ctx = createTestContext({ redisUrl: cluster.url, redisKeyPrefix: prefix, rateLimit: { ...testConfig().rateLimit, enabled: false } })
+    const env = { REDIS_URL: cluster.url, REDIS_KEY_PREFIX: prefix, RATE_LIMIT_ENABLED: 'true', RATE_LIMIT_ORDERS: `${ORDERS_PER_MINUTE}/60`, RUN_SCHEDULER: 'true' }
+    ;[A, B] = await Promise.all([startServer(3640, env), startServer(3641, env)])
+  }, 60_000)
+  afterAll(async () => {
+    await Promise.all([A?.kill('SIGKILL'), B?.kill('SIGKILL')])
+    await ctx?.close()
+    await cluster.stop()
+  }, 30_000)
+
   test('the server runs on the cluster: queue scripts keep their keys in one slot, state spreads over the masters', async () => {
     const client = ctx.deps.backplane.client
     expect(client).toBeInstanceOf(Cluster)
