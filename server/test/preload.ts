@@ -53,7 +53,7 @@ try {
 // servers and contexts the tests start take DATABASE_POOL_MODE=transaction and the direct URL for LISTEN).
 if (process.env.TEST_PGBOUNCER === '1') {
   const { pgBouncer } = await import('./pgbouncer')
-  const bouncer = pgBouncer(6460, process.env.TEST_DATABASE_URL!, { poolSize: 10 })
+  const bouncer = pgBouncer(6460, process.env.TEST_DATABASE_URL!, { poolSize: Number(process.env.TEST_PGBOUNCER_POOL_SIZE || 20) })
   await bouncer.start()
   stoppers.push(() => bouncer.stop())
   process.env.TEST_DATABASE_DIRECT_URL = process.env.TEST_DATABASE_URL
