@@ -13,8 +13,9 @@
  */
 import autocannon from 'autocannon'
 import { Elysia } from 'elysia'
-import { join } from 'node:path'
 import { ensureDatabase } from '../server/src/embedded'
+import { spawnServer, type SpawnedServer } from '../loadtest/runner/server'
+import { seedCreatorDrop, untilLive } from './lib/seed'
 
 const adminUrl = process.env.DATABASE_URL
 if (!adminUrl) throw new Error('set DATABASE_URL (an admin URL; the bench uses its own database livedrop_bench)')
@@ -28,15 +29,16 @@ await ensureDatabase(adminUrl, 'livedrop_bench')
 const dbUrl = new URL(adminUrl)
 dbUrl.pathname = '/livedrop_bench'
 
-async function startServer(extra: Record<string, string>) {
-  const proc = Bun.spawn([process.execPath, join(import.meta.dir, '..', 'server', 'src', 'main.ts')], {
+function startServer(extra: Record<string, string>) {
+  return spawnServer({
+    port,
+    readyPath: '/healthz',
     env: {
       PATH: process.env.PATH,
       DATABASE_URL: dbUrl.toString(),
       REDIS_URL: process.env.REDIS_URL ?? '',
       REDIS_KEY_PREFIX: `bench${Date.now()}:`,
       JWT_SECRET: 'bench-secret-0123456789abcdef0123456789abcdef',
-      PORT: String(port),
       HOST: '127.0.0.1',
       LOG_LEVEL: 'warn',
       RATE_LIMIT_READS: '100000000/10',
@@ -44,41 +46,15 @@ async function startServer(extra: Record<string, string>) {
       // e.g. BENCH_SERVER_ENV='{"RATE_LIMIT_ENABLED":"false"}' to see what one component costs
       ...JSON.parse(process.env.BENCH_SERVER_ENV ?? '{}'),
     },
-    stdout: 'ignore',
-    stderr: 'inherit',
   })
-  for (let i = 0; i < 200; i++) {
-    try {
-      if ((await fetch(`${base}/healthz`)).ok) return proc
-    } catch {}
-    await Bun.sleep(50)
-  }
-  throw new Error('server did not start')
 }
 
-async function stop(proc: ReturnType<typeof Bun.spawn>) {
-  proc.kill('SIGTERM')
-  await proc.exited
-}
-
-const json = async (path: string, body: unknown, token?: string) => {
-  const res = await fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify(body) })
-  if (!res.ok) throw new Error(`${path} → ${res.status} ${await res.text()}`)
-  return res.json() as Promise<any>
-}
+const stop = (server: SpawnedServer) => server.stop()
 
 async function seedLiveDrop(): Promise<string> {
-  const name = `bench_${Date.now().toString(36)}`
-  const { accessToken } = await json('/v1/auth/register', { username: name, email: `${name}@bench.test`, password: 'bench password 123' })
-  await json('/v1/creators', { handle: name.replaceAll('_', '-'), displayName: 'Bench' }, accessToken)
-  const product = await json('/v1/products', { title: 'Bench item', priceCents: 1999, currency: 'EUR' }, accessToken)
-  const drop = await json('/v1/drops', { productId: product.id, startsAt: new Date(Date.now() + 1500).toISOString(), initialStock: 1000000 }, accessToken)
-  for (let i = 0; i < 100; i++) {
-    const d = await (await fetch(`${base}/v1/drops/${drop.id}`)).json()
-    if (d.status === 'live') return drop.id
-    await Bun.sleep(100)
-  }
-  throw new Error('the drop did not go live')
+  const { ld, drop } = await seedCreatorDrop(base, { initialStock: 1_000_000, startsInMs: 1500 })
+  await untilLive(ld, drop.id)
+  return drop.id
 }
 
 interface Row {

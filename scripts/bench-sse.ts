@@ -7,11 +7,12 @@
  *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres REDIS_URL=redis://127.0.0.1:6379 \
  *     bun scripts/bench-sse.ts               # BENCH_SUBSCRIBERS=10000 BENCH_PORT=3524
  */
-import { join } from 'node:path'
 import postgres from 'postgres'
 import { ensureDatabase } from '../server/src/embedded'
 import { createSql, migrate } from '../server/src/db'
 import { openRawSse, type RawSse } from '../server/test/sse-socket'
+import { spawnServer } from '../loadtest/runner/server'
+import { must, seedCreatorDrop } from './lib/seed'
 
 const adminUrl = process.env.DATABASE_URL
 if (!adminUrl) throw new Error('set DATABASE_URL (an admin URL; the bench uses its own database livedrop_bench_sse)')
@@ -29,22 +30,21 @@ dbUrl.pathname = '/livedrop_bench_sse'
 }
 const sql = postgres(dbUrl.toString(), { max: 2, transform: postgres.camel, onnotice: () => {} })
 
-const server = Bun.spawn([process.execPath, join(import.meta.dir, '..', 'server', 'src', 'main.ts')], {
+const server = await spawnServer({
+  port,
+  readyPath: '/healthz',
   env: {
     PATH: process.env.PATH,
     DATABASE_URL: dbUrl.toString(),
     REDIS_URL: process.env.REDIS_URL ?? '',
     REDIS_KEY_PREFIX: `benchsse${Date.now()}:`,
     JWT_SECRET: 'bench-secret-0123456789abcdef0123456789abcdef',
-    PORT: String(port),
     HOST: '127.0.0.1',
     LOG_LEVEL: 'error',
     // 10,000 stream opens from one address are the point here, not the per-address read budget or stream cap.
     RATE_LIMIT_ENABLED: 'false',
     SSE_MAX_STREAMS_PER_ADDRESS: '0',
   },
-  stdout: 'ignore',
-  stderr: 'inherit',
 })
 const rssMb = () => {
   const status = require('node:fs').readFileSync(`/proc/${server.pid}/status`, 'utf8') as string
@@ -52,27 +52,7 @@ const rssMb = () => {
 }
 
 try {
-  for (let i = 0; ; i++) {
-    try {
-      if ((await fetch(`${base}/healthz`)).ok) break
-    } catch {}
-    if (i > 200) throw new Error('server did not start')
-    await Bun.sleep(100)
-  }
-  const post = async (path: string, body: unknown, token?: string) => {
-    const res = await fetch(`${base}${path}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-      body: JSON.stringify(body),
-    })
-    if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`)
-    return res.json() as Promise<any>
-  }
-  const name = `bench_${Date.now().toString(36)}`
-  const session = await post('/v1/auth/register', { username: name, email: `${name}@bench.test`, password: 'bench password 1' })
-  await post('/v1/creators', { handle: name.replaceAll('_', '-'), displayName: 'Bench' }, session.accessToken)
-  const product = await post('/v1/products', { title: 'Bench item', priceCents: 100, currency: 'EUR' }, session.accessToken)
-  const drop = await post('/v1/drops', { productId: product.id, startsAt: new Date(Date.now() + 3_600_000).toISOString(), initialStock: 100 }, session.accessToken)
+  const { ld, drop } = await seedCreatorDrop(base, { initialStock: 100, startsInMs: 3_600_000 })
 
   await Bun.sleep(500)
   const rssIdle = rssMb()
@@ -90,12 +70,7 @@ try {
   const rssOpen = rssMb()
 
   // Reschedule to 2 s from now: the scheduler is woken by the change and moves the drop at startsAt.
-  const res = await fetch(`${base}/v1/drops/${drop.id}`, {
-    method: 'PATCH',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${session.accessToken}` },
-    body: JSON.stringify({ startsAt: new Date(Date.now() + 2000).toISOString() }),
-  })
-  if (!res.ok) throw new Error(`PATCH: ${res.status} ${await res.text()}`)
+  must(await ld.PATCH('/v1/drops/{dropId}', { params: { path: { dropId: drop.id } }, body: { startsAt: new Date(Date.now() + 2000).toISOString() } }), 'PATCH /v1/drops/{dropId}')
   const received = await Promise.all(streams.map((s) => s.waitFor('drop.live', 30_000)))
   const [t] = await sql<{ at: Date }[]>`select at from drop_transitions where drop_id = ${drop.id} and to_status = 'live'`
   const committedAt = t.at.getTime()
@@ -116,7 +91,6 @@ try {
     cores: navigator.hardwareConcurrency,
   }, null, 2))
 } finally {
-  server.kill('SIGTERM')
-  await server.exited
+  await server.stop()
   await sql.end()
 }

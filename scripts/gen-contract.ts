@@ -81,7 +81,8 @@ function options(s: Schema, extra: Record<string, unknown> = {}): string {
 // Bodies and components use plain TypeBox (`T`), which is strict: a JSON string is never taken for a number.
 // Path, query and header parameters arrive as strings, so they use Elysia's `t`, whose numbers coerce.
 function emit(s: Schema, where: string, deps: Set<string>, ns = 'T'): string {
-  for (const k of Object.keys(s)) if (!SUPPORTED.has(k)) throw new Error(`${where}: unsupported keyword ${k}`)
+  // `x-` extensions carry vocabulary for generateVocabulary (ErrorCode's x-errors), not validation.
+  for (const k of Object.keys(s)) if (!SUPPORTED.has(k) && !k.startsWith('x-')) throw new Error(`${where}: unsupported keyword ${k}`)
   if (s.$ref) {
     const name = refName(s.$ref)
     deps.add(name)
@@ -194,6 +195,65 @@ export function generateServerSchemas(spec: Schema): string {
   return out
 }
 
+/** The `type` values a stream/event schema can carry: its own `type` enum, or the union over its oneOf variants. */
+function eventTypes(spec: Schema, s: Schema): string[] | null {
+  const own = (x: Schema): string[] | null => {
+    const t = resolve<Schema>(spec, x).properties?.type
+    if (!t) return null
+    const r = resolve<Schema>(spec, t)
+    return r.enum ?? ('const' in r ? [r.const] : null)
+  }
+  if (s.oneOf) {
+    const all = (s.oneOf as Schema[]).map(own)
+    return all.every(Boolean) ? [...new Set(all.flat() as string[])] : null
+  }
+  return s.type === 'object' ? own(s) : null
+}
+
+/**
+ * The contract's vocabulary as values, for code that needs them at run time (the server's problem titles and
+ * statuses, the SDK's typed `error.code`, the CLI's checks and exit codes, the load tests' event names):
+ * ERROR_CODES from ErrorCode and its `x-errors`, ENUMS from every string enum schema, EVENT_TYPES from every
+ * event schema whose variants carry a `type`. Written to the server and to the SDK, which everything else uses.
+ */
+export function generateVocabulary(spec: Schema): string {
+  const schemas: Record<string, Schema> = spec.components?.schemas ?? {}
+  const ec = schemas.ErrorCode
+  if (!ec?.enum || !ec['x-errors']) throw new Error('components.schemas.ErrorCode needs an enum and x-errors')
+  const meta: Record<string, { status: number; title: string; description?: string }> = ec['x-errors']
+  const listed = new Set<string>(ec.enum)
+  for (const c of Object.keys(meta)) if (!listed.has(c)) throw new Error(`ErrorCode x-errors names ${c}, which is not in its enum`)
+  let out = HEADER + '\n/** Every problem `code` with its one HTTP status and title (openapi.yaml: ErrorCode and its x-errors). */\nexport const ERROR_CODES = {\n'
+  for (const c of ec.enum as string[]) {
+    const m = meta[c]
+    if (!m || !Number.isInteger(m.status) || m.status < 400 || m.status > 599 || !m.title) throw new Error(`ErrorCode ${c} needs x-errors.${c}: { status: 4xx|5xx, title }`)
+    out += `  ${c}: { status: ${m.status}, title: ${JSON.stringify(m.title)} },\n`
+  }
+  out += '} as const\nexport type ErrorCode = keyof typeof ERROR_CODES\n\n'
+  out += '/** The values of every string enum schema, by schema name. */\nexport const ENUMS = {\n'
+  for (const [n, x] of Object.entries(schemas)) if (x.type === 'string' && x.enum && n !== 'ErrorCode') out += `  ${n}: ${JSON.stringify(x.enum)},\n`
+  out += '} as const\n\n/** The `type` values of every event schema (stream frames, webhook bodies), by schema name. */\nexport const EVENT_TYPES = {\n'
+  for (const [n, x] of Object.entries(schemas)) {
+    const types = eventTypes(spec, x)
+    if (types && /Event$/.test(n)) out += `  ${n}: ${JSON.stringify(types)},\n`
+  }
+  out += '} as const\n\n/** The bounds of every request body field (minimum/maximum, minLength/maxLength), by schema and field. */\nexport const FIELD_LIMITS = {\n'
+  const KEYS = ['minimum', 'maximum', 'minLength', 'maxLength', 'minItems', 'maxItems']
+  for (const [n, x] of Object.entries(schemas)) {
+    if (!/Request$/.test(n) || x.type !== 'object') continue
+    const fields: string[] = []
+    for (const [f, raw] of Object.entries<Schema>(x.properties ?? {})) {
+      const v = resolve<Schema>(spec, raw)
+      // A nullable field is `type: [integer, 'null']` or a oneOf with null: its bounds are the non-null part's.
+      const b = Object.fromEntries(KEYS.filter((k) => k in v).map((k) => [k, v[k]]))
+      if (Object.keys(b).length) fields.push(`${f}: ${JSON.stringify(b)}`)
+    }
+    if (fields.length) out += `  ${n}: { ${fields.join(', ')} },\n`
+  }
+  out += '} as const\n'
+  return out
+}
+
 export function loadSpec(): Schema {
   return parse(readFileSync(specPath, 'utf8'))
 }
@@ -213,7 +273,9 @@ async function main() {
   const spec = loadSpec()
   const targets: Array<[string, string | null]> = [
     [join(root, 'server/src/contract/schemas.gen.ts'), generateServerSchemas(spec)],
+    [join(root, 'server/src/contract/vocabulary.gen.ts'), generateVocabulary(spec)],
     [join(root, 'sdk/src/schema.d.ts'), await generateSdkTypes()],
+    [join(root, 'sdk/src/vocabulary.gen.ts'), existsSync(join(root, 'sdk/package.json')) ? generateVocabulary(spec) : null],
   ]
   let stale = 0
   for (const [file, content] of targets) {

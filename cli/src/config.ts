@@ -9,6 +9,8 @@ export interface Profile {
   email?: string
   accessToken?: string
   refreshToken?: string
+  /** The signing secret `livedrop listen` signs forwarded events with; made once, kept so the local app's config stays valid. */
+  listenSecret?: string
 }
 
 export interface ConfigFile {

@@ -1,3 +1,4 @@
+import { FIELD_LIMITS } from '@livedrop/sdk'
 import { UsageError } from './errors'
 
 /** Flag readers shared by parse functions: each throws a UsageError naming the flag. */
@@ -19,6 +20,26 @@ export function int(raw: string | undefined, flag: string, min: number, max: num
   const n = Number(raw)
   if (n < min || n > max) throw new UsageError(`${flag} must be between ${min} and ${max}, got ${n}`)
   return n
+}
+
+type Limits = typeof FIELD_LIMITS
+type NumberField<S extends keyof Limits> = { [F in keyof Limits[S]]: Limits[S][F] extends { minimum: number; maximum: number } ? F : never }[keyof Limits[S]]
+type TextField<S extends keyof Limits> = { [F in keyof Limits[S]]: Limits[S][F] extends { maxLength: number } ? F : never }[keyof Limits[S]]
+
+/** A whole number within the bounds the contract gives this request field (the CLI restates no limit). */
+export function contractInt<S extends keyof Limits>(raw: string | undefined, flag: string, schema: S, field: NumberField<S>): number | undefined {
+  const b = FIELD_LIMITS[schema][field] as { minimum: number; maximum: number }
+  return int(raw, flag, b.minimum, b.maximum)
+}
+
+/** Text within the lengths the contract gives this request field. */
+export function contractText<S extends keyof Limits>(value: string, flag: string, schema: S, field: TextField<S>): string {
+  const b = FIELD_LIMITS[schema][field] as { minLength?: number; maxLength: number }
+  const min = b.minLength ?? 0
+  if (value.length < min || value.length > b.maxLength) {
+    throw new UsageError(min > 0 ? `${flag}: ${min} to ${b.maxLength} characters` : `${flag}: at most ${b.maxLength} characters`)
+  }
+  return value
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i

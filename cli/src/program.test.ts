@@ -3,7 +3,7 @@
 import { describe, expect, test } from 'bun:test'
 import { runCli, STACK_LINE } from '../test/harness'
 import { GROUPS } from './program'
-import type { DropDraft, ScheduleOptions, UpdateDropOptions } from './commands/drops'
+import type { DropDraft, ScheduleOptions, UpdateDropOptions } from './commands/drops/index'
 
 const NOW = new Date(2030, 4, 1, 12, 0, 0) // 1 May 2030, 12:00 local
 const now = () => NOW.getTime()
@@ -181,7 +181,7 @@ describe('session and globals', () => {
       'products create', 'products list', 'products get', 'products update',
       'drops schedule', 'drops list', 'drops get', 'drops update', 'drops cancel', 'drops watch', 'drops audit',
       'orders list',
-      'webhooks create', 'webhooks list', 'webhooks delete', 'webhooks deliveries', 'webhooks redeliver',
+      'webhooks create', 'webhooks list', 'webhooks delete', 'webhooks deliveries', 'webhooks redeliver', 'listen',
     ])
     for (const p of [[], ...paths, ...GROUPS.filter((g) => g.name).map((g) => [g.name!])]) {
       const r = await runCli([...p, '--help'])

@@ -5,12 +5,13 @@ import { EXIT, toCliError, type CliError } from './errors'
 import { authCommands } from './commands/auth'
 import { creatorsCommands } from './commands/creators'
 import { productsCommands } from './commands/products'
-import { dropsCommands } from './commands/drops'
+import { dropsCommands } from './commands/drops/index'
 import { ordersCommands } from './commands/orders'
 import { webhooksCommands } from './commands/webhooks'
+import { listenCommands } from './commands/listen'
 import pkg from '../package.json'
 
-export const GROUPS: CommandGroup[] = [authCommands, creatorsCommands, productsCommands, dropsCommands, ordersCommands, webhooksCommands]
+export const GROUPS: CommandGroup[] = [authCommands, creatorsCommands, productsCommands, dropsCommands, ordersCommands, webhooksCommands, listenCommands]
 
 /** What a run leaves behind for main(): the command's exit code, its global flags, the API it talked to. */
 export interface RunState {

@@ -59,8 +59,8 @@ export function formatRelative(at: Date | string, now: number): string {
 }
 
 /** A local wall-clock rendering for tables: "2030-05-01 20:00". */
-export function formatLocal(at: Date | string): string {
+export function formatLocal(at: Date | string | number, withSeconds = false): string {
   const d = new Date(at)
   const p = (n: number) => String(n).padStart(2, '0')
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}`
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}${withSeconds ? `:${p(d.getSeconds())}` : ''}`
 }

@@ -96,52 +96,96 @@ export function serverEnv(base: Record<string, string | undefined>, port: number
   return env
 }
 
-export async function startServer(runId: string, opts: ServerOptions = {}): Promise<StartedServer> {
-  const port = opts.port ?? (await freePort())
-  const env = serverEnv({ ...process.env, ...opts.env }, port, runId)
-  if (!env.DATABASE_URL && !env.EMBEDDED_PG_PORT) env.EMBEDDED_PG_PORT = String(await freePort(54340, 54399))
-  const child: ChildProcess = spawn(bunBinary(), [join(REPO_ROOT, 'server', 'src', 'main.ts')], {
-    cwd: REPO_ROOT,
-    env: env as NodeJS.ProcessEnv,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
+/** A running `bun server/src/main.ts`: what the load tests, the benchmarks (scripts/) and the test kit share. */
+export interface SpawnedServer {
+  url: string
+  port: number
+  pid: number
+  /** The last 8 KB of its stdout and stderr (why it died, when it did). */
+  output(): string
+  /** Resolves once the process is gone, with its exit code (null when a signal ended it). */
+  exited: Promise<number | null>
+  /** The signal that ended it, once it has ended by one. */
+  readonly signalCode: NodeJS.Signals | null
+  /** Sends the signal and waits until the process is gone. */
+  kill(signal?: NodeJS.Signals): Promise<void>
+  /** SIGTERM (a graceful drain), SIGKILL after `graceMs`; resolves once the process is gone. */
+  stop(graceMs?: number): Promise<void>
+}
+
+export interface SpawnOptions {
+  port: number
+  /** The whole environment of the server (nothing is inherited: the caller says what it runs on). */
+  env: Record<string, string | undefined>
+  /** Ready when this path answers 200: /readyz (dependencies reachable) by default, /healthz (process up). */
+  readyPath?: string
+  readyTimeoutMs?: number
+}
+
+/**
+ * The one way to start a real server process: spawns `bun server/src/main.ts` with `env` and waits until
+ * `readyPath` answers 200. Node APIs only, so the load-test runner also runs bundled on plain Node.
+ */
+export async function spawnServer(o: SpawnOptions): Promise<SpawnedServer> {
+  const env = Object.fromEntries(Object.entries({ ...o.env, PORT: String(o.port) }).filter(([, v]) => v !== undefined && v !== '')) as NodeJS.ProcessEnv
+  const child: ChildProcess = spawn(bunBinary(), [join(REPO_ROOT, 'server', 'src', 'main.ts')], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] })
   let output = ''
   const keep = (chunk: Buffer) => {
     output = (output + chunk.toString()).slice(-8000)
   }
   child.stdout!.on('data', keep)
   child.stderr!.on('data', keep)
-  let exited: number | null = null
-  const exit = new Promise<void>((ok) => child.once('exit', (code) => {
-    exited = code ?? -1
-    ok()
+  let done = false
+  const exited = new Promise<number | null>((ok) => child.once('exit', (code) => {
+    done = true
+    ok(code)
   }))
-
-  const url = `http://127.0.0.1:${port}`
-  const deadline = Date.now() + 120_000
+  const url = `http://127.0.0.1:${o.port}`
+  const readyTimeoutMs = o.readyTimeoutMs ?? 120_000
+  const deadline = Date.now() + readyTimeoutMs
   for (;;) {
-    if (exited !== null) throw new Error(`the server exited (${exited}) before it was ready:\n${output}`)
+    if (done) throw new Error(`the server on :${o.port} exited (${child.exitCode ?? child.signalCode}) before it was ready:\n${output}`)
     try {
-      const res = await fetch(`${url}/readyz`, { signal: AbortSignal.timeout(2000) })
+      const res = await fetch(`${url}${o.readyPath ?? '/readyz'}`, { signal: AbortSignal.timeout(2000) })
       if (res.status === 200) break
-    } catch {}
+    } catch {
+      // not listening yet
+    }
     if (Date.now() > deadline) {
       child.kill('SIGKILL')
-      throw new Error(`the server was not ready within 120 s:\n${output}`)
+      throw new Error(`the server on :${o.port} was not ready within ${readyTimeoutMs / 1000} s:\n${output}`)
     }
-    await new Promise((r) => setTimeout(r, 200))
+    await new Promise((r) => setTimeout(r, 50))
   }
-  const description = `bun server/src/main.ts on :${port}, PostgreSQL ${env.DATABASE_URL ? 'DATABASE_URL' : 'embedded'}, Redis ${env.REDIS_URL ? 'REDIS_URL' : 'in-process stand-ins'}`
-  opts.log?.(`started ${description}`)
+  const kill = async (signal: NodeJS.Signals = 'SIGTERM') => {
+    if (done) return
+    child.kill(signal)
+    await exited
+  }
   return {
     url,
-    description,
-    async stop() {
-      if (exited !== null) return
-      child.kill('SIGTERM')
-      const timer = setTimeout(() => child.kill('SIGKILL'), 15_000)
-      await exit
+    port: o.port,
+    pid: child.pid!,
+    output: () => output,
+    exited,
+    get signalCode() {
+      return child.signalCode
+    },
+    kill,
+    async stop(graceMs = 15_000) {
+      const timer = setTimeout(() => child.kill('SIGKILL'), graceMs)
+      await kill('SIGTERM')
       clearTimeout(timer)
     },
   }
+}
+
+export async function startServer(runId: string, opts: ServerOptions = {}): Promise<StartedServer> {
+  const port = opts.port ?? (await freePort())
+  const env = serverEnv({ ...process.env, ...opts.env }, port, runId)
+  if (!env.DATABASE_URL && !env.EMBEDDED_PG_PORT) env.EMBEDDED_PG_PORT = String(await freePort(54340, 54399))
+  const server = await spawnServer({ port, env })
+  const description = `bun server/src/main.ts on :${port}, PostgreSQL ${env.DATABASE_URL ? 'DATABASE_URL' : 'embedded'}, Redis ${env.REDIS_URL ? 'REDIS_URL' : 'in-process stand-ins'}`
+  opts.log?.(`started ${description}`)
+  return { url: server.url, description, stop: () => server.stop() }
 }

@@ -3,7 +3,7 @@ import type { paths, components } from './schema.js'
 import { createSession, type FetchLike, type RefreshOutcome, type TokenPair } from './session.js'
 import { createOrder, type CreateOrderBody, type CreateOrderOptions } from './orders.js'
 import { paginate, type ListInit, type ListItem, type ListPath } from './paginate.js'
-import { fetchTicket, streamPath, subscribe, type DropEvent, type MeEvent, type StreamTarget, type SubscribeOptions } from './events.js'
+import { fetchTicket, isPersonal, streamPath, subscribe, type DropEvent, type MeEvent, type StreamTarget, type SubscribeOptions, type WebhookStreamEvent } from './events.js'
 
 export interface LiveDropOptions {
   /** Where the API lives, e.g. `https://api.livedrop.example` (no `/v1`). */
@@ -40,9 +40,11 @@ export interface LiveDrop extends Client<paths> {
   paginate<P extends ListPath>(path: P, init?: ListInit<P>): AsyncGenerator<ListItem<P>, void, undefined>
   subscribe(target: { dropId: string }, opts?: SubscribeOptions): AsyncGenerator<DropEvent, void, undefined>
   subscribe(target: { me: true }, opts?: SubscribeOptions): AsyncGenerator<MeEvent, void, undefined>
+  /** The events of the caller's drops as their webhooks get them (creators; `GET /v1/webhooks/events`). */
+  subscribe(target: { webhooks: true }, opts?: SubscribeOptions): AsyncGenerator<WebhookStreamEvent, void, undefined>
   /**
    * The URL of a stream for a native `EventSource` (which cannot send headers): the personal stream gets a
-   * fresh single-use `?ticket=`.
+   * fresh single-use `?ticket=`, and so does the webhook event stream.
    */
   eventSourceUrl(target: StreamTarget, opts?: { signal?: AbortSignal }): Promise<string>
 }
@@ -84,7 +86,7 @@ export function createLiveDrop(options: LiveDropOptions): LiveDrop {
     subscribe: ((target: StreamTarget, opts?: SubscribeOptions) => subscribe(streams, target, opts)) as LiveDrop['subscribe'],
     async eventSourceUrl(target, opts) {
       const url = new URL(baseUrl + streamPath(target))
-      if ('me' in target) url.searchParams.set('ticket', await fetchTicket(streams, opts?.signal))
+      if (isPersonal(target)) url.searchParams.set('ticket', await fetchTicket(streams, opts?.signal))
       return url.toString()
     },
   }

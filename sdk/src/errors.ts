@@ -1,4 +1,5 @@
 import type { components } from './schema'
+import type { ErrorCode } from './vocabulary.gen'
 
 /** The spec's RFC 9457 problem body (`application/problem+json`), with its stable `code`. */
 export type Problem = components['schemas']['Problem']
@@ -9,7 +10,8 @@ export type Problem = components['schemas']['Problem']
  */
 export class LiveDropError extends Error {
   readonly status: number
-  readonly code: string
+  /** The problem's contract code, or `HTTP_<status>` when the body was not a problem (a proxy's 502 page…). */
+  readonly code: ErrorCode | `HTTP_${number}`
   readonly problem: Problem | undefined
   readonly response: Response
 

@@ -21,6 +21,11 @@ export interface LiveDropEvent<T extends string = string> {
   dropId?: string
   /** When the event happened (RFC 3339). */
   createdAt?: string
+  /**
+   * Webhook event stream only: the `data:` line exactly as the server sent it, the `WebhookEvent` body a webhook
+   * delivery of the event carries (what `livedrop listen` signs and forwards).
+   */
+  raw?: string
 }
 
 /** One typed event per variant of the contract's envelope schema: narrowing on `type` types `data`. */
@@ -33,9 +38,17 @@ type Typed<U> = U extends { type: infer T; data: infer D } ? { id: string | unde
 export type DropEvent = Typed<components['schemas']['DropStreamEvent']>
 /** Events of the personal stream, typed from the contract (`MeStreamEvent`). */
 export type MeEvent = Typed<components['schemas']['MeStreamEvent']>
+/**
+ * Events of the creator's webhook event stream (`WebhookStreamEvent`): `state`/`reset`, each webhook event
+ * (`raw` is its delivery body; `JSON.parse(raw)` is the `WebhookEvent`), and `stream.closed`.
+ */
+export type WebhookStreamEvent = Typed<components['schemas']['WebhookStreamEvent']> & { raw: string }
 
-/** A drop's public stream, or the caller's personal stream. */
-export type StreamTarget = { dropId: string } | { me: true }
+/** A drop's public stream, the caller's personal stream, or the events of the caller's drops as webhooks get them. */
+export type StreamTarget = { dropId: string } | { me: true } | { webhooks: true }
+
+/** The streams bound to the caller's credentials (a ticket can stand in for the header). */
+export const isPersonal = (target: StreamTarget) => 'me' in target || 'webhooks' in target
 
 export interface SubscribeOptions {
   /** Ends the iteration (and the connection) when aborted. Breaking out of `for await` does too. */
@@ -43,7 +56,7 @@ export interface SubscribeOptions {
   /** Resume after this event id, e.g. one saved before a page reload. */
   lastEventId?: string
   /**
-   * Personal stream only: `header` sends the access token (default); `ticket` fetches a single-use ticket
+   * Personal and webhook streams: `header` sends the access token (default); `ticket` fetches a single-use ticket
    * (`POST /v1/realtime/tickets`) before each connection and sends `?ticket=` instead, for environments whose
    * proxies or gateways drop `Authorization` on streaming requests.
    */
@@ -65,7 +78,9 @@ export interface StreamDeps {
 }
 
 export function streamPath(target: StreamTarget): string {
-  return 'me' in target ? '/v1/me/events' : `/v1/drops/${encodeURIComponent(target.dropId)}/events`
+  if ('me' in target) return '/v1/me/events'
+  if ('webhooks' in target) return '/v1/webhooks/events'
+  return `/v1/drops/${encodeURIComponent(target.dropId)}/events`
 }
 
 /** A single-use ticket for the personal stream (`POST /v1/realtime/tickets` → `{ ticket, expiresAt }`). */
@@ -99,6 +114,7 @@ export async function* subscribe<T extends string = string>(deps: StreamDeps, ta
   let retryMs = opts.retryMs ?? 1000
   let lastEventId = opts.lastEventId
   let failures = 0 // connections in a row that delivered no event
+  const keepRaw = 'webhooks' in target // its lines are webhook bodies, forwarded byte for byte
 
   /**
    * Waits before the next connection; false when the caller aborted meanwhile. Jittered from the first retry
@@ -128,7 +144,7 @@ export async function* subscribe<T extends string = string>(deps: StreamDeps, ta
       let fetchFn = deps.authFetch
       let res: Response
       try {
-        if ('me' in target && opts.auth === 'ticket') {
+        if (isPersonal(target) && opts.auth === 'ticket') {
           url.searchParams.set('ticket', await fetchTicket(deps, conn.signal))
           fetchFn = deps.plainFetch
         }
@@ -181,7 +197,7 @@ export async function* subscribe<T extends string = string>(deps: StreamDeps, ta
             if (outer?.aborted) return
             const e = pending.shift()!
             if (e.event === 'stream.closed') {
-              const closed = toEvent(e, lastEventId)
+              const closed = toEvent(e, lastEventId, keepRaw)
               if (closedReason(closed.data) === 'token_expired') {
                 failures = 0
                 reconnectNow = true
@@ -193,7 +209,7 @@ export async function* subscribe<T extends string = string>(deps: StreamDeps, ta
             if (e.id !== undefined) lastEventId = e.id
             failures = 0
             clearTimeout(idle) // the caller's time with an event is not the stream's silence
-            yield toEvent(e, lastEventId) as LiveDropEvent<T>
+            yield toEvent(e, lastEventId, keepRaw) as LiveDropEvent<T>
           }
         }
       } catch {
@@ -222,7 +238,11 @@ const isTransient = (status: number) => status === 429 || status === 502 || stat
  * The server wraps every payload as `{type, dropId?, data, createdAt}` (type repeating `event:`); unwrap it.
  * A `data:` that is not such an envelope is passed through (parsed as JSON when it is JSON).
  */
-function toEvent(e: EventSourceMessage, lastEventId: string | undefined): LiveDropEvent {
+function toEvent(e: EventSourceMessage, lastEventId: string | undefined, keepRaw: boolean): LiveDropEvent {
+  return keepRaw ? { ...unwrap(e, lastEventId), raw: e.data } : unwrap(e, lastEventId)
+}
+
+function unwrap(e: EventSourceMessage, lastEventId: string | undefined): LiveDropEvent {
   const type = e.event ?? 'message'
   const id = e.id ?? lastEventId
   let parsed: unknown

@@ -1,10 +1,11 @@
 export { createLiveDrop, type LiveDrop, type LiveDropOptions } from './client.js'
 export { LiveDropError, isProblem, type Problem } from './errors.js'
+export { ENUMS, ERROR_CODES, EVENT_TYPES, FIELD_LIMITS, type ErrorCode } from './vocabulary.gen.js'
 export { isExpiring, type FetchLike, type RefreshOutcome, type TokenPair } from './session.js'
 export { newIdempotencyKey, type CreateOrderBody, type CreateOrderOptions } from './orders.js'
 export { backoffDelay, parseRetryAfter, type RetryOptions } from './retry.js'
 export type { ListInit, ListItem, ListPath } from './paginate.js'
-export type { DropEvent, DropEventType, LiveDropEvent, MeEvent, MeEventType, StreamTarget, SubscribeOptions } from './events.js'
+export type { DropEvent, DropEventType, LiveDropEvent, MeEvent, MeEventType, StreamTarget, SubscribeOptions, WebhookStreamEvent } from './events.js'
 export type { paths, components, operations } from './schema.js'
 
 import type { components } from './schema.js'
@@ -15,4 +16,4 @@ export type Creator = S['Creator']
 export type Product = S['Product']
 export type Drop = S['Drop']
 export type Order = S['Order']
-export { verifyWebhook, WebhookVerificationError, type VerifyWebhookOptions, type WebhookEvent, type WebhookEventType, type WebhookVerificationReason } from './webhooks.js'
+export { signWebhook, verifyWebhook, WebhookVerificationError, type VerifyWebhookOptions, type WebhookEvent, type WebhookEventType, type WebhookVerificationReason } from './webhooks.js'

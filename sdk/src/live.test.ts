@@ -91,6 +91,38 @@ describe('live streams of the real server through the SDK', () => {
     expect(lastIds[2]).toBe(String(ids[2]))
   }, 30_000)
 
+  test('the webhook event stream: typed, raw is the delivery body (verifiable once signed), cut mid-event it resumes', async () => {
+    const { ld: owner, drop, creatorId } = await scheduledDrop(10)
+    let connections = 0
+    const lastIds: Array<string | null> = []
+    const ld = t.sdk({
+      tokens: owner.tokens,
+      fetch: async (req) => {
+        const res = await t.fetch(req)
+        if (path(req) !== '/v1/webhooks/events') return res
+        connections++
+        lastIds.push(req.headers.get('last-event-id'))
+        return connections === 1 ? cutAfter(res, 3) : res // state, drop.live, one order; then cut mid-event
+      },
+    })
+    const it = ld.subscribe({ webhooks: true })
+    const first = await it.next()
+    expect(first.value).toMatchObject({ type: 'state', data: { creatorId } })
+    await goLive(drop.id)
+    const buyer = await t.user()
+    for (let i = 0; i < 3; i++) expect((await buyer.ld.createOrder({ dropId: drop.id, quantity: 1 })).response.status).toBe(201)
+    const events = await collect(it, (all) => all.filter((e) => e.type === 'order.confirmed').length === 3)
+    expect(events.map((e) => e.type)).toEqual(['drop.live', 'order.confirmed', 'order.confirmed', 'order.confirmed'])
+    expect(connections).toBe(2)
+    expect(lastIds).toEqual([null, events[1].id!])
+    for (const e of events) {
+      // The line as sent is the WebhookEvent a delivery carries: same id scheme, type, creator and payload.
+      const body = JSON.parse(e.raw!)
+      expect(body).toEqual({ id: `evt_${e.id}`, type: e.type, createdAt: e.createdAt, creatorId, dropId: drop.id, data: e.data })
+      if (e.type === 'order.confirmed') expect((e.data as { order?: unknown }).order).toBeDefined()
+    }
+  }, 30_000)
+
   test('the personal stream with a ticket instead of the header', async () => {
     const buyer = await t.user()
     const from = t.requests.length

@@ -210,7 +210,9 @@ export interface paths {
          *     (by method, route template and status), `livedrop_orders_confirmed_total`, `livedrop_orders_refused_total`
          *     (by reason), `livedrop_drop_stock_outs_total`, `livedrop_sse_connections`, `livedrop_cache_hits_total` /
          *     `livedrop_cache_misses_total`, `livedrop_rate_limit_refusals_total`, `livedrop_redis_fallback_active`,
-         *     `livedrop_db_connections`, plus process metrics. Unauthenticated like the other probes: keep it internal.
+         *     `livedrop_db_connections`, `livedrop_outbox_consumer_lag_events` / `livedrop_outbox_consumer_lag_seconds` (by
+         *     consumer: how far the notifier and the webhook fan-out are behind; pruning keeps what they have not read),
+         *     plus process metrics. Unauthenticated like the other probes: keep it internal.
          */
         get: operations["getMetrics"];
         put?: never;
@@ -879,6 +881,35 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/webhooks/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The events your webhooks receive, live (Server-Sent Events; creators only)
+         * @description What `livedrop listen` forwards to a local URL: every event of the caller's own drops that a webhook can
+         *     subscribe to (`order.confirmed`, `order.cancelled`, `drop.live`, `drop.sold_out`, `drop.low_stock`,
+         *     `drop.ended`, `drop.cancelled`), whatever endpoints are registered. Each event's `data:` line is the
+         *     `WebhookEvent` a delivery would POST — the same `id` (`evt_<n>`, deduplicate on it), type and payload — and
+         *     the SSE `event:` field is its type. No other creator's event ever appears.
+         *
+         *     Authenticate with `Authorization: Bearer` or with `?ticket=` from `POST /v1/realtime/tickets`. Opens with
+         *     `state` (`{creatorId}`); ids, `Last-Event-ID`, `reset` (further behind than the replay window: events were
+         *     missed), heartbeats, `retry:` and `stream.closed` (token expiry, log-out) work as on `GET /v1/me/events`.
+         *     Each `data:` line is a `WebhookStreamEvent`.
+         */
+        get: operations["streamWebhookEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/webhooks/{webhookId}": {
         parameters: {
             query?: never;
@@ -992,6 +1023,12 @@ export interface webhooks {
 }
 export interface components {
     schemas: {
+        /**
+         * @description The stable machine-readable `code` of every problem. `x-errors` gives each code its one HTTP status and title
+         *     (the server, the SDK's typed `error.code` and the CLI's exit codes are generated from it).
+         * @enum {string}
+         */
+        ErrorCode: "VALIDATION_FAILED" | "INVALID_PARAMETER" | "MALFORMED_JSON" | "JSON_TOO_DEEP" | "UNSUPPORTED_MEDIA_TYPE" | "PAYLOAD_TOO_LARGE" | "INVALID_CURSOR" | "UNAUTHORIZED" | "INVALID_CREDENTIALS" | "INVALID_REFRESH_TOKEN" | "FORBIDDEN" | "NOT_A_CREATOR" | "NOT_FOUND" | "ROUTE_NOT_FOUND" | "USERNAME_TAKEN" | "EMAIL_TAKEN" | "HANDLE_TAKEN" | "ALREADY_A_CREATOR" | "SOLD_OUT" | "DROP_NOT_LIVE" | "PURCHASE_LIMIT_EXCEEDED" | "DROP_NOT_SCHEDULED" | "DROP_NOT_CANCELLABLE" | "IDEMPOTENCY_KEY_MISSING" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_KEY_IN_USE" | "STARTS_IN_PAST" | "INVALID_SCHEDULE" | "CANNOT_FOLLOW_SELF" | "RATE_LIMITED" | "WEBHOOK_URL_INVALID" | "WEBHOOK_URL_NOT_HTTPS" | "WEBHOOK_URL_UNRESOLVABLE" | "WEBHOOK_URL_FORBIDDEN_ADDRESS" | "TOO_MANY_STREAMS" | "QUEUE_NOT_ENABLED" | "QUEUE_NOT_OPEN" | "CHALLENGE_NOT_ENABLED" | "CHALLENGE_REQUIRED" | "CHALLENGE_FAILED" | "ADMISSION_REQUIRED" | "ADMISSION_INVALID" | "ADMISSION_EXPIRED" | "ADMISSION_USED" | "SERVICE_UNAVAILABLE" | "INTERNAL";
         /** @description RFC 9457 problem details. */
         Problem: {
             /** @description A URI naming the problem type. */
@@ -1000,8 +1037,7 @@ export interface components {
             status: number;
             detail?: string;
             instance?: string;
-            /** @description Stable machine-readable code. */
-            code: string;
+            code: components["schemas"]["ErrorCode"];
             requestId: string;
             /** @description One entry per invalid field. */
             errors?: {
@@ -1513,6 +1549,41 @@ export interface components {
             /** Format: date-time */
             createdAt: string;
         };
+        /** @description Sent first on the webhook event stream (`state`) and after a too-long absence (`reset`). */
+        WebhookStreamState: {
+            /** Format: uuid */
+            creatorId: string;
+        };
+        /**
+         * @description The JSON of each `data:` line on `GET /v1/webhooks/events`; `type` repeats the SSE `event:` field. An
+         *     event's line is exactly the `WebhookEvent` a webhook delivery carries.
+         */
+        WebhookStreamEvent: {
+            /** @enum {string} */
+            type: "state" | "reset";
+            data: components["schemas"]["WebhookStreamState"];
+            /** Format: date-time */
+            createdAt: string;
+        } | {
+            /** @description The `LiveDrop-Event-Id` a delivery of this event carries (`evt_<n>`). */
+            id: string;
+            type: components["schemas"]["WebhookEventType"];
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: uuid */
+            creatorId: string;
+            /** Format: uuid */
+            dropId: string;
+            data: {
+                [key: string]: unknown;
+            };
+        } | {
+            /** @enum {string} */
+            type: "stream.closed";
+            data: components["schemas"]["StreamClosedData"];
+            /** Format: date-time */
+            createdAt: string;
+        };
         /**
          * @description The events an endpoint can subscribe to (all of the caller's own drops).
          * @enum {string}
@@ -1625,7 +1696,9 @@ export interface components {
             creatorId: string;
             /** Format: uuid */
             dropId: string | null;
-            data: Record<string, never>;
+            data: {
+                [key: string]: unknown;
+            };
         };
     };
     responses: {
@@ -3261,6 +3334,37 @@ export interface operations {
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["ValidationFailed"];
             429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    streamWebhookEvents: {
+        parameters: {
+            query?: {
+                /** @description A ticket from `POST /v1/realtime/tickets` (single use). */
+                ticket?: string;
+            };
+            header?: {
+                /** @description The `id` of the last event the client received; the stream resumes after it. */
+                "Last-Event-ID"?: components["parameters"]["LastEventId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description An event stream; each `data:` line is a `WebhookStreamEvent`. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyStreams"];
             503: components["responses"]["ServiceUnavailable"];
         };
     };

@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'bun:test'
 import { createHmac } from 'node:crypto'
-import { verifyWebhook, WebhookVerificationError } from './index'
+import { signWebhook, verifyWebhook, WebhookVerificationError } from './index'
+import { signatureHeader } from '../../server/src/webhooks/secrets'
 
 const secret = 'whsec_test_secret_0123456789'
 const body = JSON.stringify({ id: 'evt_42', type: 'order.confirmed', createdAt: '2026-12-02T04:00:00.000Z', creatorId: '0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b', dropId: null, data: { availableStock: 3 } })
@@ -45,5 +46,18 @@ describe('verifyWebhook', () => {
     expect(await reason(verifyWebhook(body, `t=${now - 301},v1=${sign(now - 301)}`, secret, { now }))).toBe('timestamp_outside_tolerance')
     expect(await reason(verifyWebhook(body, `t=${now - 301},v1=${sign(now - 301)}`, secret, { now, toleranceSeconds: 600 }))).toBe('accepted')
     expect(await reason(verifyWebhook('not json', `t=${now},v1=${sign(now, 'not json')}`, secret, { now }))).toBe('malformed_body')
+  })
+})
+
+describe('signWebhook', () => {
+  test('signs exactly as the server does (one scheme), and verifyWebhook accepts it under each secret', async () => {
+    const other = 'whsec_previous_secret'
+    const header = await signWebhook(body, [secret, other], { timestamp: now })
+    expect(header).toBe(signatureHeader(body, [secret, other], now))
+    expect(header).toBe(`t=${now},v1=${sign(now)},v1=${sign(now, body, other)}`)
+    for (const s of [secret, other]) expect((await verifyWebhook(body, header, s, { now })).id).toBe('evt_42')
+    expect(await reason(verifyWebhook(body, await signWebhook(body, 'whsec_wrong', { timestamp: now }), secret, { now }))).toBe('signature_mismatch')
+    const fresh = await signWebhook(body, secret)
+    expect((await verifyWebhook(body, fresh, secret)).id).toBe('evt_42')
   })
 })

@@ -75,6 +75,24 @@ export async function verifyWebhook(
   return event as WebhookEvent
 }
 
+/**
+ * The `LiveDrop-Signature` header LiveDrop sends with `rawBody`: `t=<unix seconds>,v1=<hex HMAC-SHA256 of
+ * "t.body">`, one `v1` per secret. For forwarding events locally (`livedrop listen`) and for testing a receiver
+ * with requests that `verifyWebhook` accepts. Web Crypto only, like verifyWebhook.
+ */
+export async function signWebhook(rawBody: string | Uint8Array, secrets: string | string[], options: { timestamp?: number } = {}): Promise<string> {
+  const t = options.timestamp ?? Math.floor(Date.now() / 1000)
+  const body = typeof rawBody === 'string' ? encoder.encode(rawBody) : rawBody
+  const signed = new Uint8Array([...encoder.encode(`${t}.`), ...body])
+  const parts = [`t=${t}`]
+  for (const secret of Array.isArray(secrets) ? secrets : [secrets]) {
+    const key = await crypto.subtle.importKey('raw', encoder.encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign'])
+    const mac = new Uint8Array(await crypto.subtle.sign('HMAC', key, signed))
+    parts.push(`v1=${Array.from(mac, (b) => b.toString(16).padStart(2, '0')).join('')}`)
+  }
+  return parts.join(',')
+}
+
 function hexBytes(hex: string): Uint8Array<ArrayBuffer> {
   const out = new Uint8Array(new ArrayBuffer(hex.length / 2))
   for (let i = 0; i < out.length; i++) out[i] = parseInt(hex.slice(i * 2, i * 2 + 2), 16)

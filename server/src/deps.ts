@@ -2,7 +2,7 @@ import type { Config } from './config'
 import { createSql, directSqlUrl, type Sql } from './db'
 import { createLogger, type Logger } from './logger'
 import { createBackplane, type Backplane } from './redis'
-import { createTokenService, type TokenService } from './auth/tokens'
+import { createTokenService, type TokenService } from './platform/tokens'
 import { createAuthService, type AuthService } from './auth/service'
 import { createUsersService, type UsersService } from './users/service'
 import { createCreatorsService, type CreatorsService } from './creators/service'
@@ -85,6 +85,8 @@ export function createDeps(config: Config & { databaseUrl: string; jwtSecret: st
         where application_name = 'livedrop' and datname = current_database() group by 1`,
       Bun.sleep(500).then(() => []),
     ]),
+    // `live` is defined below; this runs only when Prometheus scrapes.
+    outboxLag: () => Promise.race([live.consumerLag(), Bun.sleep(500).then(() => [])]),
   })
   // One gauge for the breaker that routes every component to its fallback at once (see redis.ts).
   metrics.redisFallbackActive.set({ component: 'redis' }, 0)
@@ -127,6 +129,7 @@ export function createDeps(config: Config & { databaseUrl: string; jwtSecret: st
     caps: config.streams,
     onCapRefused: (scope) => metrics.rateLimited.inc({ class: scope === 'address' ? 'streamsPerAddress' : 'streamsPerUser' }),
     sessionActive: (sessionId) => auth.isSessionActive(sessionId),
+    creatorIdOf: async (userId) => (await creators.findByUser(userId))?.id ?? null,
   })
   const sealer = createSealer(config.webhooks.secretKey ?? config.jwtSecret)
   const ssrfPolicy = { allowHttpLoopback: config.webhooks.allowHttpLoopback }

@@ -2,40 +2,43 @@
  * Real dependencies a test can start, stop and break on purpose: a private redis-server on its own port and a
  * TCP proxy in front of PostgreSQL. No mocks: the server under test talks to them over real sockets.
  */
-import type { Socket, Subprocess, TCPSocketListener } from 'bun'
+import type { Socket, TCPSocketListener } from 'bun'
 import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { spawnServer } from '../../loadtest/runner/server'
 import { TEST_JWT_SECRET, testPort, testRedisPrefix } from './helpers'
 
 /** A real server process (bun server/src/main.ts) on the test database, for crash, multi-instance and terminal tests. */
 export interface ServerProcess {
   url: string
   port: number
-  proc: Subprocess
+  /** The process itself: its pid, a raw signal (`proc.kill('SIGKILL')` then `await proc.exited`), how it ended. */
+  proc: { pid: number; kill(signal?: NodeJS.Signals): void; exited: Promise<number | null>; readonly signalCode: NodeJS.Signals | null }
+  /** Its last 8 KB of stdout and stderr. */
+  output(): string
   /** SIGTERM, then SIGKILL after 5 s; resolves once the process is gone */
   stop(): Promise<void>
-  kill(signal?: NodeJS.Signals | number): Promise<void>
+  kill(signal?: NodeJS.Signals): Promise<void>
 }
 
-const ROOT = join(import.meta.dir, '..', '..')
-
 /**
- * Starts `bun server/src/main.ts` on `port` and waits for /healthz. Rate limits and the per-address stream cap
- * are off unless `env` turns them on (they have tests of their own, and these tests open thousands of streams
- * from 127.0.0.1); Redis is the suite's (in-process stand-ins without one).
+ * Starts `bun server/src/main.ts` on `port` (the one spawner, loadtest/runner/server.ts) and waits for /healthz.
+ * Rate limits and the per-address stream cap are off unless `env` turns them on (they have tests of their own,
+ * and these tests open thousands of streams from 127.0.0.1); Redis is the suite's (in-process stand-ins without one).
  */
 export async function startServer(basePort: number, env: Record<string, string> = {}): Promise<ServerProcess> {
   const port = testPort(basePort)
-  const proc = Bun.spawn([process.execPath, 'server/src/main.ts'], {
-    cwd: ROOT,
+  const server = await spawnServer({
+    port,
+    readyPath: '/healthz',
+    readyTimeoutMs: 20_000,
     env: {
       PATH: process.env.PATH ?? '',
       NODE_ENV: 'production',
       DATABASE_URL: process.env.TEST_DATABASE_URL!,
       REDIS_URL: process.env.TEST_REDIS_URL || '',
       JWT_SECRET: TEST_JWT_SECRET,
-      PORT: String(port),
       HOST: '127.0.0.1',
       LOG_LEVEL: process.env.TEST_LOG_LEVEL || 'warn',
       RATE_LIMIT_ENABLED: 'false',
@@ -45,39 +48,16 @@ export async function startServer(basePort: number, env: Record<string, string> 
       DATABASE_DIRECT_URL: process.env.TEST_DATABASE_DIRECT_URL || '',
       ...env,
     },
-    stdout: 'ignore',
-    stderr: 'pipe',
   })
-  const url = `http://127.0.0.1:${port}`
-  const deadline = Date.now() + 20_000
-  for (;;) {
-    try {
-      if ((await fetch(`${url}/healthz`)).ok) break
-    } catch {
-      // not listening yet
-    }
-    if (proc.exitCode !== null || Date.now() > deadline) {
-      const err = await new Response(proc.stderr as ReadableStream).text()
-      throw new Error(`server on ${port} did not start: ${err.slice(0, 2000)}`)
-    }
-    await Bun.sleep(50)
-  }
-  const kill = async (signal: NodeJS.Signals | number = 'SIGTERM') => {
-    if (proc.exitCode !== null || proc.signalCode) return
-    proc.kill(signal)
-    await proc.exited
-  }
-  return {
-    url,
-    port,
-    proc,
-    kill,
-    async stop() {
-      const t = setTimeout(() => proc.kill('SIGKILL'), 5000)
-      await kill('SIGTERM')
-      clearTimeout(t)
+  const proc: ServerProcess['proc'] = {
+    pid: server.pid,
+    kill: (signal = 'SIGTERM') => void server.kill(signal),
+    exited: server.exited,
+    get signalCode() {
+      return server.signalCode
     },
   }
+  return { url: server.url, port, proc, output: server.output, kill: server.kill, stop: () => server.stop(5000) }
 }
 
 /** One JSON request to a server process (no contract check: for traffic between instances under faults). */

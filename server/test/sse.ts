@@ -129,5 +129,5 @@ export async function untilNumbered(deps: Pick<Deps, 'live' | 'sql'>): Promise<v
 
 /** Opens a stream of the in-process app and reads it, checking every event against the contract. */
 export async function openStream(ctx: Pick<TestContext, 'app'>, path: string, headers: Record<string, string> = {}): Promise<SseReader> {
-  return readSse(await ctx.app.handle(new Request(`http://localhost${path}`, { headers })), path)
+  return readSse(await ctx.app.handle(new Request(`http://localhost${path}`, { headers })), path.split('?')[0])
 }

@@ -1,45 +1,19 @@
-// Run tests: the commands against the real server in process (the SDK's fetch goes to app.handle), real
-// Postgres and Redis underneath. Outcomes are asserted on stdout/stderr/exit code and on the database rows.
-import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
+// Run tests of the session, products, orders and log-in rules (the drops verbs have theirs beside them in drops/):
+// the commands against the real server in process, real Postgres and Redis underneath.
+import { describe, expect, test } from 'bun:test'
 import { statSync, writeFileSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { createTestContext, registerUser, liveDrop, unique, type TestContext } from '../../../server/test/helpers'
-import { freshConfigHome, runCli, STACK_LINE, type RunOptions } from '../../test/harness'
+import { registerUser, liveDrop, unique } from '../../../server/test/helpers'
+import { runCli, STACK_LINE } from '../../test/harness'
+import { useInProcessApi, API } from '../../test/in-process'
 
-const API = 'http://cli.test'
-let ctx: TestContext
-let fetch: NonNullable<RunOptions['fetch']>
-
-beforeAll(() => {
-  ctx = createTestContext({ redisKeyPrefix: `livedrop-cli-test:${process.pid}:` })
-  fetch = (input, init) => ctx.app.handle(new Request(input, init))
-})
-afterAll(() => ctx.close())
-
-/** A CLI bound to one config folder (one "machine"), talking to the in-process server. */
-function machine(env: Record<string, string> = {}) {
-  const home = freshConfigHome()
-  const run = (argv: string[], o: RunOptions = {}) => runCli(argv, { fetch, ...o, env: { XDG_CONFIG_HOME: home, LIVEDROP_API_URL: API, ...env, ...o.env } })
-  return { home, run }
-}
-
-/** A machine logged in (through the CLI) as a fresh creator. */
-async function creatorMachine() {
-  const m = machine()
-  const u = await registerUser(ctx.api)
-  const login = await m.run(['login', '--email', u.email, '--password-stdin'], { stdin: `${u.password}\n` })
-  expect(login.code).toBe(0)
-  const c = await m.run(['creators', 'create', '--handle', unique('h').toLowerCase(), '--display-name', 'CLI Creator', '--json'])
-  expect(c.code).toBe(0)
-  return { ...m, user: u, creatorId: c.json().id as string }
-}
-
-const countDrops = async (creatorId: string) => Number((await ctx.deps.sql`select count(*)::int as n from drops where creator_id = ${creatorId}`)[0].n)
+const api = useInProcessApi()
+const { machine, creatorMachine } = api
 
 describe('session', () => {
   test('login --password-stdin saves a 0600 profile under XDG_CONFIG_HOME; whoami; logout revokes', async () => {
     const m = machine()
-    const u = await registerUser(ctx.api)
+    const u = await registerUser(api.ctx.api)
     const login = await m.run(['login', '--email', u.email, '--password-stdin', '--json'], { stdin: `${u.password}\n` })
     expect(login.code).toBe(0)
     expect(login.json()).toMatchObject({ id: u.user.id, username: u.username })
@@ -64,7 +38,7 @@ describe('session', () => {
     expect(out.stderr).toContain('Logged out')
     expect(JSON.parse(readFileSync(file, 'utf8')).profiles.default.refreshToken).toBeUndefined()
     // The server revoked the family: the saved refresh token no longer works even if someone kept a copy.
-    const refresh = await ctx.api('POST', '/v1/auth/refresh', { body: { refreshToken: saved.refreshToken } })
+    const refresh = await api.ctx.api('POST', '/v1/auth/refresh', { body: { refreshToken: saved.refreshToken } })
     expect(refresh.status).toBe(401)
 
     const after = await m.run(['whoami'])
@@ -74,7 +48,7 @@ describe('session', () => {
 
   test('wrong password → exit 4 with the problem detail and code, nothing saved, no stack trace', async () => {
     const m = machine()
-    const u = await registerUser(ctx.api)
+    const u = await registerUser(api.ctx.api)
     const r = await m.run(['login', '--email', u.email, '--password-stdin'], { stdin: 'not the password' })
     expect(r.code).toBe(4)
     expect(r.stderr).toMatch(/^error: .+ \(INVALID_CREDENTIALS\)$/m)
@@ -84,8 +58,8 @@ describe('session', () => {
 
   test('profiles are separate; LIVEDROP_TOKEN overrides the saved login', async () => {
     const m = machine()
-    const a = await registerUser(ctx.api)
-    const b = await registerUser(ctx.api)
+    const a = await registerUser(api.ctx.api)
+    const b = await registerUser(api.ctx.api)
     expect((await m.run(['login', '--email', a.email, '--password-stdin'], { stdin: a.password })).code).toBe(0)
     expect((await m.run(['--profile', 'other', 'login', '--email', b.email, '--password-stdin'], { stdin: b.password })).code).toBe(0)
     expect((await m.run(['whoami', '--json'])).json().id).toBe(a.user.id)
@@ -102,7 +76,7 @@ describe('session', () => {
 
   test('an expired access token is refreshed once and the rotated pair is saved for the next command', async () => {
     const m = machine()
-    const u = await registerUser(ctx.api)
+    const u = await registerUser(api.ctx.api)
     await m.run(['login', '--email', u.email, '--password-stdin'], { stdin: u.password })
     const file = join(m.home, 'livedrop', 'config.json')
     const cfg = JSON.parse(readFileSync(file, 'utf8'))
@@ -137,7 +111,7 @@ describe('products', () => {
     const created = await m.run(['products', 'create', '--title', 'Tour hoodie', '--price', '49.90', '--currency', 'EUR', '--description', 'Black'])
     expect(created.code).toBe(0)
     const productId = created.stdout.trim()
-    const [row] = await ctx.deps.sql`select title, price_cents, currency, creator_id from products where id = ${productId}`
+    const [row] = await api.ctx.deps.sql`select title, price_cents, currency, creator_id from products where id = ${productId}`
     expect(row).toEqual({ title: 'Tour hoodie', priceCents: 4990, currency: 'EUR', creatorId: m.creatorId })
 
     const list = await m.run(['products', 'list', '--mine'], { stdoutTTY: true, env: { NO_COLOR: '1' } })
@@ -152,7 +126,7 @@ describe('products', () => {
     const upd = await m.run(['products', 'update', productId, '--price', '39', '--json'])
     expect(upd.code).toBe(0)
     expect(upd.json().priceCents).toBe(3900)
-    expect((await ctx.deps.sql`select price_cents from products where id = ${productId}`)[0].priceCents).toBe(3900)
+    expect((await api.ctx.deps.sql`select price_cents from products where id = ${productId}`)[0].priceCents).toBe(3900)
   })
 
   test("someone else's product: 403 → exit 1; unknown product → exit 5", async () => {
@@ -176,7 +150,7 @@ describe('products', () => {
 
   test('products create before creators create → NOT_A_CREATOR, exit 1', async () => {
     const m = machine()
-    const u = await registerUser(ctx.api)
+    const u = await registerUser(api.ctx.api)
     await m.run(['login', '--email', u.email, '--password-stdin'], { stdin: u.password })
     const r = await m.run(['products', 'create', '--title', 'x', '--price-cents', '1', '--currency', 'EUR'])
     expect(r.code).toBe(1)
@@ -184,171 +158,14 @@ describe('products', () => {
   })
 })
 
-describe('drops', () => {
-  async function withProduct() {
-    const m = await creatorMachine()
-    const productId = (await m.run(['products', 'create', '--title', 'Drop item', '--price-cents', '2500', '--currency', 'EUR'])).stdout.trim()
-    return { ...m, productId }
-  }
-
-  test('schedule echoes the resolved UTC time and creates exactly that drop', async () => {
-    const m = await withProduct()
-    const before = Date.now()
-    const r = await m.run(['drops', 'schedule', '--product', m.productId, '--at', 'in 2h', '--ends-at', 'in 3h', '--stock', '500', '--per-user-limit', '2', '--low-stock', '50', '--json'])
-    expect(r.code).toBe(0)
-    const drop = r.json()
-    const startsAt = Date.parse(drop.startsAt)
-    expect(startsAt).toBeGreaterThanOrEqual(before + 2 * 3600_000 - 1000)
-    expect(startsAt).toBeLessThanOrEqual(Date.now() + 2 * 3600_000)
-    expect(r.stderr).toContain(`Starts at ${new Date(startsAt).toISOString()} (in 2h`)
-    const [row] = await ctx.deps.sql`select status, initial_stock, available_stock, per_user_limit, low_stock_threshold, starts_at, ends_at from drops where id = ${drop.id}`
-    expect(row).toMatchObject({ status: 'scheduled', initialStock: 500, availableStock: 500, perUserLimit: 2, lowStockThreshold: 50 })
-    expect(row.startsAt.getTime()).toBe(startsAt)
-    expect(row.endsAt.getTime()).toBe(startsAt + 3600_000)
-  })
-
-  test('bad input → clear message, the right exit code, and no drop row', async () => {
-    const m = await withProduct()
-    const cases: Array<[string[], number, RegExp]> = [
-      [['--product', '0193a5b2-7c3d-7e4f-8a9b-0c1d2e3f4a5b', '--at', 'in 1h', '--stock', '5'], 5, /product not found \(NOT_FOUND\)/],
-      [['--product', m.productId, '--at', '2001-01-01T00:00:00Z', '--stock', '5'], 2, /in the past \(USAGE\)/],
-      [['--product', m.productId, '--at', 'in 1h', '--stock', '0'], 2, /--stock must be between 1 and 1000000, got 0 \(USAGE\)/],
-    ]
-    for (const [args, code, message] of cases) {
-      const r = await m.run(['drops', 'schedule', ...args])
-      expect({ args, code: r.code }).toEqual({ args, code })
-      expect(r.stderr).toMatch(message)
-      expect(r.stderr).not.toMatch(STACK_LINE)
-      expect(r.stdout).toBe('')
-    }
-    expect(await countDrops(m.creatorId)).toBe(0)
-  })
-
-  test('schedule --file: validates every entry before creating any', async () => {
-    const m = await withProduct()
-    const dir = freshConfigHome()
-    const write = (name: string, body: string) => {
-      const p = join(dir, name)
-      writeFileSync(p, body)
-      return p
-    }
-    const good = { productId: m.productId, startsAt: 'in 1h', initialStock: 10 }
-
-    const malformed = await m.run(['drops', 'schedule', '--file', write('bad.json', '[{"productId": ')])
-    expect(malformed.code).toBe(2)
-    expect(malformed.stderr).toMatch(/bad\.json is not valid JSON/)
-
-    const mixed = await m.run(['drops', 'schedule', '--file', write('mixed.json', JSON.stringify([good, { ...good, initialStock: 0 }, { ...good, startsAt: 'last year' }, { ...good, colour: 'red' }]))])
-    expect(mixed.code).toBe(2)
-    expect(mixed.stderr).toContain('nothing was scheduled, 3 problems')
-    expect(mixed.stderr).toContain('[1].initialStock must be between 1 and 1000000, got 0')
-    expect(mixed.stderr).toMatch(/\[2\]\.startsAt: "last year" is .* in the past/)
-    expect(mixed.stderr).toContain('[3].colour is not a drop field')
-
-    const unknownProduct = await m.run(['drops', 'schedule', '--file', write('unknown.json', JSON.stringify([good, { ...good, productId: '0193a5b2-7c3d-7e4f-8a9b-0c1d2e3f4a5b' }]))])
-    expect(unknownProduct.code).toBe(5)
-    expect(unknownProduct.stderr).toContain('product 0193a5b2-7c3d-7e4f-8a9b-0c1d2e3f4a5b does not exist')
-
-    const other = await creatorMachine()
-    const theirs = (await other.run(['products', 'create', '--title', 'Theirs', '--price-cents', '1', '--currency', 'EUR'])).stdout.trim()
-    const notMine = await m.run(['drops', 'schedule', '--file', write('theirs.json', JSON.stringify([good, { ...good, productId: theirs }]))])
-    expect(notMine.code).toBe(1)
-    expect(notMine.stderr).toContain(`product ${theirs} ("Theirs") is not yours`)
-
-    expect(await countDrops(m.creatorId)).toBe(0)
-
-    const ok = await m.run(['drops', 'schedule', '--file', write('ok.json', JSON.stringify([good, { ...good, startsAt: 'tomorrow 18:00', endsAt: 'tomorrow 19:00', perUserLimit: 1 }])), '--json'])
-    expect(ok.code).toBe(0)
-    const created = ok.json()
-    expect(created).toHaveLength(2)
-    expect(await countDrops(m.creatorId)).toBe(2)
-    expect(created[1].perUserLimit).toBe(1)
-
-    const viaStdin = await m.run(['drops', 'schedule', '--file', '-'], { stdin: JSON.stringify([good]) })
-    expect(viaStdin.code).toBe(0)
-    expect(viaStdin.stdout.trim()).toMatch(/^[0-9a-f-]{36}$/)
-    expect(await countDrops(m.creatorId)).toBe(3)
-  })
-
-  test('list: a table on a terminal (product, status, starts in/at, stock left), JSON with --json', async () => {
-    const m = await withProduct()
-    const a = (await m.run(['drops', 'schedule', '--product', m.productId, '--at', 'in 2h', '--stock', '100'])).stdout.trim()
-    const b = (await m.run(['drops', 'schedule', '--product', m.productId, '--at', 'in 1h', '--stock', '30'])).stdout.trim()
-    const table = await m.run(['drops', 'list', '--mine'], { stdoutTTY: true, env: { NO_COLOR: '1' } })
-    expect(table.code).toBe(0)
-    const lines = table.stdout.trimEnd().split('\n')
-    expect(lines[0]).toMatch(/^ID\s+PRODUCT\s+STATUS\s+STARTS\s+AT\s+STOCK LEFT$/)
-    expect(lines).toHaveLength(3)
-    expect(table.stdout).not.toContain('\x1b[') // NO_COLOR
-    // Newest first for a mixed list; both scheduled with their countdown and stock.
-    const rowOf = (id: string) => lines.find((l) => l.startsWith(id))!
-    expect(rowOf(a)).toMatch(/Drop item\s+scheduled\s+in (1h 59m|2h)( \d+s)?\s+\d{4}-\d\d-\d\d \d\d:\d\d\s+100\/100$/)
-    expect(rowOf(b)).toMatch(/Drop item\s+scheduled\s+in (59m|1h)( \d+s)?\s+\d{4}-\d\d-\d\d \d\d:\d\d\s+30\/30$/)
-
-    const coloured = await m.run(['drops', 'list', '--mine'], { stdoutTTY: true })
-    expect(coloured.stdout).toContain('\x1b[36mscheduled\x1b[39m')
-    expect((await m.run(['drops', 'list', '--mine', '--no-color'], { stdoutTTY: true })).stdout).not.toContain('\x1b[')
-
-    const json = await m.run(['drops', 'list', '--mine', '--status', 'scheduled', '--json'])
-    expect(json.json().map((d: { id: string }) => d.id)).toEqual([b, a]) // scheduled: soonest first
-    const limited = await m.run(['drops', 'list', '--mine', '--limit', '1', '--json'])
-    expect(limited.json()).toHaveLength(1)
-  })
-
-  test('get, update, cancel, audit; conflicts exit 6', async () => {
-    const m = await withProduct()
-    const dropId = (await m.run(['drops', 'schedule', '--product', m.productId, '--at', 'in 1h', '--stock', '10'])).stdout.trim()
-    const got = await m.run(['drops', 'get', dropId])
-    expect(got.stdout).toContain(`Drop ${dropId}  scheduled`)
-    expect(got.stdout).toContain('10 of 10 left')
-
-    const upd = await m.run(['drops', 'update', dropId, '--stock', '20', '--at', 'in 3h', '--per-user-limit', '3', '--json'])
-    expect(upd.code).toBe(0)
-    expect(upd.json()).toMatchObject({ initialStock: 20, availableStock: 20, perUserLimit: 3 })
-    const cleared = await m.run(['drops', 'update', dropId, '--per-user-limit', 'none', '--json'])
-    expect(cleared.json().perUserLimit).toBeNull()
-
-    const cancel = await m.run(['drops', 'cancel', dropId, '--yes'])
-    expect(cancel.code).toBe(0)
-    expect(cancel.stderr).toContain(`Drop ${dropId} is cancelled`)
-    expect((await ctx.deps.sql`select status from drops where id = ${dropId}`)[0].status).toBe('cancelled')
-
-    const late = await m.run(['drops', 'update', dropId, '--stock', '5'])
-    expect(late.code).toBe(6)
-    expect(late.stderr).toMatch(/^error: .*scheduled.* \(DROP_NOT_SCHEDULED\)$/m)
-    const lateJson = await m.run(['drops', 'update', dropId, '--stock', '5', '--json'])
-    expect(lateJson.code).toBe(6)
-    expect(JSON.parse(lateJson.stderr)).toMatchObject({ error: { code: 'DROP_NOT_SCHEDULED', status: 409, exitCode: 6 } })
-    expect(lateJson.stdout).toBe('')
-
-    const audit = await m.run(['drops', 'audit', dropId, '--json'])
-    expect(audit.code).toBe(0)
-    expect(audit.json()).toMatchObject({ dropId, initialStock: 20, availableStock: 20, invariantHolds: true })
-  })
-
-  test('cancel on a terminal asks first; "n" keeps the drop', async () => {
-    const m = await withProduct()
-    const dropId = (await m.run(['drops', 'schedule', '--product', m.productId, '--at', 'in 1h', '--stock', '10'])).stdout.trim()
-    const no = await m.run(['drops', 'cancel', dropId], { stdin: 'n\n' })
-    expect(no.code).toBe(2) // without a terminal and without --yes: refused before asking
-    const asked = await runCli(['drops', 'cancel', dropId], { fetch, stdinTTY: true, stdin: 'n\n', env: { XDG_CONFIG_HOME: m.home, LIVEDROP_API_URL: API } })
-    expect(asked.stderr).toContain(`Cancel drop ${dropId}?`)
-    expect(asked.code).toBe(1)
-    expect((await ctx.deps.sql`select status from drops where id = ${dropId}`)[0].status).toBe('scheduled')
-    const yes = await runCli(['drops', 'cancel', dropId], { fetch, stdinTTY: true, stdin: 'y\n', env: { XDG_CONFIG_HOME: m.home, LIVEDROP_API_URL: API } })
-    expect(yes.code).toBe(0)
-    expect((await ctx.deps.sql`select status from drops where id = ${dropId}`)[0].status).toBe('cancelled')
-  })
-})
-
 describe('orders', () => {
   test('orders list shows the buyer\'s orders; --drop filters', async () => {
-    const { drop } = await liveDrop(ctx, { initialStock: 10 })
-    const { drop: other } = await liveDrop(ctx, { initialStock: 10 })
+    const { drop } = await liveDrop(api.ctx, { initialStock: 10 })
+    const { drop: other } = await liveDrop(api.ctx, { initialStock: 10 })
     const m = machine()
-    const buyer = await registerUser(ctx.api)
+    const buyer = await registerUser(api.ctx.api)
     for (const [dropId, quantity] of [[drop.id, 2], [other.id, 1]] as const) {
-      const res = await ctx.api('POST', '/v1/orders', { token: buyer.accessToken, headers: { 'idempotency-key': unique('k') }, body: { dropId, quantity } })
+      const res = await api.ctx.api('POST', '/v1/orders', { token: buyer.accessToken, headers: { 'idempotency-key': unique('k') }, body: { dropId, quantity } })
       expect(res.status).toBe(201)
     }
     await m.run(['login', '--email', buyer.email, '--password-stdin'], { stdin: buyer.password })

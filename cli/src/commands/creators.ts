@@ -1,6 +1,6 @@
 import { defineCommand, type CommandGroup } from '../command'
 import { UsageError, unwrap } from '../errors'
-import { requireStr } from '../parse'
+import { contractText, requireStr } from '../parse'
 
 export interface CreateCreatorOptions {
   handle: string
@@ -16,8 +16,7 @@ export const createCreator = defineCommand<CreateCreatorOptions>({
     const handle = requireStr(opts, 'handle', '--handle').trim()
     if (!/^[a-z0-9][a-z0-9_-]{1,29}$/.test(handle)) throw new UsageError(`--handle: "${handle}" must be 2–30 lower-case letters, digits, - or _ (not starting with - or _)`)
     const displayName = requireStr(opts, 'displayName', '--display-name').trim()
-    if (displayName.length > 80) throw new UsageError('--display-name: at most 80 characters')
-    return { handle, displayName }
+    return { handle, displayName: contractText(displayName, '--display-name', 'CreateCreatorRequest', 'displayName') }
   },
   async run(ctx, o) {
     const creator = unwrap(await ctx.authed().POST('/v1/creators', { body: { handle: o.handle, displayName: o.displayName } }))

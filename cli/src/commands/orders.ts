@@ -1,7 +1,7 @@
-import type { Order } from '@livedrop/sdk'
 import { defineCommand, type CommandGroup } from '../command'
 import { formatMoney, table } from '../output'
-import { id, int, str } from '../parse'
+import { limitOption, parseLimit, take } from '../list'
+import { id } from '../parse'
 import { formatLocal } from '../time'
 
 export interface ListOrdersOptions {
@@ -13,20 +13,15 @@ export const listOrders = defineCommand<ListOrdersOptions>({
   name: 'list',
   summary: 'List your orders, newest first',
   examples: ['livedrop orders list', 'livedrop orders list --drop <dropId> --json', 'livedrop orders list --limit 100'],
-  configure: (cmd) => cmd.option('--drop <dropId>', 'only orders from this drop').option('--limit <n>', 'at most this many (default 20, up to 1000)'),
+  configure: (cmd) => void limitOption(cmd.option('--drop <dropId>', 'only orders from this drop')),
   parse: ({ opts }) => ({
     dropId: opts.drop !== undefined ? id(opts.drop, '--drop') : undefined,
-    limit: int(str(opts, 'limit'), '--limit', 1, 1000) ?? 20,
+    limit: parseLimit(opts),
   }),
   async run(ctx, o) {
     const sdk = ctx.authed()
-    const items: Order[] = []
     // The API has no drop filter on this list: filter while walking the pages, stopping at --limit matches.
-    for await (const order of sdk.paginate('/v1/me/orders', { params: { query: { limit: 100 } } })) {
-      if (o.dropId && order.dropId !== o.dropId) continue
-      items.push(order)
-      if (items.length >= o.limit) break
-    }
+    const items = await take(sdk.paginate('/v1/me/orders', { params: { query: { limit: 100 } } }), o.limit, (order) => !o.dropId || order.dropId === o.dropId)
     ctx.print(items, () =>
       items.length === 0
         ? ''

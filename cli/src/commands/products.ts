@@ -3,7 +3,7 @@ import { defineCommand, type CommandGroup } from '../command'
 import type { Context } from '../context'
 import { UsageError, unwrap } from '../errors'
 import { currencyDigits, formatMoney, table } from '../output'
-import { id, int, requireStr, str } from '../parse'
+import { contractInt, contractText, id, int, requireStr, str } from '../parse'
 import { formatLocal } from '../time'
 import { myCreatorId } from './auth'
 
@@ -31,7 +31,7 @@ type PriceInput = { amount: string } | { cents: number } | undefined
 
 function parsePriceInput(opts: Record<string, unknown>): PriceInput {
   const amount = str(opts, 'price')
-  const cents = int(str(opts, 'priceCents'), '--price-cents', 0, 100_000_000)
+  const cents = contractInt(str(opts, 'priceCents'), '--price-cents', 'CreateProductRequest', 'priceCents')
   if (amount !== undefined && cents !== undefined) throw new UsageError('use --price or --price-cents, not both')
   if (amount !== undefined) {
     parsePrice(amount, 'EUR') // shape check now; decimals are checked against the real currency later
@@ -66,7 +66,7 @@ export const createProduct = defineCommand<CreateProductOptions>({
       .option('--currency <code>', 'ISO 4217 currency code, e.g. EUR'),
   parse({ opts }) {
     const title = requireStr(opts, 'title', '--title').trim()
-    if (title.length > 200) throw new UsageError('--title: at most 200 characters')
+    contractText(title, '--title', 'CreateProductRequest', 'title')
     const currency = parseCurrency(requireStr(opts, 'currency', '--currency'))!
     const price = parsePriceInput(opts)
     if (price === undefined) throw new UsageError('--price or --price-cents is required')
@@ -165,7 +165,7 @@ export const updateProduct = defineCommand<UpdateProductOptions>({
       price: parsePriceInput(opts),
       currency: parseCurrency(str(opts, 'currency')),
     }
-    if (o.title !== undefined && (o.title.length === 0 || o.title.length > 200)) throw new UsageError('--title: 1 to 200 characters')
+    if (o.title !== undefined) contractText(o.title, '--title', 'UpdateProductRequest', 'title')
     if (o.title === undefined && o.description === undefined && o.price === undefined && o.currency === undefined) {
       throw new UsageError('nothing to change', 'Pass at least one of --title, --description, --price, --price-cents, --currency.')
     }

@@ -1,4 +1,4 @@
-import type { components } from '@livedrop/sdk'
+import { ENUMS, type components } from '@livedrop/sdk'
 import { defineCommand, type CommandGroup } from '../command'
 import { UsageError, unwrap } from '../errors'
 import { table } from '../output'
@@ -10,7 +10,7 @@ type WebhookDelivery = components['schemas']['WebhookDelivery']
 type WebhookEventType = components['schemas']['WebhookEventType']
 
 /** The contract's list, in its order (also the order `--events all` expands to). */
-export const WEBHOOK_EVENTS: WebhookEventType[] = ['order.confirmed', 'order.cancelled', 'drop.live', 'drop.sold_out', 'drop.low_stock', 'drop.ended', 'drop.cancelled']
+export const WEBHOOK_EVENTS: readonly WebhookEventType[] = ENUMS.WebhookEventType
 
 export function parseEvents(raw: string): WebhookEventType[] {
   if (raw.trim() === 'all') return [...WEBHOOK_EVENTS]

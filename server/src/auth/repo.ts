@@ -17,8 +17,8 @@ export async function insertUser(sql: Tx, u: { id: string; username: string; ema
       returning *`
     return row
   } catch (err: any) {
-    if (err?.code === '23505' && err.constraint_name === 'users_username_key') throw new AppError(409, 'USERNAME_TAKEN', 'That username is taken')
-    if (err?.code === '23505' && err.constraint_name === 'users_email_key') throw new AppError(409, 'EMAIL_TAKEN', 'That email is already registered')
+    if (err?.code === '23505' && err.constraint_name === 'users_username_key') throw new AppError('USERNAME_TAKEN', 'That username is taken')
+    if (err?.code === '23505' && err.constraint_name === 'users_email_key') throw new AppError('EMAIL_TAKEN', 'That email is already registered')
     throw err
   }
 }

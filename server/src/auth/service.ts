@@ -1,11 +1,11 @@
 import type { Sql, Tx } from '../db'
 import { AppError } from '../errors'
 import { newId } from '../lib/ids'
-import { appendEvent } from '../events/outbox'
+import { appendEvent } from '../platform/outbox'
 import type { AuthSession, LoginRequest, RegisterRequest, StreamClosedData } from '../contract/schemas.gen'
 import type { UsersService } from '../users/service'
 import * as repo from './repo'
-import { createSuccessorDeriver, hashRefreshToken, newRefreshToken, type TokenService } from './tokens'
+import { createSuccessorDeriver, hashRefreshToken, newRefreshToken, type TokenService } from '../platform/tokens'
 
 // OWASP's argon2id baseline (19 MiB, 2 passes, 1 lane).
 const ARGON2 = { algorithm: 'argon2id', memoryCost: 19456, timeCost: 2 } as const
@@ -35,8 +35,8 @@ export function createAuthService(deps: {
   const successorOf = createSuccessorDeriver(deps.jwtSecret)
   // Verifying against a real hash when the email is unknown keeps both failures equally slow (no user enumeration by timing).
   let dummyHash: Promise<string> | undefined
-  const invalidCredentials = () => new AppError(401, 'INVALID_CREDENTIALS', 'The email or password is wrong')
-  const invalidRefresh = () => new AppError(401, 'INVALID_REFRESH_TOKEN', 'The refresh token is invalid, expired or revoked')
+  const invalidCredentials = () => new AppError('INVALID_CREDENTIALS', 'The email or password is wrong')
+  const invalidRefresh = () => new AppError('INVALID_REFRESH_TOKEN', 'The refresh token is invalid, expired or revoked')
 
   async function pair(tx: Tx, userId: string, familyId: string, refreshToken: string, issuedAt?: Date): Promise<AuthSession> {
     const issuedAtSec = issuedAt ? Math.floor(issuedAt.getTime() / 1000) : undefined

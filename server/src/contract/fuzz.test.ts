@@ -48,7 +48,8 @@ const BUN_HEADER_LIMIT = 16 * 1024
 const ANY_OPERATION = new Set(['ROUTE_NOT_FOUND', 'PAYLOAD_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE', 'MALFORMED_JSON', 'JSON_TOO_DEEP', 'RATE_LIMITED'])
 
 /** Every error code the contract documents (its description lists them). */
-const DOCUMENTED_CODES = new Set([...String(spec.info.description).matchAll(/`([A-Z][A-Z0-9_]{2,})`/g)].map((m) => m[1]))
+/** The contract's codes with their one status (ErrorCode and its x-errors). */
+const DOCUMENTED_CODES = new Map<string, number>(Object.entries<{ status: number }>(spec.components.schemas.ErrorCode['x-errors']).map(([c, m]) => [c, m.status]))
 
 let server: ServerProcess
 let sql: Sql
@@ -161,7 +162,7 @@ const show = (req: FuzzRequest, who: string) =>
 
 /** Why a problem body is not a precise, documented answer to `req`, or null when it is. */
 function problemMismatch(req: FuzzRequest, status: number, problem: { status?: unknown; code?: unknown }): string | null {
-  if (problem.status !== status || !DOCUMENTED_CODES.has(String(problem.code))) return 'problem with a wrong status or an undocumented code'
+  if (problem.status !== status || DOCUMENTED_CODES.get(String(problem.code)) !== status) return 'problem with a wrong status or an undocumented code'
   // The operation the request reached (another one than the walked operation when the method changed or
   // the URL parser folded the path; a trailing slash is an alias of the route without it) must document the
   // status, unless the answer is about the request as a whole.

@@ -18,8 +18,8 @@ export async function insertCreator(sql: Tx, c: { id: string; userId: string; ha
       returning *`
     return row
   } catch (err: any) {
-    if (err?.code === '23505' && err.constraint_name === 'creators_user_id_key') throw new AppError(409, 'ALREADY_A_CREATOR', 'The caller already has a creator profile')
-    if (err?.code === '23505' && err.constraint_name === 'creators_handle_key') throw new AppError(409, 'HANDLE_TAKEN', 'That handle is taken')
+    if (err?.code === '23505' && err.constraint_name === 'creators_user_id_key') throw new AppError('ALREADY_A_CREATOR', 'The caller already has a creator profile')
+    if (err?.code === '23505' && err.constraint_name === 'creators_handle_key') throw new AppError('HANDLE_TAKEN', 'That handle is taken')
     throw err
   }
 }

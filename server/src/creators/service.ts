@@ -4,6 +4,9 @@ import { newId } from '../lib/ids'
 import type { CreateCreatorRequest, Creator } from '../contract/schemas.gen'
 import * as repo from './repo'
 
+/** A creator's row, for features that join creators in their own SQL (follows lists them). */
+export type { CreatorRow } from './repo'
+
 export interface CreatorsService {
   create(userId: string, input: CreateCreatorRequest): Promise<Creator>
   get(creatorId: string): Promise<Creator>

@@ -1,6 +1,6 @@
 import type { Tx } from '../db'
 import type { CursorKey } from '../lib/pagination'
-import { outboxInsert } from '../events/outbox'
+import { outboxInsert } from '../platform/outbox'
 
 export type DropStatus = 'scheduled' | 'live' | 'ended' | 'cancelled'
 

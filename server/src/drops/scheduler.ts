@@ -1,6 +1,6 @@
 import type { Sql } from '../db'
 import type { Logger } from '../logger'
-import { appendEvent } from '../events/outbox'
+import { appendEvent } from '../platform/outbox'
 import * as repo from './repo'
 import { toDrop } from './service'
 

@@ -5,7 +5,7 @@ import { decodeCursor, toPage, type Page } from '../lib/pagination'
 import type { CreateDropRequest, Drop, DropAccessInput, DropAudit, UpdateDropRequest } from '../contract/schemas.gen'
 import type { CreatorsService } from '../creators/service'
 import type { ProductsService } from '../products/service'
-import { appendEvent } from '../events/outbox'
+import { appendEvent } from '../platform/outbox'
 import * as repo from './repo'
 
 export interface DropsService {
@@ -53,10 +53,10 @@ const PAST_TOLERANCE_MS = 1000
 
 function checkSchedule(startsAt: Date, endsAt: Date | null, now = Date.now()) {
   if (startsAt.getTime() < now - PAST_TOLERANCE_MS) {
-    throw new AppError(422, 'STARTS_IN_PAST', 'startsAt must be in the future', { errors: [{ field: '/startsAt', message: 'must be in the future' }] })
+    throw new AppError('STARTS_IN_PAST', 'startsAt must be in the future', { errors: [{ field: '/startsAt', message: 'must be in the future' }] })
   }
   if (endsAt && endsAt.getTime() <= startsAt.getTime()) {
-    throw new AppError(422, 'INVALID_SCHEDULE', 'endsAt must be after startsAt', { errors: [{ field: '/endsAt', message: 'must be after startsAt' }] })
+    throw new AppError('INVALID_SCHEDULE', 'endsAt must be after startsAt', { errors: [{ field: '/endsAt', message: 'must be after startsAt' }] })
   }
 }
 
@@ -68,7 +68,7 @@ export function createDropsService(deps: { sql: Sql; creators: CreatorsService; 
   async function ownedDrop(userId: string, dropId: string, tx: Tx = sql): Promise<repo.DropRow> {
     const [drop, creator] = await Promise.all([repo.findDrop(tx, dropId), deps.creators.findByUser(userId, tx)])
     if (!drop) throw notFound('drop')
-    if (!creator || creator.id !== drop.creatorId) throw new AppError(403, 'FORBIDDEN', 'Only the drop owner can do this')
+    if (!creator || creator.id !== drop.creatorId) throw new AppError('FORBIDDEN', 'Only the drop owner can do this')
     return drop
   }
 
@@ -81,14 +81,14 @@ export function createDropsService(deps: { sql: Sql; creators: CreatorsService; 
       checkSchedule(startsAt, endsAt)
       const [product, creator] = await Promise.all([
         deps.products.get(input.productId).catch((e) => {
-          if (e instanceof AppError && e.status === 404) throw new AppError(404, 'NOT_FOUND', 'product not found', { errors: [{ field: '/productId', message: 'no such product' }] })
+          if (e instanceof AppError && e.status === 404) throw new AppError('NOT_FOUND', 'product not found', { errors: [{ field: '/productId', message: 'no such product' }] })
           throw e
         }),
         deps.creators.findByUser(userId),
       ])
-      if (!creator || creator.id !== product.creatorId) throw new AppError(403, 'FORBIDDEN', "Only the product's creator can schedule a drop of it")
+      if (!creator || creator.id !== product.creatorId) throw new AppError('FORBIDDEN', "Only the product's creator can schedule a drop of it")
       if (input.lowStockThreshold !== undefined && input.lowStockThreshold >= input.initialStock) {
-        throw new AppError(422, 'VALIDATION_FAILED', 'lowStockThreshold must be below initialStock', { errors: [{ field: '/lowStockThreshold', message: 'must be below initialStock' }] })
+        throw new AppError('VALIDATION_FAILED', 'lowStockThreshold must be below initialStock', { errors: [{ field: '/lowStockThreshold', message: 'must be below initialStock' }] })
       }
       const row = await sql.begin(async (tx) => {
         const row = await repo.insertDrop(tx, {
@@ -129,7 +129,7 @@ export function createDropsService(deps: { sql: Sql; creators: CreatorsService; 
         const current = await ownedDrop(userId, dropId, tx)
         const locked = await repo.lockDrop(tx, dropId)
         if (!locked || locked.status !== 'scheduled') {
-          throw new AppError(409, 'DROP_NOT_SCHEDULED', `A drop can only be changed while scheduled; this one is ${locked?.status ?? current.status}`)
+          throw new AppError('DROP_NOT_SCHEDULED', `A drop can only be changed while scheduled; this one is ${locked?.status ?? current.status}`)
         }
         const startsAt = patch.startsAt !== undefined ? new Date(patch.startsAt) : locked.startsAt
         const endsAt = patch.endsAt !== undefined ? (patch.endsAt === null ? null : new Date(patch.endsAt)) : locked.endsAt
@@ -137,7 +137,7 @@ export function createDropsService(deps: { sql: Sql; creators: CreatorsService; 
         const initialStock = patch.initialStock ?? locked.initialStock
         const lowStockThreshold = patch.lowStockThreshold !== undefined ? patch.lowStockThreshold : locked.lowStockThreshold
         if (lowStockThreshold !== null && lowStockThreshold >= initialStock) {
-          throw new AppError(422, 'VALIDATION_FAILED', 'lowStockThreshold must be below initialStock', { errors: [{ field: '/lowStockThreshold', message: 'must be below initialStock' }] })
+          throw new AppError('VALIDATION_FAILED', 'lowStockThreshold must be below initialStock', { errors: [{ field: '/lowStockThreshold', message: 'must be below initialStock' }] })
         }
         const updated = await repo.updateScheduledDrop(tx, dropId, {
           startsAt,
@@ -150,7 +150,7 @@ export function createDropsService(deps: { sql: Sql; creators: CreatorsService; 
             accessChallenge: locked.accessChallenge, challengeDifficulty: locked.challengeDifficulty,
           }),
         })
-        if (!updated) throw new AppError(409, 'DROP_NOT_SCHEDULED', 'A drop can only be changed while scheduled')
+        if (!updated) throw new AppError('DROP_NOT_SCHEDULED', 'A drop can only be changed while scheduled')
         await repo.recordAdjustment(tx, dropId, initialStock - locked.initialStock)
         await repo.notifyScheduleChanged(tx)
         return updated
@@ -174,7 +174,7 @@ export function createDropsService(deps: { sql: Sql; creators: CreatorsService; 
         }
         const now = (await repo.findDrop(tx, dropId)) ?? current
         if (now.status === 'cancelled') return now
-        throw new AppError(409, 'DROP_NOT_CANCELLABLE', `Only scheduled or live drops can be cancelled; this one is ${now.status}`)
+        throw new AppError('DROP_NOT_CANCELLABLE', `Only scheduled or live drops can be cancelled; this one is ${now.status}`)
       })
       changed(dropId)
       return toDrop(result)

@@ -1,4 +1,5 @@
 import type { Sql } from '../db'
+import { EVENT_TYPES } from '../contract/vocabulary.gen'
 import type { Logger } from '../logger'
 import type { PubSub } from '../lib/pubsub'
 import { encodeFrame, type SseWriter } from '../lib/sse'
@@ -6,11 +7,15 @@ import * as repo from './repo'
 import type { EventRow } from './repo'
 import type { StreamClosedData } from '../contract/schemas.gen'
 import { createInterests } from './interests'
+import { createCreatorDrops } from './creator-drops'
+
+/** A drop's public stream, a user's personal stream, or a creator's webhook event stream. */
+export type StreamKind = 'drop' | 'user' | 'creator'
 
 /** A stream's view of the hub: it receives pre-encoded frames, at most once per seq and in increasing order. */
 export interface Subscriber {
   readonly key: string
-  readonly kind: 'drop' | 'user'
+  readonly kind: StreamKind
   /** The log-in session a personal stream was opened for: its revocation closes the stream. */
   readonly sessionId: string | null
   /** The highest seq written to the client; anything not above it is a duplicate and dropped. */
@@ -34,13 +39,14 @@ export interface HubOptions {
   /** How often the instance compares what it received with the outbox head (lost pub/sub messages). */
   reconcileMs?: number
   heartbeatMs?: number
-  onConnections?: (kind: 'drop' | 'user', delta: number) => void
+  onConnections?: (kind: StreamKind, delta: number) => void
 }
 
 export type Hub = ReturnType<typeof createHub>
 
-const DROP_TYPES = new Set(['drop.live', 'drop.ended', 'drop.cancelled', 'drop.stock', 'drop.low_stock', 'drop.sold_out'])
-const ORDER_TYPES = new Set(['order.confirmed', 'order.cancelled'])
+// From the contract: what a drop stream carries (less its control frames), and the order events of a personal stream.
+const DROP_TYPES = new Set<string>(EVENT_TYPES.DropStreamEvent.filter((t) => t.startsWith('drop.')))
+const ORDER_TYPES = new Set<string>(EVENT_TYPES.MeStreamEvent.filter((t) => t.startsWith('order.')))
 
 export const wirePayload = (e: Pick<EventRow, 'type' | 'dropId' | 'data' | 'createdAt'>) => ({
   type: e.type,
@@ -50,6 +56,22 @@ export const wirePayload = (e: Pick<EventRow, 'type' | 'dropId' | 'data' | 'crea
 })
 
 export const frameOf = (e: EventRow) => encodeFrame(e.seq, e.type, wirePayload(e))
+
+const WEBHOOK_TYPES = new Set(repo.WEBHOOK_EVENT_TYPES)
+
+/**
+ * A creator stream's frame: the very body a webhook delivery of the event carries (webhooks/repo.ts fanOut
+ * builds the same object in SQL): same id, type, creator and payload, so `livedrop listen` forwards what an
+ * endpoint would receive.
+ */
+export const webhookFrameOf = (e: EventRow, creatorId: string) => encodeFrame(e.seq, e.type, {
+  id: `evt_${e.seq}`,
+  type: e.type,
+  createdAt: new Date(e.createdAt).toISOString(),
+  creatorId,
+  dropId: e.dropId,
+  data: e.data,
+})
 
 /**
  * The last frame of a stream the server ends for a reason the client must act on. No `id:` — it is not an event
@@ -81,6 +103,8 @@ export function createHub(opts: HubOptions) {
   const heartbeatMs = opts.heartbeatMs ?? 15_000
   const byKey = new Map<string, Set<Subscriber>>()
   const interests = createInterests(sql)
+  const creatorDrops = createCreatorDrops(sql)
+  const creatorSubs = new Set<Subscriber>()
   let count = 0
   let lastSeen = 0
   let headBefore = 0
@@ -143,15 +167,26 @@ export function createHub(opts: HubOptions) {
     else entry.timer = setTimeout(() => flushStock(dropId), wait)
   }
 
+  /** The creator's webhook event stream gets the event as its webhooks would (drop events name the creator; orders do not). */
+  function toCreator(e: EventRow) {
+    if (!e.dropId || !WEBHOOK_TYPES.has(e.type)) return
+    if (e.creatorId) creatorDrops.dropSeen(e.dropId, e.creatorId)
+    const creatorId = e.creatorId ?? creatorDrops.creatorOf(e.dropId)
+    if (creatorId && byKey.has(`creator:${creatorId}`)) toKey(`creator:${creatorId}`, e.seq, webhookFrameOf(e, creatorId))
+  }
+
   function deliver(e: EventRow) {
     if (e.type === 'session.revoked') {
-      // Only the streams of that session: the same user's other log-ins (another device) stay open.
-      const set = byKey.get(`user:${e.userId}`)
-      if (!set) return
+      // Only the streams of that session: the same user's other log-ins (another device) stay open. Creator
+      // streams are keyed by creator, not user; they are few (creators building against their events), so they
+      // are all looked at.
       const frame = closedFrame(e.data.reason === 'logged_out' ? 'logged_out' : 'session_revoked', e.createdAt)
-      for (const sub of [...set]) if (sub.sessionId !== null && sub.sessionId === e.data.sessionId) sendTo(sub, e.seq, frame, true)
+      for (const sub of [...(byKey.get(`user:${e.userId}`) ?? []), ...creatorSubs]) {
+        if (sub.sessionId !== null && sub.sessionId === e.data.sessionId) sendTo(sub, e.seq, frame, true)
+      }
       return
     }
+    toCreator(e)
     if (e.type === 'follow.changed') {
       if (e.userId && e.creatorId) interests.followChanged(e.userId, e.creatorId, e.data.following === true)
       return
@@ -247,9 +282,13 @@ export function createHub(opts: HubOptions) {
     },
     closeAll,
     /** Registers a stream; it buffers live frames until `release` (after its opening state or replay). */
-    add(kind: 'drop' | 'user', id: string, writer: SseWriter, sessionId: string | null = null): Subscriber {
+    add(kind: StreamKind, id: string, writer: SseWriter, sessionId: string | null = null): Subscriber {
       const sub: Subscriber = { key: `${kind}:${id}`, kind, sessionId, lastSent: -1, writer, pending: [] }
       if (kind === 'user') sub.ready = interests.watch(id)
+      if (kind === 'creator') {
+        sub.ready = creatorDrops.watch(id)
+        creatorSubs.add(sub)
+      }
       let set = byKey.get(sub.key)
       if (!set) byKey.set(sub.key, (set = new Set()))
       set.add(sub)
@@ -262,6 +301,10 @@ export function createHub(opts: HubOptions) {
       if (!set?.delete(sub)) return
       if (!set.size) byKey.delete(sub.key)
       if (sub.kind === 'user') interests.unwatch(sub.key.slice(5))
+      if (sub.kind === 'creator') {
+        creatorDrops.unwatch(sub.key.slice(8))
+        creatorSubs.delete(sub)
+      }
       count--
       opts.onConnections?.(sub.kind, -1)
     },
@@ -283,6 +326,8 @@ export function createHub(opts: HubOptions) {
     keys: () => byKey.size,
     /** Users whose interests are held in memory (0 once every personal stream is gone). */
     watchedUsers: () => interests.size(),
+    /** Creators whose drops are held in memory (0 once every creator stream is gone). */
+    watchedCreators: () => creatorDrops.size(),
     lastSeen: () => lastSeen,
   }
 }

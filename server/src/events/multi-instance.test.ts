@@ -204,3 +204,25 @@ describeWithRedis('celebrity fan-out', () => {
     expect(n).toBe(100000)
   }, 90_000)
 })
+
+describeWithRedis('two instances: the webhook event stream', () => {
+  test('a sale on A reaches the creator\'s webhook event stream on B; resuming on A after it misses nothing', async () => {
+    const owner = await registerCreator(ctx.api)
+    const onB = await stream(B.url, '/v1/webhooks/events', { authorization: `Bearer ${owner.accessToken}` })
+    expect((await onB.next()).data.data).toEqual({ creatorId: owner.creator.id })
+    const drop = await dropOn(A.url, owner.accessToken, 1000, 5) // created after the stream opened; a scheduler starts it
+    expect((await onB.next(5000)).event).toBe('drop.live')
+    const buyer = await registerUser(ctx.api)
+    expect((await orderOn(A.url, buyer.accessToken, drop.id)).status).toBe(201)
+    const sale = await onB.next(5000)
+    expect(sale).toMatchObject({ event: 'order.confirmed', data: { id: `evt_${sale.id}`, creatorId: owner.creator.id, dropId: drop.id } })
+    await onB.close()
+    expect((await orderOn(A.url, buyer.accessToken, drop.id)).status).toBe(201)
+    const onA = await stream(A.url, '/v1/webhooks/events', { authorization: `Bearer ${owner.accessToken}`, 'last-event-id': sale.id! })
+    const next = await onA.next(5000)
+    expect(next.event).toBe('order.confirmed')
+    expect(Number(next.id)).toBeGreaterThan(Number(sale.id))
+    expect(await onA.drain(300)).toEqual([])
+    await onA.close()
+  })
+})

@@ -4,7 +4,7 @@ import { createLogger } from '../logger'
 import { createTestContext, liveDrop, registerCreator, testConfig } from '../../test/helpers'
 import { openStream, untilNumbered } from '../../test/sse'
 import { createMemoryPubSub } from '../lib/pubsub'
-import { appendEvent } from './outbox'
+import { appendEvent } from '../platform/outbox'
 import { createRelay } from './relay'
 import * as repo from './repo'
 
@@ -35,10 +35,11 @@ describe('outbox retention', () => {
     const e3 = await mark('e3')
     // e2's transaction started two hours ago and committed late; everything before e1 is old too.
     await deps.sql`update outbox set created_at = now() - interval '2 hours' where seq < ${e1} or seq = ${e2}`
-    // Notifications written up to e3 (this tick or the background notifier's), so the cut is the window's alone.
+    // Every consumer (notifier, webhook fan-out) past e3, by this tick or a background one, so the cut is the window's alone.
     for (;;) {
       await deps.live.notifierTick()
-      const [{ seq }] = await deps.sql<{ seq: number }[]>`select seq::float8 as seq from outbox_cursors where name = 'notified'`
+      await deps.webhookWorker.fanOutTick()
+      const [{ seq }] = await deps.sql<{ seq: number }[]>`select min(seq)::float8 as seq from outbox_cursors`
       if (seq >= e3) break
       await Bun.sleep(20)
     }

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { createTestContext, liveDrop, testConfig } from '../../test/helpers'
 import { openStream, untilNumbered } from '../../test/sse'
-import { appendEvent } from './outbox'
+import { appendEvent } from '../platform/outbox'
 
 const ctx = createTestContext({ rateLimit: { ...testConfig().rateLimit, enabled: false } })
 const { deps } = ctx

@@ -65,6 +65,19 @@ export function createRelay(opts: RelayOptions) {
     return rows.length
   }
 
+  /**
+   * prune() keeps every event a consumer (outbox_cursors) has not read, so a consumer that stopped would make
+   * the outbox grow without a word: say so, once a prune period, while it is further behind than the window.
+   */
+  async function warnOfStuckConsumers() {
+    for (const lag of await repo.consumerLag(sql)) {
+      if (lag.seconds > retentionSec) {
+        log.warn({ consumer: lag.consumer, lagEvents: lag.events, lagSeconds: Math.round(lag.seconds) },
+          'outbox consumer is behind the retention window; the outbox keeps its events until it catches up')
+      }
+    }
+  }
+
   const loop = pollLoop({
     name: 'outbox relay',
     batch,
@@ -75,6 +88,7 @@ export function createRelay(opts: RelayOptions) {
       if (Date.now() - lastPrune > 60_000) {
         lastPrune = Date.now()
         await repo.prune(sql, retentionSec)
+        await warnOfStuckConsumers()
       }
       return n
     },
@@ -83,6 +97,7 @@ export function createRelay(opts: RelayOptions) {
   return {
     /** One pass (tests): numbers and publishes what is committed now. → events published. */
     tick,
+    warnOfStuckConsumers,
     start: loop.start,
     stop: loop.stop,
   }

@@ -1,4 +1,5 @@
 import type { Sql, Tx } from '../db'
+import { WebhookEventType } from '../contract/schemas.gen'
 
 /** An outbox row once the relay has numbered it. `seq` is the public event id (Last-Event-ID). */
 export interface EventRow {
@@ -125,6 +126,27 @@ export async function userEventsAfter(sql: Tx, userId: string, after: number, up
     order by seq limit ${limit}`
 }
 
+/** The events a creator's webhooks can receive: the contract's WebhookEventType. */
+export const WEBHOOK_EVENT_TYPES: string[] = WebhookEventType.anyOf.map((t) => t.const)
+
+/**
+ * What the webhook event stream shows, after `after`: the webhook event types of the creator's own drops. The
+ * creator comes from the drop (order events carry the buyer), as in the webhook fan-out; per drop through the
+ * (drop_id, seq) index.
+ */
+export async function creatorEventsAfter(sql: Tx, creatorId: string, after: number, upTo: number, limit: number): Promise<EventRow[]> {
+  return sql<EventRow[]>`
+    select ${COLUMNS(sql)} from outbox
+    where drop_id in (select id from drops where creator_id = ${creatorId})
+      and seq > ${after} and seq <= ${upTo} and type = any(${WEBHOOK_EVENT_TYPES}::text[])
+    order by seq limit ${limit}`
+}
+
+/** Every drop of the creator (events/creator-drops.ts). */
+export async function dropIdsOf(sql: Tx, creatorId: string): Promise<string[]> {
+  return (await sql<{ id: string }[]>`select id from drops where creator_id = ${creatorId}`).map((r) => r.id)
+}
+
 export interface DropState {
   id: string
   creatorId: string
@@ -154,7 +176,7 @@ export async function interestsOf(sql: Tx, userId: string): Promise<Array<{ kind
 }
 
 /**
- * Drops events older than the replay window once their notifications are written, always as a prefix of
+ * Drops events older than the replay window once every background consumer has passed them, always as a prefix of
  * seq: a stream resuming after id n replays n+1… only when n+1 is still the oldest kept (service.ts), so a
  * hole in the middle would lose events silently instead of answering `reset`. created_at is when the
  * writing transaction started, not when its event became visible: a late commit carries an old created_at
@@ -171,7 +193,9 @@ export async function prune(sql: Sql, retentionSec: number, batch = 10_000): Pro
         select least(
           coalesce((select seq from outbox where seq is not null and created_at >= now() - make_interval(secs => ${retentionSec})
                     order by seq limit 1), 'infinity'::numeric),
-          (select seq + 1 from outbox_cursors where name = 'notified'),
+          -- Every consumer with a cursor (the notifier, the webhook fan-out, any added later): the slowest one
+          -- decides. A consumer that stops keeps the events it has not read; consumerLag() makes that visible.
+          (select min(seq) + 1 from outbox_cursors),
           (select max(seq) from outbox where seq is not null)) as first_kept
       ), doomed as (
         select id from outbox, keep where seq is not null and seq < keep.first_kept order by seq limit ${batch}
@@ -180,6 +204,27 @@ export async function prune(sql: Sql, retentionSec: number, batch = 10_000): Pro
     total += res.count
     if (res.count < batch) return total
   }
+}
+
+export interface ConsumerLag {
+  consumer: string
+  /** numbered events the consumer has not processed yet */
+  events: number
+  /** how long the oldest of them has been waiting (0 when none) */
+  seconds: number
+}
+
+/**
+ * How far each outbox consumer (outbox_cursors) is behind the head. A consumer that stopped holds back
+ * pruning (prune() keeps what it has not read): the relay logs a warning and /metrics shows the figures.
+ */
+export async function consumerLag(sql: Tx): Promise<ConsumerLag[]> {
+  return sql<ConsumerLag[]>`
+    select c.name as consumer,
+      greatest(h.head - c.seq, 0)::float8 as events,
+      coalesce(extract(epoch from now() - (select created_at from outbox where seq = c.seq + 1)), 0)::float8 as seconds
+    from outbox_cursors c, (select coalesce(max(seq), 0) as head from outbox where seq is not null) h
+    order by c.name`
 }
 
 // ---- realtime tickets ----

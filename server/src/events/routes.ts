@@ -1,7 +1,7 @@
 import { Elysia } from 'elysia'
 import { operations as op } from '../contract/schemas.gen'
-import { authGuard } from '../auth/plugin'
-import type { TokenService } from '../auth/tokens'
+import { authGuard } from '../platform/auth-guard'
+import type { TokenService } from '../platform/tokens'
 import { unauthorized } from '../errors'
 import { clientIp, proxyMatcher } from '../lib/rate-limit'
 import type { LiveService } from './service'
@@ -17,19 +17,23 @@ export const eventsRoutes = (live: LiveService, tokens: TokenService, trustedPro
     signal: request.signal,
     address: clientIp(server?.requestIP(request)?.address, request.headers.get('x-forwarded-for'), trusted) ?? null,
   })
+  /** The personal streams' caller. A header wins over a ticket (and a bad header is a 401 even with a ticket): no silent fallback. */
+  const streamPrincipal = async (request: Request, ticket: string | undefined) => {
+    const authorization = request.headers.get('authorization')
+    const principal = authorization ? await tokens.authenticate(authorization)
+      : ticket ? await live.redeemTicket(ticket)
+      : null
+    if (!principal) throw unauthorized('Send a Bearer token or a ?ticket= from POST /v1/realtime/tickets')
+    return principal
+  }
   return new Elysia()
     .use(authGuard(tokens))
     .get('/v1/drops/:dropId/events', ({ params, headers, request, server }) =>
       live.openDropStream(params.dropId, streamRequest(request, server, headers['last-event-id'])), op.streamDropEvents)
-    .get('/v1/me/events', async ({ query, headers, request, server }) => {
-      const authorization = request.headers.get('authorization')
-      // A header wins over a ticket (and a bad header is a 401 even with a ticket): no silent fallback.
-      const principal = authorization ? await tokens.authenticate(authorization)
-        : query.ticket ? await live.redeemTicket(query.ticket)
-        : null
-      if (!principal) throw unauthorized('Send a Bearer token or a ?ticket= from POST /v1/realtime/tickets')
-      return live.openUserStream(principal, streamRequest(request, server, headers['last-event-id']))
-    }, op.streamMyEvents)
+    .get('/v1/me/events', async ({ query, headers, request, server }) =>
+      live.openUserStream(await streamPrincipal(request, query.ticket), streamRequest(request, server, headers['last-event-id'])), op.streamMyEvents)
+    .get('/v1/webhooks/events', async ({ query, headers, request, server }) =>
+      live.openCreatorStream(await streamPrincipal(request, query.ticket), streamRequest(request, server, headers['last-event-id'])), op.streamWebhookEvents)
     .post('/v1/realtime/tickets', async ({ principal, set }) => {
       set.status = 201
       return live.issueTicket(principal)

@@ -1,14 +1,14 @@
 import { createHash, randomBytes } from 'node:crypto'
 import type { Sql } from '../db'
 import type { Logger } from '../logger'
-import { notFound, unauthorized } from '../errors'
+import { AppError, notFound, unauthorized } from '../errors'
 import type { PubSub } from '../lib/pubsub'
 import { createSseResponse, encodeFrame, encodeRetry } from '../lib/sse'
 import { createStreamCaps, type StreamCapLimits } from '../lib/stream-caps'
 import type { RealtimeTicket } from '../contract/schemas.gen'
 import type { NotificationsService } from '../notifications/service'
 import { createNotifier } from '../notifications/notifier'
-import { createHub, frameOf, stockFrame, type Subscriber } from './hub'
+import { createHub, frameOf, stockFrame, webhookFrameOf, type StreamKind, type Subscriber } from './hub'
 import { createRelay, type Relay } from './relay'
 import * as repo from './repo'
 
@@ -33,13 +33,15 @@ export interface LiveOptions {
   stockIntervalMs?: number
   reconcileMs?: number
   relayIdleMs?: number
-  onConnections?: (kind: 'drop' | 'user', delta: number) => void
+  onConnections?: (kind: StreamKind, delta: number) => void
   /** Open streams allowed per client address and per user on this instance (default: no cap). */
   caps?: StreamCapLimits
   /** A stream refused by a cap (metrics). */
   onCapRefused?: (scope: 'address' | 'user') => void
   /** Whether a log-in session is still active (auth's service); a personal stream never opens for an ended one. */
   sessionActive?: (sessionId: string) => Promise<boolean>
+  /** The creator a user is (creators' service), for the webhook event stream; null when not a creator. */
+  creatorIdOf?: (userId: string) => Promise<string | null>
 }
 
 /** Who a personal stream is for, and until when (the access token's `exp`, or that of the token behind a ticket). */
@@ -109,7 +111,7 @@ export function createLiveService(opts: LiveOptions) {
    * the head and reaches this stream live (`stream.closed`). At the token's `exp` the stream ends the same way.
    */
   async function open(
-    kind: 'drop' | 'user',
+    kind: StreamKind,
     id: string,
     req: StreamRequest,
     principal: StreamPrincipal | null,
@@ -179,7 +181,9 @@ export function createLiveService(opts: LiveOptions) {
    * Replayed events, in order. A drop stream's replay holds the drop's own events plus at most one stock
    * event (the newest order's), placed at its seq among them: what the stock is now, not every step.
    */
-  function writeReplay(kind: 'drop' | 'user', dropId: string, rows: repo.EventRow[], stock: repo.EventRow | undefined, write: (f: Uint8Array) => boolean) {
+  function writeReplay(kind: StreamKind, id: string, rows: repo.EventRow[], stock: repo.EventRow | undefined, write: (f: Uint8Array) => boolean) {
+    const dropId = id
+    const frame = kind === 'creator' ? (r: repo.EventRow) => webhookFrameOf(r, id) : frameOf
     let pending = kind === 'drop' ? stock : undefined
     const flush = (before: number) => {
       if (pending && pending.seq < before && typeof pending.data.availableStock === 'number') {
@@ -189,7 +193,7 @@ export function createLiveService(opts: LiveOptions) {
     }
     for (const r of rows) {
       flush(r.seq)
-      write(frameOf(r))
+      write(frame(r))
     }
     flush(Infinity)
   }
@@ -214,10 +218,13 @@ export function createLiveService(opts: LiveOptions) {
     /** Closes every open stream (shutdown): each gets a jittered `retry:` and reconnects, to another instance. */
     closeStreams: () => hub.closeAll(() => encodeRetry(retryMs / 2 + Math.random() * drainSpreadMs)),
     relayTick: async () => (await getRelay()).tick(),
+    /** How far each outbox consumer is behind (metrics; a stuck one holds back pruning). */
+    consumerLag: () => repo.consumerLag(sql),
     notifierTick: () => notifier.tick(),
     subscriptions: () => hub.subscriptions(),
     streamKeys: () => hub.keys(),
     watchedUsers: () => hub.watchedUsers(),
+    watchedCreators: () => hub.watchedCreators(),
 
     async openDropStream(dropId: string, req: StreamRequest = {}) {
       const exists = await repo.findDropState(sql, dropId)
@@ -233,6 +240,18 @@ export function createLiveService(opts: LiveOptions) {
       return open('user', userId, req, principal,
         async () => ({ unreadNotifications: await opts.notifications.unreadCount(userId) }),
         (after, head, limit) => repo.userEventsAfter(sql, userId, after, head, limit))
+    },
+
+    /**
+     * The events of the caller's own drops as their webhooks get them (`GET /v1/webhooks/events`): what
+     * `livedrop listen` forwards. Only creators have webhooks (403 NOT_A_CREATOR, as for POST /v1/webhooks).
+     */
+    async openCreatorStream(principal: StreamPrincipal, req: StreamRequest = {}) {
+      const creatorId = await opts.creatorIdOf?.(principal.userId)
+      if (!creatorId) throw new AppError('NOT_A_CREATOR', 'Only creators have webhook events; become one with POST /v1/creators')
+      return open('creator', creatorId, req, principal,
+        async () => ({ creatorId }),
+        (after, head, limit) => repo.creatorEventsAfter(sql, creatorId, after, head, limit))
     },
 
     /** A ticket carries the session and the expiry of the access token that asked for it. */

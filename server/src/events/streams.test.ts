@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { createTestContext, registerCreator, registerUser, testConfig, type TestContext } from '../../test/helpers'
 import { readSse, untilNumbered, type SseEvent } from '../../test/sse'
 import { validateResponse } from '../contract/validate'
-import { appendEvent } from './outbox'
+import { appendEvent } from '../platform/outbox'
 
 // Stream opens are reads; these tests open a thousand of them from one client.
 const ctx = createTestContext({ rateLimit: { ...testConfig().rateLimit, enabled: false } })

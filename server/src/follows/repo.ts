@@ -1,4 +1,4 @@
-import type { CreatorRow } from '../creators/repo'
+import type { CreatorRow } from '../creators/service'
 import type { Tx } from '../db'
 import type { CursorKey } from '../lib/pagination'
 

@@ -1,5 +1,5 @@
 import type { Sql, Tx } from '../db'
-import { appendEvent } from '../events/outbox'
+import { appendEvent } from '../platform/outbox'
 import { AppError } from '../errors'
 import { decodeCursor, toPage, type Page } from '../lib/pagination'
 import type { FollowedCreator, Follower } from '../contract/schemas.gen'
@@ -34,7 +34,7 @@ export function createFollowsService(deps: { sql: Sql; creators: CreatorsService
     onChange: (l) => void listeners.push(l),
     async follow(userId, creatorId) {
       const creator = await deps.creators.get(creatorId)
-      if (creator.userId === userId) throw new AppError(422, 'CANNOT_FOLLOW_SELF', 'You cannot follow your own creator profile')
+      if (creator.userId === userId) throw new AppError('CANNOT_FOLLOW_SELF', 'You cannot follow your own creator profile')
       if (await sql.begin((tx) => withEvent(tx, userId, creatorId, true, repo.insertFollow(tx, creatorId, userId)))) changed(creatorId)
     },
     async unfollow(userId, creatorId) {

@@ -17,7 +17,7 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/
 const DRAIN_BYTES = 1024 * 1024
 
 const tooLarge = (close: boolean) =>
-  new AppError(413, 'PAYLOAD_TOO_LARGE', `The body must be at most ${MAX_BODY_BYTES} bytes`, close ? { headers: { connection: 'close' } } : {})
+  new AppError('PAYLOAD_TOO_LARGE', `The body must be at most ${MAX_BODY_BYTES} bytes`, close ? { headers: { connection: 'close' } } : {})
 
 /** The body if it is at most `max` bytes; else whether the rest was read to its end (within DRAIN_BYTES). */
 async function readCapped(body: ReadableStream<Uint8Array>, max: number): Promise<Uint8Array | 'drained' | 'cut'> {
@@ -51,7 +51,7 @@ function requestIdOf(request: Request): string {
 }
 
 /** A dependency is down or did not answer in time: the client should retry, not give up. */
-const unavailable = (detail: string) => new AppError(503, 'SERVICE_UNAVAILABLE', detail, { headers: { 'retry-after': '2' } })
+const unavailable = (detail: string) => new AppError('SERVICE_UNAVAILABLE', detail, { headers: { 'retry-after': '2' } })
 const JSON_TYPE = /^application\/(?:[\w.+-]*\+)?json\s*(?:;|$)/i
 
 /** Errors a dependency raises when it is unreachable or too slow: the client should retry, not give up. */
@@ -103,9 +103,9 @@ function validationToAppError(err: ValidationError): AppError {
   }
   const first = errors[0]
   if (err.type === 'body') {
-    return new AppError(422, 'VALIDATION_FAILED', `Invalid body: ${first ? `${first.field}: ${first.message}` : 'does not match the schema'}`, { errors })
+    return new AppError('VALIDATION_FAILED', `Invalid body: ${first ? `${first.field}: ${first.message}` : 'does not match the schema'}`, { errors })
   }
-  return new AppError(400, 'INVALID_PARAMETER', `Invalid ${err.type}: ${first ? `${first.field}: ${first.message}` : 'malformed'}`, { errors })
+  return new AppError('INVALID_PARAMETER', `Invalid ${err.type}: ${first ? `${first.field}: ${first.message}` : 'malformed'}`, { errors })
 }
 
 /**
@@ -130,7 +130,7 @@ export function httpBasics(log: Logger) {
       // fail their schema with a 422.
       if (!contentType && (length === 0 || request.body === null)) return undefined
       if (!JSON_TYPE.test(contentType ?? '')) {
-        throw new AppError(415, 'UNSUPPORTED_MEDIA_TYPE', 'Send the body as application/json', { headers: { 'accept-post': 'application/json' } })
+        throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'Send the body as application/json', { headers: { 'accept-post': 'application/json' } })
       }
       const bytes = request.body ? await readCapped(request.body, MAX_BODY_BYTES) : new Uint8Array(0)
       if (typeof bytes === 'string') throw tooLarge(bytes === 'cut')
@@ -138,14 +138,14 @@ export function httpBasics(log: Logger) {
       try {
         text = new TextDecoder('utf-8', { fatal: true }).decode(bytes)
       } catch {
-        throw new AppError(400, 'MALFORMED_JSON', 'The body is not valid UTF-8')
+        throw new AppError('MALFORMED_JSON', 'The body is not valid UTF-8')
       }
       // Before parsing: a deeply nested body is refused in one bounded scan, so it can never reach validation.
-      if (exceedsJsonDepth(text)) throw new AppError(400, 'JSON_TOO_DEEP', `The body nests arrays and objects more than ${MAX_JSON_DEPTH} levels deep`)
+      if (exceedsJsonDepth(text)) throw new AppError('JSON_TOO_DEEP', `The body nests arrays and objects more than ${MAX_JSON_DEPTH} levels deep`)
       try {
         return JSON.parse(text)
       } catch {
-        throw new AppError(400, 'MALFORMED_JSON', bytes.byteLength ? 'The body is not valid JSON' : 'The body is empty; send a JSON object')
+        throw new AppError('MALFORMED_JSON', bytes.byteLength ? 'The body is not valid JSON' : 'The body is empty; send a JSON object')
       }
     })
     .onError({ as: 'global' }, ({ code, error, set, request }) => {
@@ -154,20 +154,20 @@ export function httpBasics(log: Logger) {
       // Elysia wraps whatever the parse hook throws.
       if (code === 'PARSE' && (error as Error).cause instanceof AppError) return sent(set, problemResponse((error as Error).cause as AppError, requestId))
       if (code === 'VALIDATION') return sent(set, problemResponse(validationToAppError(error as ValidationError), requestId))
-      if (code === 'PARSE') return sent(set, problemResponse(new AppError(400, 'MALFORMED_JSON', 'The body is not valid JSON'), requestId))
+      if (code === 'PARSE') return sent(set, problemResponse(new AppError('MALFORMED_JSON', 'The body is not valid JSON'), requestId))
       if (code === 'NOT_FOUND') {
-        return sent(set, problemResponse(new AppError(404, 'ROUTE_NOT_FOUND', `No route for ${request.method} ${new URL(request.url).pathname}`), requestId))
+        return sent(set, problemResponse(new AppError('ROUTE_NOT_FOUND', `No route for ${request.method} ${new URL(request.url).pathname}`), requestId))
       }
       if (isDataException(error)) {
         log.warn({ requestId, pgCode: (error as { code?: string }).code, method: request.method, path: new URL(request.url).pathname }, 'database refused a value')
-        return sent(set, problemResponse(new AppError(422, 'VALIDATION_FAILED', 'A value in the request cannot be stored'), requestId))
+        return sent(set, problemResponse(new AppError('VALIDATION_FAILED', 'A value in the request cannot be stored'), requestId))
       }
       if (isUnavailable(error)) {
         log.warn({ requestId, err: (error as Error).message }, 'dependency unavailable')
         return sent(set, problemResponse(unavailable('A backing service is unavailable; retry shortly'), requestId))
       }
       log.error({ requestId, err: error, method: request.method, path: new URL(request.url).pathname }, 'unhandled error')
-      return sent(set, problemResponse(new AppError(500, 'INTERNAL', 'An unexpected error occurred; quote the requestId if you report it'), requestId))
+      return sent(set, problemResponse(new AppError('INTERNAL', 'An unexpected error occurred; quote the requestId if you report it'), requestId))
     })
     .onAfterResponse({ as: 'global' }, ({ request, set }) => {
       if (!log.isLevelEnabled('debug')) return
@@ -184,7 +184,7 @@ export function lastResort(log: Logger) {
   return (err: Error): Response => {
     const requestId = crypto.randomUUID()
     log.error({ requestId, err }, 'error outside the app')
-    const res = problemResponse(new AppError(500, 'INTERNAL', 'An unexpected error occurred; quote the requestId if you report it'), requestId)
+    const res = problemResponse(new AppError('INTERNAL', 'An unexpected error occurred; quote the requestId if you report it'), requestId)
     res.headers.set('x-request-id', requestId)
     return res
   }

@@ -5,7 +5,31 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
  * several apps in one process). Features increment what they own: orders count confirmations and refusals,
  * the SSE code moves `sseConnections`, the cache and the rate limiter count their hits and refusals.
  */
-export function createMetrics(opts: { dbPoolMax?: number; dbConnections?: () => Promise<Array<{ state: string; count: number }>> } = {}) {
+export interface MetricsSources {
+  dbPoolMax?: number
+  dbConnections?: () => Promise<Array<{ state: string; count: number }>>
+  /** Per outbox consumer (notifier, webhook fan-out…): events not yet processed and the oldest one's age. */
+  outboxLag?: () => Promise<Array<{ consumer: string; events: number; seconds: number }>>
+}
+
+/** A gauge read from the database only when Prometheus scrapes; a failing read is no sample, not a failed scrape. */
+function scraped<T>(registry: Registry, name: string, help: string, labelName: string, read: (() => Promise<T[]>) | undefined, pick: (row: T) => [string, number]) {
+  return new Gauge({
+    name, help, labelNames: [labelName], registers: [registry],
+    async collect() {
+      if (!read) return
+      this.reset()
+      try {
+        for (const r of await read()) {
+          const [label, value] = pick(r)
+          this.set({ [labelName]: label }, value)
+        }
+      } catch {}
+    },
+  })
+}
+
+export function createMetrics(opts: MetricsSources = {}) {
   const registry = new Registry()
   try {
     collectDefaultMetrics({ register: registry, prefix: 'livedrop_' })
@@ -72,21 +96,16 @@ export function createMetrics(opts: { dbPoolMax?: number; dbConnections?: () => 
       registers: [registry],
     }),
     dbPoolMax: new Gauge({ name: 'livedrop_db_pool_max', help: 'Configured PostgreSQL pool size of this instance', registers: [registry] }),
-    dbConnections: new Gauge({
-      name: 'livedrop_db_connections',
-      help: "The server's PostgreSQL connections by state (active = running a query), all instances on this database",
-      labelNames: ['state'] as const,
-      registers: [registry],
-      // postgres.js does not expose its pool queues; pg_stat_activity is the authoritative view and is read
-      // only when Prometheus scrapes. A failing database reads as no sample rather than a failed scrape.
-      async collect() {
-        if (!opts.dbConnections) return
-        this.reset()
-        try {
-          for (const r of await opts.dbConnections()) this.set({ state: r.state }, r.count)
-        } catch {}
-      },
-    }),
+    // postgres.js does not expose its pool queues; pg_stat_activity is the authoritative view.
+    dbConnections: scraped(registry, 'livedrop_db_connections',
+      "The server's PostgreSQL connections by state (active = running a query), all instances on this database",
+      'state', opts.dbConnections, (r) => [r.state, r.count]),
+    // A consumer that stopped holds back outbox pruning: these two show which one, and by how much.
+    outboxLagEvents: scraped(registry, 'livedrop_outbox_consumer_lag_events',
+      'Numbered outbox events a background consumer has not processed yet, by consumer', 'consumer', opts.outboxLag, (r) => [r.consumer, r.events]),
+    outboxLagSeconds: scraped(registry, 'livedrop_outbox_consumer_lag_seconds',
+      'Age of the oldest outbox event a background consumer has not processed yet (0 when caught up), by consumer',
+      'consumer', opts.outboxLag, (r) => [r.consumer, r.seconds]),
   }
   if (opts.dbPoolMax) m.dbPoolMax.set(opts.dbPoolMax)
   return m

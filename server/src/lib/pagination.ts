@@ -22,7 +22,7 @@ function isCanonicalTime(v: string): boolean {
 
 export function decodeCursor(cursor: string | undefined, shape: Array<'uuid' | 'time' | 'int'>): CursorKey | null {
   if (cursor === undefined) return null
-  const bad = new AppError(400, 'INVALID_CURSOR', 'cursor is not one this server issued for this list', {
+  const bad = new AppError('INVALID_CURSOR', 'cursor is not one this server issued for this list', {
     errors: [{ field: 'cursor', message: 'invalid cursor' }],
   })
   let key: unknown

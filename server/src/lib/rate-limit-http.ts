@@ -45,7 +45,7 @@ const headersOf = (d: Decision) => ({
 })
 
 const refusal = (d: Decision) =>
-  new AppError(429, 'RATE_LIMITED', `Too many requests; retry in ${d.resetSec} s`, { headers: { ...headersOf(d), 'retry-after': String(d.resetSec) } })
+  new AppError('RATE_LIMITED', `Too many requests; retry in ${d.resetSec} s`, { headers: { ...headersOf(d), 'retry-after': String(d.resetSec) } })
 
 type Peer = { requestIP(request: Request): { address: string } | null } | null
 

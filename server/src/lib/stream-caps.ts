@@ -31,7 +31,7 @@ export function createStreamCaps(limits: StreamCapLimits, onRefused?: (scope: 'a
         if (cap <= 0) return
         if ((open.get(key) ?? 0) >= cap) {
           onRefused?.(scope)
-          throw new AppError(429, 'TOO_MANY_STREAMS', `At most ${cap} event streams may be open per ${what}; close one first`, {
+          throw new AppError('TOO_MANY_STREAMS', `At most ${cap} event streams may be open per ${what}; close one first`, {
             headers: { 'retry-after': String(RETRY_AFTER_SEC) },
           })
         }

@@ -85,7 +85,7 @@ describe('notifications', () => {
     const creator = await registerCreator(api)
     const fans = await Promise.all(Array.from({ length: 20 }, () => registerUser(api)))
     for (const f of fans) await api('POST', `/v1/creators/${creator.creator.id}/follow`, { token: f.accessToken })
-    const { appendEvent } = await import('../events/outbox')
+    const { appendEvent } = await import('../platform/outbox')
     const marker = crypto.randomUUID()
     await deps.sql.begin((tx) => appendEvent(tx, { type: 'drop.live', creatorId: creator.creator.id, dropId: marker, data: { marker } }))
     for (;;) {

@@ -29,7 +29,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await server?.stop()
   // The server's stderr holds only its banner, unless it died: then show why.
-  const stderr = server ? await new Response(server.proc.stderr as ReadableStream).text() : ''
+  const stderr = server ? server.output() : ''
   if (/error/i.test(stderr)) console.error(`[pg-restart] server stderr:\n${stderr.slice(0, 4000)}`)
   await pg.destroy()
 }, 30_000)

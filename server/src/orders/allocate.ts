@@ -1,3 +1,4 @@
+import type { RefusalCode } from './refusal'
 /**
  * Who gets what in one batch of orders for one drop: a pure function of the drop's row (read under its lock),
  * the buyers' current holdings and the batch's keys, so every rule can be tested without a database.
@@ -44,7 +45,7 @@ export type Decision =
   | { kind: 'reused' }
   | { kind: 'in_use'; retryAfterSec: number }
   | { kind: 'confirmed'; availableAfter: number; lowStockCrossed: boolean; soldOut: boolean }
-  | { kind: 'refused'; code: 'NOT_FOUND' | 'DROP_NOT_LIVE' | 'SOLD_OUT' | 'PURCHASE_LIMIT_EXCEEDED'; availableStock: number }
+  | { kind: 'refused'; code: RefusalCode; availableStock: number }
 
 export const keyId = (userId: string, key: string) => `${userId}\n${key}`
 

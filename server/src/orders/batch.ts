@@ -1,5 +1,6 @@
 import type { Sql } from '../db'
-import { AppError, problemBody } from '../errors'
+import { AppError } from '../errors'
+import { refusalBody } from './refusal'
 import { createCombiner } from '../lib/combiner'
 import { newId } from '../lib/ids'
 import type { Order } from '../contract/schemas.gen'
@@ -25,29 +26,13 @@ export interface PlaceRequest extends BatchRequest {
 /** What a request gets: its answer, or an error that is not stored with the key (in use, reused). */
 type Answer = OrderResult | AppError
 
-const reused = () => new AppError(422, 'IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was used with a different request body; use a new key for a new purchase')
-const inUse = (sec: number) => new AppError(409, 'IDEMPOTENCY_KEY_IN_USE', 'A request with this Idempotency-Key is still being processed; retry shortly', {
+const reused = () => new AppError('IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was used with a different request body; use a new key for a new purchase')
+const inUse = (sec: number) => new AppError('IDEMPOTENCY_KEY_IN_USE', 'A request with this Idempotency-Key is still being processed; retry shortly', {
   headers: { 'retry-after': String(sec) },
 })
 
 /** A key was answered by another statement between our read and our write: decide the batch again. */
 class KeyRace extends Error {}
-
-function refusalBody(d: Extract<Decision, { kind: 'refused' }>, dropStatus: string, ended: boolean, requestId: string): { status: number; body: string } {
-  const problem = (status: number, code: string, detail: string, extra?: Record<string, unknown>) => ({ status, body: JSON.stringify(problemBody(code, status, requestId, detail, extra)) })
-  switch (d.code) {
-    case 'NOT_FOUND':
-      return problem(404, 'NOT_FOUND', 'drop not found')
-    case 'DROP_NOT_LIVE': {
-      const state = ended && dropStatus === 'live' ? 'over' : dropStatus
-      return problem(409, 'DROP_NOT_LIVE', `The drop is ${state}; orders are taken only while it is live`, { dropStatus: ended ? 'ended' : dropStatus })
-    }
-    case 'SOLD_OUT':
-      return problem(409, 'SOLD_OUT', d.availableStock === 0 ? 'The drop is sold out' : `Only ${d.availableStock} left`, { availableStock: d.availableStock })
-    case 'PURCHASE_LIMIT_EXCEEDED':
-      return problem(409, 'PURCHASE_LIMIT_EXCEEDED', 'This order would take you over the per-buyer limit of this drop')
-  }
-}
 
 /**
  * Orders of one drop that arrive while a batch of that drop is in flight (up to `maxBatch`) are placed
@@ -94,7 +79,7 @@ export function createBatchPlacer(deps: { sql: Sql; soldOut: SoldOutBook; maxBat
           if (d.lowStockCrossed) events.push({ type: 'drop.low_stock', userId: null, data: JSON.stringify({ availableStock: d.availableAfter, lowStockThreshold: drop!.lowStockThreshold }) })
           if (d.soldOut) events.push({ type: 'drop.sold_out', userId: null, data: '{"availableStock":0}' })
         } else {
-          ;({ status, body } = refusalBody(d, drop?.status ?? 'unknown', drop?.ended ?? false, it.requestId))
+          ;({ status, body } = refusalBody(d.code, { status: drop?.status ?? 'unknown', ended: drop?.ended ?? false, availableStock: d.availableStock }, it.requestId))
         }
         answers.push({ userId: it.userId, key: it.key, fingerprint: it.fingerprint, status, body })
         return { status, body, replayed: false }
@@ -127,7 +112,7 @@ export function createBatchPlacer(deps: { sql: Sql; soldOut: SoldOutBook; maxBat
       if (d.kind === 'replay') return { status: d.status, body: d.body, replayed: true }
       if (d.kind === 'reused') return reused()
       if (d.kind === 'in_use') return inUse(d.retryAfterSec)
-      const { status, body } = refusalBody(d as Extract<Decision, { kind: 'refused' }>, 'live', false, items[i].requestId)
+      const { status, body } = refusalBody((d as Extract<Decision, { kind: 'refused' }>).code, { status: 'live', ended: false, availableStock: (d as Extract<Decision, { kind: 'refused' }>).availableStock }, items[i].requestId)
       answers.push({ userId: items[i].userId, key: items[i].key, fingerprint: items[i].fingerprint, status, body })
       return { status, body, replayed: false }
     })

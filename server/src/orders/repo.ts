@@ -1,6 +1,6 @@
 import type { Tx } from '../db'
 import type { CursorKey } from '../lib/pagination'
-import { outboxInsert } from '../events/outbox'
+import { outboxInsert } from '../platform/outbox'
 import type { ExistingKey } from './allocate'
 
 export interface OrderRow {

@@ -1,20 +1,20 @@
 import { Elysia } from 'elysia'
 import { operations as op } from '../contract/schemas.gen'
 import { AppError, PROBLEM_CONTENT_TYPE } from '../errors'
-import { authGuard } from '../auth/plugin'
-import type { TokenService } from '../auth/tokens'
+import { authGuard } from '../platform/auth-guard'
+import type { TokenService } from '../platform/tokens'
 import type { OrdersService } from './service'
 
 // The Idempotency-Key header is checked here rather than by the generated header schema so that a missing
 // key gets its own documented code (IDEMPOTENCY_KEY_MISSING) instead of a generic INVALID_PARAMETER.
 function idempotencyKey(value: string | undefined): string {
   if (value === undefined || value === '') {
-    throw new AppError(400, 'IDEMPOTENCY_KEY_MISSING', 'Send an Idempotency-Key header (1–255 characters), unique per intended purchase', {
+    throw new AppError('IDEMPOTENCY_KEY_MISSING', 'Send an Idempotency-Key header (1–255 characters), unique per intended purchase', {
       errors: [{ field: 'idempotency-key', message: 'required' }],
     })
   }
   if (value.length > 255) {
-    throw new AppError(400, 'INVALID_PARAMETER', 'Idempotency-Key must be at most 255 characters', { errors: [{ field: 'idempotency-key', message: 'at most 255 characters' }] })
+    throw new AppError('INVALID_PARAMETER', 'Idempotency-Key must be at most 255 characters', { errors: [{ field: 'idempotency-key', message: 'at most 255 characters' }] })
   }
   return value
 }

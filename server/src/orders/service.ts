@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto'
 import type { Sql } from '../db'
-import { AppError, notFound, problemBody } from '../errors'
+import { AppError, notFound } from '../errors'
+import { refusalBody, type RefusalCode } from './refusal'
 import { newId } from '../lib/ids'
 import { decodeCursor, toPage, type Page } from '../lib/pagination'
 import type { CreateOrderRequest, Order } from '../contract/schemas.gen'
-import { appendEvent } from '../events/outbox'
+import { appendEvent } from '../platform/outbox'
 import type { PubSub } from '../lib/pubsub'
 import * as repo from './repo'
 import { createBatchPlacer, type OrderResult, type Outcome, type OutcomeListener } from './batch'
@@ -83,25 +84,25 @@ export function createOrdersService(deps: OrdersOptions): OrdersService {
         continue
       }
       if (!Buffer.from(existing.fingerprint).equals(fp)) {
-        throw new AppError(422, 'IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was used with a different request body; use a new key for a new purchase')
+        throw new AppError('IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was used with a different request body; use a new key for a new purchase')
       }
       if (existing.responseStatus !== null && existing.responseBody !== null) {
         return { replay: { status: existing.responseStatus, body: existing.responseBody, replayed: true } }
       }
       if (existing.held) {
         const wait = Math.max(1, Math.ceil(existing.remainingSec ?? 1))
-        throw new AppError(409, 'IDEMPOTENCY_KEY_IN_USE', 'A request with this Idempotency-Key is still being processed; retry shortly', {
+        throw new AppError('IDEMPOTENCY_KEY_IN_USE', 'A request with this Idempotency-Key is still being processed; retry shortly', {
           headers: { 'retry-after': String(Math.min(wait, 2)) },
         })
       }
       // The first request died mid-way (its lease ran out, nothing was stored): this retry takes over.
       if (await repo.takeOverKey(sql, { userId, key, lease, leaseSec })) return { lease }
     }
-    throw new AppError(409, 'IDEMPOTENCY_KEY_IN_USE', 'A request with this Idempotency-Key is still being processed; retry shortly', { headers: { 'retry-after': '1' } })
+    throw new AppError('IDEMPOTENCY_KEY_IN_USE', 'A request with this Idempotency-Key is still being processed; retry shortly', { headers: { 'retry-after': '1' } })
   }
 
-  async function refuse(userId: string, key: string, lease: string, requestId: string, status: number, code: string, detail: string, extra?: Record<string, unknown>): Promise<OrderResult> {
-    const body = JSON.stringify(problemBody(code, status, requestId, detail, extra))
+  async function refuse(userId: string, key: string, lease: string, requestId: string, code: RefusalCode, drop: { status: string; ended: boolean; availableStock: number }): Promise<OrderResult> {
+    const { status, body } = refusalBody(code, drop, requestId)
     // Refusals are answers too: a retry with the same key must get the same SOLD_OUT, not a fresh attempt.
     await repo.completeKey(sql, { userId, key, lease, status, body })
     return { status, body, replayed: false }
@@ -136,22 +137,22 @@ export function createOrdersService(deps: OrdersOptions): OrdersService {
         }
         if (!drop) {
           outcome('NOT_FOUND', input.dropId)
-          return refuse(userId, key, lease, requestId, 404, 'NOT_FOUND', 'drop not found')
+          return refuse(userId, key, lease, requestId, 'NOT_FOUND', { status: 'unknown', ended: false, availableStock: 0 })
         }
         if (drop.status !== 'live' || drop.ended) {
           outcome('DROP_NOT_LIVE', input.dropId)
-          return refuse(userId, key, lease, requestId, 409, 'DROP_NOT_LIVE', `The drop is ${drop.ended && drop.status === 'live' ? 'over' : drop.status}; orders are taken only while it is live`, { dropStatus: drop.ended ? 'ended' : drop.status })
+          return refuse(userId, key, lease, requestId, 'DROP_NOT_LIVE', drop)
         }
         if (drop.availableStock < input.quantity) {
           outcome('SOLD_OUT', input.dropId)
-          return refuse(userId, key, lease, requestId, 409, 'SOLD_OUT', drop.availableStock === 0 ? 'The drop is sold out' : `Only ${drop.availableStock} left`, { availableStock: drop.availableStock })
+          return refuse(userId, key, lease, requestId, 'SOLD_OUT', drop)
         }
         // Live with stock, yet nothing placed: the lease was taken over by a retry while this request stalled.
-        throw new AppError(409, 'IDEMPOTENCY_KEY_IN_USE', 'A retry with this Idempotency-Key took over; its answer will be stored', { headers: { 'retry-after': '1' } })
+        throw new AppError('IDEMPOTENCY_KEY_IN_USE', 'A retry with this Idempotency-Key took over; its answer will be stored', { headers: { 'retry-after': '1' } })
       } catch (err: any) {
         if (err?.code === '23514' && err.constraint_name === 'drop_purchases_limit_check') {
           outcome('PURCHASE_LIMIT_EXCEEDED', input.dropId)
-          return refuse(userId, key, lease, requestId, 409, 'PURCHASE_LIMIT_EXCEEDED', 'This order would take you over the per-buyer limit of this drop')
+          return refuse(userId, key, lease, requestId, 'PURCHASE_LIMIT_EXCEEDED', { status: 'live', ended: false, availableStock: 0 })
         }
         if (!(err instanceof AppError)) await repo.releaseKey(sql, { userId, key, lease }).catch(() => {})
         throw err

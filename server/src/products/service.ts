@@ -29,7 +29,7 @@ export function createProductsService(deps: { sql: Tx; creators: CreatorsService
   return {
     async create(userId, input) {
       const creator = await deps.creators.findByUser(userId)
-      if (!creator) throw new AppError(403, 'NOT_A_CREATOR', 'Only creators can add products; become one with POST /v1/creators')
+      if (!creator) throw new AppError('NOT_A_CREATOR', 'Only creators can add products; become one with POST /v1/creators')
       const row = await repo.insertProduct(sql, {
         id: newId(),
         creatorId: creator.id,
@@ -48,7 +48,7 @@ export function createProductsService(deps: { sql: Tx; creators: CreatorsService
     async update(userId, productId, patch) {
       const [row, creator] = await Promise.all([repo.findProduct(sql, productId), deps.creators.findByUser(userId)])
       if (!row) throw notFound('product')
-      if (!creator || creator.id !== row.creatorId) throw new AppError(403, 'FORBIDDEN', 'Only the product owner can change it')
+      if (!creator || creator.id !== row.creatorId) throw new AppError('FORBIDDEN', 'Only the product owner can change it')
       const updated = await repo.updateProduct(sql, productId, patch)
       if (!updated) throw notFound('product')
       return toProduct(updated)

@@ -71,13 +71,13 @@ export function createQueueService(o: QueueOptions) {
     } catch (err) {
       if (err instanceof AppError) throw err
       log.warn({ err: (err as Error).message }, 'queue store unavailable')
-      throw new AppError(503, 'SERVICE_UNAVAILABLE', 'The waiting room is unavailable; retry shortly', { headers: { 'retry-after': '1' } })
+      throw new AppError('SERVICE_UNAVAILABLE', 'The waiting room is unavailable; retry shortly', { headers: { 'retry-after': '1' } })
     }
   }
 
   async function queuedDrop(dropId: string): Promise<Drop> {
     const drop = await o.drops.get(dropId)
-    if (drop.access.mode !== 'queue') throw new AppError(409, 'QUEUE_NOT_ENABLED', 'This drop has no waiting room; order directly')
+    if (drop.access.mode !== 'queue') throw new AppError('QUEUE_NOT_ENABLED', 'This drop has no waiting room; order directly')
     return drop
   }
 
@@ -155,30 +155,30 @@ export function createQueueService(o: QueueOptions) {
     /** A proof-of-work challenge for joining this drop's line. */
     async challenge(dropId: string) {
       const drop = await o.drops.get(dropId)
-      if (drop.access.challenge !== 'pow') throw new AppError(409, 'CHALLENGE_NOT_ENABLED', 'This drop asks for no proof of work')
+      if (drop.access.challenge !== 'pow') throw new AppError('CHALLENGE_NOT_ENABLED', 'This drop asks for no proof of work')
       return o.pow.issue(dropId, drop.access.challengeDifficulty!)
     },
 
     async join(userId: string, dropId: string, altcha?: string): Promise<QueuePlace> {
       const drop = await queuedDrop(dropId)
       if (drop.access.challenge === 'pow') {
-        if (!altcha) throw new AppError(403, 'CHALLENGE_REQUIRED', 'This drop asks for proof of work: solve a challenge from GET /v1/challenges and send it as the Altcha header')
+        if (!altcha) throw new AppError('CHALLENGE_REQUIRED', 'This drop asks for proof of work: solve a challenge from GET /v1/challenges and send it as the Altcha header')
         const id = await o.pow.verify(altcha, dropId)
         if (!id || !(await guard(() => store.spendChallenge(id, o.pow.ttlMs)))) {
-          throw new AppError(403, 'CHALLENGE_FAILED', 'The proof-of-work solution is wrong, expired, already used or for another drop')
+          throw new AppError('CHALLENGE_FAILED', 'The proof-of-work solution is wrong, expired, already used or for another drop')
         }
       }
       if (drop.status === 'ended' || drop.status === 'cancelled' || (drop.endsAt !== null && Date.parse(drop.endsAt) <= Date.now())) {
         const dropStatus = drop.status === 'cancelled' ? 'cancelled' : 'ended'
-        throw new AppError(409, 'DROP_NOT_LIVE', `The drop is ${dropStatus}; its waiting room is closed`, { extra: { dropStatus } })
+        throw new AppError('DROP_NOT_LIVE', `The drop is ${dropStatus}; its waiting room is closed`, { extra: { dropStatus } })
       }
       if (drop.status === 'live' && drop.availableStock === 0) {
-        throw new AppError(409, 'SOLD_OUT', 'The drop is sold out; its waiting room is closed', { extra: { availableStock: 0 } })
+        throw new AppError('SOLD_OUT', 'The drop is sold out; its waiting room is closed', { extra: { availableStock: 0 } })
       }
       const startsAtMs = Date.parse(drop.startsAt)
       const opensAt = startsAtMs - drop.access.preQueueSeconds! * 1000
       if (Date.now() < opensAt) {
-        throw new AppError(409, 'QUEUE_NOT_OPEN', `The waiting room opens at ${new Date(opensAt).toISOString()}`)
+        throw new AppError('QUEUE_NOT_OPEN', `The waiting room opens at ${new Date(opensAt).toISOString()}`)
       }
       return guard(async () => {
         let e = await store.join(dropId, userId, startsAtMs, true)
@@ -222,20 +222,20 @@ export function createQueueService(o: QueueOptions) {
     async admit(userId: string, dropId: string, token: string | undefined, idempotencyKey: string): Promise<boolean> {
       const mode = settledMode.get(dropId) ?? (await modeOf(dropId))
       if (mode !== 'queue') return false
-      if (!token) throw new AppError(403, 'ADMISSION_REQUIRED', 'This drop has a waiting room: join it (POST /v1/drops/{dropId}/queue) and send the admission token as Admission-Token')
+      if (!token) throw new AppError('ADMISSION_REQUIRED', 'This drop has a waiting room: join it (POST /v1/drops/{dropId}/queue) and send the admission token as Admission-Token')
       const claims = o.tokens.verify(token)
       if (!claims || claims.dropId !== dropId || claims.userId !== userId) {
-        throw new AppError(403, 'ADMISSION_INVALID', 'The admission token is not valid for this buyer and drop')
+        throw new AppError('ADMISSION_INVALID', 'The admission token is not valid for this buyer and drop')
       }
       if (claims.expiresAtMs <= Date.now()) {
         // Only a retry of the order that spent the token in time may pass once it has expired.
         if ((await guard(() => store.spentBy(dropId, userId))) !== idempotencyKey) {
-          throw new AppError(403, 'ADMISSION_EXPIRED', 'The admission token has expired; the slot went to the next buyer in line')
+          throw new AppError('ADMISSION_EXPIRED', 'The admission token has expired; the slot went to the next buyer in line')
         }
         return true
       }
       const spent = await guard(() => store.consume(dropId, userId, idempotencyKey))
-      if (spent === 'other') throw new AppError(403, 'ADMISSION_USED', 'This admission token was already spent on another order')
+      if (spent === 'other') throw new AppError('ADMISSION_USED', 'This admission token was already spent on another order')
       return true
     },
 

@@ -1,7 +1,7 @@
 import { Elysia } from 'elysia'
 import { operations as op } from '../contract/schemas.gen'
-import { authGuard } from '../auth/plugin'
-import type { TokenService } from '../auth/tokens'
+import { authGuard } from '../platform/auth-guard'
+import type { TokenService } from '../platform/tokens'
 import type { WebhooksService } from './service'
 
 export const webhooksRoutes = (webhooks: WebhooksService, tokens: TokenService) =>

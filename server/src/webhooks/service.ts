@@ -68,7 +68,7 @@ export function createWebhooksService(deps: {
     if (!row) throw notFound('webhook')
     return row
   }
-  const notACreator = () => new AppError(403, 'NOT_A_CREATOR', 'Only creators have webhooks; become one with POST /v1/creators')
+  const notACreator = () => new AppError('NOT_A_CREATOR', 'Only creators have webhooks; become one with POST /v1/creators')
   const checkedUrl = async (url: string) => (await checkWebhookUrl(url, deps.policy, deps.resolve)).url.toString()
 
   return {

@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'bun:test'
 import { AppError } from '../errors'
 import { checkWebhookUrl, forbiddenRange, guardedLookup, type Resolve } from './ssrf'
+import { sendWebhook } from './send'
 
 /** Every check here runs without dialling: hosts resolve through a fake resolver, addresses are classified offline. */
 const strict = { allowHttpLoopback: false }
@@ -43,7 +44,7 @@ async function refusal(url: string, resolve: Resolve = async () => ['93.184.216.
     await checkWebhookUrl(url, policy, resolve)
   } catch (err) {
     if (!(err instanceof AppError)) throw err
-    return { status: err.status, code: err.code, range: err.options.extra?.addressRange ?? null }
+    return { status: err.status, code: err.code as string, range: err.options.extra?.addressRange ?? null }
   }
   return null
 }
@@ -104,5 +105,45 @@ describe('the connect-time lookup (DNS rebinding: vetted when the socket dials)'
   test('an answer that turned private fails the connection', async () => {
     const { err } = await lookup(['93.184.216.34', '169.254.169.254'])
     expect(err?.code).toBe('EFORBIDDEN_ADDRESS')
+  })
+})
+
+describe('every delivery is vetted again (sendWebhook), whatever was accepted at registration', () => {
+  const send = (url: string, policy = strict, resolve?: Resolve) => sendWebhook(url, '{}', {}, { timeoutMs: 2000, policy, resolve })
+
+  test('a name that now resolves to a forbidden address is refused before any connection', async () => {
+    const asked: string[] = []
+    const rebound: Resolve = async (host) => {
+      asked.push(host)
+      return ['10.0.0.7']
+    }
+    expect(await send('https://hooks.example.com/x', strict, rebound)).toMatchObject({ statusCode: null, error: 'refused address 10.0.0.7 (private)' })
+    expect(asked).toEqual(['hooks.example.com'])
+    expect(await send('https://169.254.169.254/latest')).toMatchObject({ statusCode: null, error: 'refused address 169.254.169.254 (linkLocal)' })
+    expect(await send('https://[::ffff:127.0.0.1]/')).toMatchObject({ statusCode: null, error: expect.stringMatching(/^refused address .* \(ipv4Mapped\)$/) })
+  })
+
+  test('http goes nowhere but loopback, even with the dev setting', async () => {
+    expect((await send('http://hooks.example.com/x', strict, async () => ['93.184.216.34'])).error).toBe('refused: http')
+    expect((await send('http://hooks.example.com/x', dev, async () => ['93.184.216.34'])).error).toBe('refused: http to a non-loopback address')
+  })
+
+  test('a redirect is not followed: the 3xx is the attempt\'s failed answer, and its target hears nothing', async () => {
+    const hits: string[] = []
+    const server: ReturnType<typeof Bun.serve> = Bun.serve({
+      port: 0,
+      hostname: '127.0.0.1',
+      fetch(req): Response {
+        const path = new URL(req.url).pathname
+        hits.push(path)
+        return path === '/hook' ? new Response(null, { status: 302, headers: { location: `http://127.0.0.1:${server.port}/elsewhere` } }) : new Response('ok')
+      },
+    })
+    try {
+      expect(await send(`http://127.0.0.1:${server.port}/hook`, dev)).toMatchObject({ statusCode: 302, error: 'HTTP 302' })
+      expect(hits).toEqual(['/hook'])
+    } finally {
+      server.stop(true)
+    }
   })
 })

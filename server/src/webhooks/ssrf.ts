@@ -1,7 +1,7 @@
 import ipaddr from 'ipaddr.js'
 import { lookup } from 'node:dns/promises'
 import type { LookupAddress } from 'node:dns'
-import { AppError } from '../errors'
+import { AppError, type ErrorCode } from '../errors'
 
 /**
  * The SSRF guard: a webhook URL is something a creator types and the server then POSTs to, so it must never
@@ -40,8 +40,8 @@ export interface CheckedUrl {
   addresses: string[]
 }
 
-const refuse = (code: string, detail: string, extra?: Record<string, unknown>) =>
-  new AppError(422, code, detail, { errors: [{ field: '/url', message: detail }], extra })
+const refuse = (code: Extract<ErrorCode, `WEBHOOK_URL_${string}`>, detail: string, extra?: Record<string, unknown>) =>
+  new AppError(code, detail, { errors: [{ field: '/url', message: detail }], extra })
 
 /** Parses and vets a webhook URL, resolving its host; throws a 422 with a precise WEBHOOK_URL_* code. */
 export async function checkWebhookUrl(raw: string, policy: SsrfPolicy, resolve: Resolve = systemResolve): Promise<CheckedUrl> {

@@ -1,7 +1,7 @@
 import type { Sql } from '../db'
 import type { Logger } from '../logger'
 import { pollLoop } from '../lib/poll-loop'
-import { appendEvent } from '../events/outbox'
+import { appendEvent } from '../platform/outbox'
 import * as repo from './repo'
 import { signatureHeader, type Sealer } from './secrets'
 import { sendWebhook } from './send'

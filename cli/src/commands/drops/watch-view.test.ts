@@ -2,10 +2,10 @@
 // view's pure parts. The terminal view itself is driven in a real pseudo-terminal in watch.pty.test.ts.
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import type { Drop } from '@livedrop/sdk'
-import { createTestContext, liveDrop, registerUser, unique, type TestContext } from '../../../server/test/helpers'
-import { freshConfigHome, runCli, startCli, waitFor } from '../../test/harness'
-import { palette } from '../output'
-import { applyEvent, clock, initialView, ordersPerSecond, renderView } from './watch'
+import { createTestContext, liveDrop, registerUser, unique, type TestContext } from '../../../../server/test/helpers'
+import { freshConfigHome, runCli, startCli, waitFor } from '../../../test/harness'
+import { palette } from '../../output'
+import { applyEvent, clock, initialView, ordersPerSecond, renderView } from './watch-view'
 
 let ctx: TestContext
 const API = 'http://cli.test'

@@ -1,14 +1,18 @@
 import type { Tx } from '../db'
+import type { ENUMS, EVENT_TYPES } from '../contract/vocabulary.gen'
+
+/** The contract's event names a client can receive (stream frames and notifications), less the stream-control frames. */
+type ContractEventType = Exclude<
+  (typeof EVENT_TYPES.DropStreamEvent)[number] | (typeof EVENT_TYPES.MeStreamEvent)[number] | (typeof ENUMS.NotificationType)[number],
+  'state' | 'reset' | 'stream.closed'
+>
 
 export type DomainEventType =
-  | 'drop.live' | 'drop.ended' | 'drop.cancelled' | 'drop.stock' | 'drop.low_stock' | 'drop.sold_out'
-  | 'order.confirmed' | 'order.cancelled'
+  | ContractEventType
   /** A log-in session (refresh-token family) was revoked: its personal streams close. Never sent as such. */
   | 'session.revoked'
   /** Internal (never sent to a client): userId followed (data.following) or unfollowed creatorId. */
   | 'follow.changed'
-  /** A creator's webhook endpoint was disabled for failing too long: stored as the owner's notification only. */
-  | 'webhook.disabled'
 
 export interface DomainEvent {
   type: DomainEventType

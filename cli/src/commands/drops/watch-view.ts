@@ -1,8 +1,8 @@
 import type { Drop } from '@livedrop/sdk'
-import type { Context } from '../context'
-import { EXIT, unwrap, type ExitCode } from '../errors'
-import { progressBar, type Palette, type Stream } from '../output'
-import { formatDuration, formatLocal } from '../time'
+import type { Context } from '../../context'
+import { EXIT, unwrap, type ExitCode } from '../../errors'
+import { progressBar, type Palette, type Stream } from '../../output'
+import { formatDuration, formatLocal } from '../../time'
 
 /** What the live view shows, folded from the drop as fetched and then from each stream event. */
 export interface WatchView {

@@ -5,11 +5,11 @@ import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { createLiveDrop, type LiveDrop } from '@livedrop/sdk'
-import { startServer, type ServerProcess } from '../../../server/test/processes'
-import { unique } from '../../../server/test/helpers'
-import { freshConfigHome, waitFor } from '../../test/harness'
+import { startServer, type ServerProcess } from '../../../../server/test/processes'
+import { unique } from '../../../../server/test/helpers'
+import { freshConfigHome, waitFor } from '../../../test/harness'
 
-const ROOT = join(import.meta.dir, '..', '..', '..')
+const ROOT = join(import.meta.dir, '..', '..', '..', '..')
 const PORT = 3551
 let server: ServerProcess
 
