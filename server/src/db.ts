@@ -24,7 +24,7 @@ export type SqlSettings = Pick<Config, 'dbPoolMax' | 'dbStatementTimeoutMs'> & P
  * client connection run on different server connections, so nothing may live in a session:
  * - no named prepared statements (postgres.js `prepare: false`; a statement prepared on one server connection
  *   does not exist on the next), unless DATABASE_PREPARE=true says the pooler keeps them (PgBouncer ≥ 1.21 with
- *   max_prepared_statements);
+ *   max_prepared_statements); and no pipelining (one statement in flight per connection, see below);
  * - no session settings in the startup packet: PgBouncer refuses parameters it does not track ("unsupported
  *   startup parameter"), and would not carry them to the next server connection anyway. The statement and
  *   idle-in-transaction timeouts then belong to the role or the pooler (README; checkPooledSettings warns);
@@ -37,6 +37,11 @@ export function createSql(url: string, config: SqlSettings): Sql {
     max: config.dbPoolMax,
     transform: postgres.camel,
     prepare: config.dbPrepare ?? !pooled,
+    // No pipelining through a transaction pooler: postgres.js would write the next query on a connection before
+    // the previous one's ReadyForQuery, and PgBouncer (< 1.21) may hand the server connection to another client
+    // at that ReadyForQuery while the next query's Parse/Describe already went to it; its Bind then lands on
+    // another server connection, and the query never completes (50 streams opening at once hung for good).
+    ...(pooled ? { max_pipeline: 0 } : {}),
     idle_timeout: 30,
     connect_timeout: 5,
     // postgres.js's default reconnect backoff grows to 20 s per connection after a few failures, so after an

@@ -99,6 +99,19 @@ describeWithPgBouncer('through PgBouncer (transaction pooling)', () => {
     expect(orders).toBe(60)
   }, 60_000)
 
+  test('200 personal streams opening at once on one instance: every connection has statements queued, none hangs', async () => {
+    // Each opening runs three statements in a row (interests, outbox head, unread count). With postgres.js
+    // pipelining them, PgBouncer handed a server connection on between a pipelined query's Parse and its Bind.
+    await ctx.deps.live.start()
+    const opened = await Promise.race([
+      Promise.all(Array.from({ length: 200 }, () => ctx.deps.live.openUserStream({ userId: crypto.randomUUID(), sessionId: null, expiresAtMs: null }))),
+      Bun.sleep(20_000).then(() => null),
+    ])
+    expect(opened).not.toBeNull()
+    expect(opened!.every((r) => r.status === 200)).toBe(true)
+    await Promise.all(opened!.map((r) => r.body?.cancel()))
+  }, 30_000)
+
   test('the expiry sweep and the relay take their locks per transaction: nothing is left held on a pooled server connection', async () => {
     const u = await registerUser(ctx.api)
     const m = createMaintenance({ sql: ctx.deps.sql, log: ctx.deps.log, sweeps: [{ name: 'keys', batch: 5, run: deleteExpiredKeys }], pauseMs: 0 })
