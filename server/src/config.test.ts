@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'bun:test'
-import { loadConfig, ConfigError } from './config'
+import { loadConfig, ConfigError, redisTarget } from './config'
 
 describe('config', () => {
   test('refuses a missing or short JWT_SECRET outside the embedded dev mode', () => {
@@ -89,5 +89,38 @@ describe('config', () => {
     expect(() => loadConfig({ PUBLIC_URL: 'https://x.example/?a=1' })).toThrow(/PUBLIC_URL/)
     expect(() => loadConfig({ IMAGE_MAX_BYTES: '10' })).toThrow(/IMAGE_MAX_BYTES/)
     expect(() => loadConfig({ IMAGE_UPLOAD_TTL_SEC: String(8 * 24 * 3600) })).toThrow(/IMAGE_UPLOAD_TTL_SEC must be at most 604800/)
+  })
+
+  test('Redis: one server or a cluster (redis+cluster:// seeds, REDIS_CLUSTER_NODES); anything else is refused at boot', () => {
+    expect(redisTarget('redis://127.0.0.1:6379')).toEqual({ mode: 'single', url: 'redis://127.0.0.1:6379' })
+    expect(redisTarget('rediss+cluster://app:s%3Acret@r1:7000,r2:7001/')).toEqual({
+      mode: 'cluster', nodes: [{ host: 'r1', port: 7000 }, { host: 'r2', port: 7001 }], username: 'app', password: 's:cret', tls: true,
+    })
+    expect(redisTarget('redis+cluster://[::1]:7000').mode).toBe('cluster')
+    expect(loadConfig({ REDIS_CLUSTER_NODES: 'r1:7000, r2:7001' }).redisUrl).toBe('redis+cluster://r1:7000,r2:7001')
+    expect(loadConfig({ REDIS_URL: 'redis+cluster://:pw@r1:7000', REDIS_CLUSTER_NODES: 'r2:7001,r1:7000' }).redisUrl).toBe('redis+cluster://:pw@r1:7000,r2:7001')
+    expect(() => loadConfig({ REDIS_URL: 'redis://r1:6379', REDIS_CLUSTER_NODES: 'r2:7001' })).toThrow(/REDIS_CLUSTER_NODES names a cluster/)
+    expect(() => loadConfig({ REDIS_CLUSTER_NODES: 'r1' })).toThrow(/REDIS_CLUSTER_NODES: "r1" is not host:port/)
+    expect(() => loadConfig({ REDIS_URL: 'redis+cluster://r1:99999' })).toThrow(ConfigError)
+    expect(() => loadConfig({ REDIS_URL: 'http://r1:6379' })).toThrow(/REDIS_URL must be/)
+    expect(() => loadConfig({ REDIS_URL: 'not a url' })).toThrow(/REDIS_URL must be/)
+    // A brace in the prefix would pull every key into one slot.
+    expect(() => loadConfig({ REDIS_KEY_PREFIX: 'app{1}:' })).toThrow(/REDIS_KEY_PREFIX/)
+  })
+
+  test('PostgreSQL pool mode: session by default; transaction from DATABASE_POOL_MODE or ?pgbouncer=true (removed from the URL)', () => {
+    const secret = { JWT_SECRET: 'x'.repeat(32) }
+    expect(loadConfig({ ...secret, DATABASE_URL: 'postgres://db/app' })).toMatchObject({ dbPoolMode: 'session', dbPrepare: true, databaseDirectUrl: undefined })
+    expect(loadConfig({ ...secret, DATABASE_URL: 'postgres://db/app', DATABASE_POOL_MODE: 'transaction' })).toMatchObject({ dbPoolMode: 'transaction', dbPrepare: false })
+    const flagged = loadConfig({ ...secret, DATABASE_URL: 'postgres://pooler:6432/app?pgbouncer=true&sslmode=require', DATABASE_DIRECT_URL: 'postgres://db:5432/app' })
+    expect(flagged).toMatchObject({ dbPoolMode: 'transaction', dbPrepare: false, databaseUrl: 'postgres://pooler:6432/app?sslmode=require', databaseDirectUrl: 'postgres://db:5432/app' })
+    // PgBouncer ≥ 1.21 with max_prepared_statements keeps named statements: the operator may say so.
+    expect(loadConfig({ ...secret, DATABASE_URL: 'postgres://db/app?pgbouncer=true', DATABASE_PREPARE: 'true' }).dbPrepare).toBe(true)
+    expect(() => loadConfig({ ...secret, DATABASE_URL: 'postgres://db/app', DATABASE_POOL_MODE: 'statement' })).toThrow(/DATABASE_POOL_MODE must be session or transaction/)
+    expect(() => loadConfig({ ...secret, DATABASE_URL: 'postgres://db/app?pgbouncer=true', DATABASE_POOL_MODE: 'session' })).toThrow(/pgbouncer=true/)
+    expect(() => loadConfig({ ...secret, DATABASE_URL: 'postgres://db/app?pgbouncer=maybe' })).toThrow(/pgbouncer=/)
+    expect(() => loadConfig({ ...secret, DATABASE_URL: 'mysql://db/app' })).toThrow(/DATABASE_URL must be a postgres:\/\/ URL/)
+    expect(() => loadConfig({ ...secret, DATABASE_URL: 'postgres://db/app', DATABASE_DIRECT_URL: 'db:5432' })).toThrow(/DATABASE_DIRECT_URL/)
+    expect(() => loadConfig({ DATABASE_DIRECT_URL: 'postgres://db/app' })).toThrow(/DATABASE_DIRECT_URL needs DATABASE_URL/)
   })
 })

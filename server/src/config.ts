@@ -8,7 +8,22 @@ export interface Config {
   host: string
   /** undefined → an embedded PostgreSQL is started (zero set-up dev mode) */
   databaseUrl: string | undefined
-  /** undefined → in-process stand-ins for Redis */
+  /**
+   * How DATABASE_URL reaches PostgreSQL: `session` (directly, or a pooler in session mode) or `transaction`
+   * (PgBouncer-style transaction pooling: no session state survives a transaction; see db.ts)
+   */
+  dbPoolMode: 'session' | 'transaction'
+  /** postgres.js named prepared statements; off by default in transaction mode (PgBouncer < 1.21 cannot keep them) */
+  dbPrepare: boolean
+  /**
+   * A direct (session) connection for what transaction pooling cannot carry: the scheduler's LISTEN and the
+   * migrations. undefined → DATABASE_URL in session mode; in transaction mode the scheduler then polls.
+   */
+  databaseDirectUrl: string | undefined
+  /**
+   * undefined → in-process stand-ins for Redis. One server (`redis://`, `rediss://`) or a Redis Cluster
+   * (`redis+cluster://host:port,host:port`, also built from REDIS_CLUSTER_NODES): parse with redisTarget().
+   */
   redisUrl: string | undefined
   jwtSecret: string | undefined
   jwtIssuer: string
@@ -221,6 +236,116 @@ function queueSecret(env: Record<string, string | undefined>): string | undefine
   return raw
 }
 
+export type RedisTarget =
+  | { mode: 'single'; url: string }
+  | { mode: 'cluster'; nodes: Array<{ host: string; port: number }>; username?: string; password?: string; tls: boolean }
+
+function redisNode(raw: string, what: string): { host: string; port: number } {
+  const m = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9._-]+):(\d{1,5})$/.exec(raw.trim())
+  const port = Number(m?.[2])
+  if (!m || port < 1 || port > 65535) throw new ConfigError(`${what}: "${raw}" is not host:port`)
+  return { host: m[1].replace(/^\[|\]$/g, ''), port }
+}
+
+/**
+ * What REDIS_URL names: one server (redis://, rediss://) or a cluster, `redis+cluster://[user:password@]host:port,…`
+ * (rediss+cluster:// for TLS) — a list of seed nodes, of which any one that answers is enough to find the rest.
+ * Throws ConfigError with the reason for anything else.
+ */
+export function redisTarget(url: string): RedisTarget {
+  const cluster = /^(rediss?)\+cluster:\/\/(?:([^@/]*)@)?([^/?#@]+)\/?$/.exec(url)
+  if (cluster) {
+    const [user, ...pass] = (cluster[2] ?? '').split(':')
+    const nodes = cluster[3].split(',').filter((n) => n.trim()).map((n) => redisNode(n, 'REDIS_URL (cluster)'))
+    if (!nodes.length) throw new ConfigError('REDIS_URL names a cluster without nodes')
+    return {
+      mode: 'cluster',
+      nodes,
+      username: user ? decodeURIComponent(user) : undefined,
+      password: pass.length ? decodeURIComponent(pass.join(':')) : undefined,
+      tls: cluster[1] === 'rediss',
+    }
+  }
+  let parsed: URL
+  try {
+    parsed = new URL(url)
+  } catch {
+    throw new ConfigError('REDIS_URL must be redis://host:port, rediss://… or redis+cluster://host:port,host:port,…')
+  }
+  if (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') {
+    throw new ConfigError(`REDIS_URL must be redis://, rediss:// or redis+cluster://, got "${parsed.protocol}//…"`)
+  }
+  return { mode: 'single', url }
+}
+
+/** REDIS_URL, with REDIS_CLUSTER_NODES (a comma-separated host:port list) folded into a redis+cluster:// URL. */
+function redisUrl(env: Record<string, string | undefined>): string | undefined {
+  const url = env.REDIS_URL || undefined
+  const list = (env.REDIS_CLUSTER_NODES ?? '').split(',').map((n) => n.trim()).filter(Boolean)
+  if (!list.length) {
+    if (url !== undefined) redisTarget(url)
+    return url
+  }
+  const nodes = list.map((n) => redisNode(n, 'REDIS_CLUSTER_NODES')).map((n) => (n.host.includes(':') ? `[${n.host}]:${n.port}` : `${n.host}:${n.port}`))
+  if (url === undefined) return `redis+cluster://${nodes.join(',')}`
+  const target = redisTarget(url)
+  if (target.mode === 'single') {
+    throw new ConfigError('REDIS_CLUSTER_NODES names a cluster but REDIS_URL names one server: use REDIS_URL=redis+cluster://… or unset one of them')
+  }
+  // Seeds from both; the URL keeps the credentials and TLS.
+  const m = /^(rediss?\+cluster:\/\/(?:[^@/]*@)?)([^/?#@]+)\/?$/.exec(url)!
+  return `${m[1]}${[...new Set([...m[2].split(','), ...nodes])].join(',')}`
+}
+
+function redisKeyPrefix(raw: string | undefined): string {
+  const prefix = raw || 'livedrop:'
+  // A brace in the prefix would become every key's hash tag in a cluster: all keys in one slot.
+  if (/[{}]/.test(prefix)) throw new ConfigError('REDIS_KEY_PREFIX must not contain { or } (Redis Cluster hash tags)')
+  return prefix
+}
+
+function postgresUrl(name: string, raw: string): URL {
+  let u: URL
+  try {
+    u = new URL(raw)
+  } catch {
+    throw new ConfigError(`${name} must be a postgres:// URL`)
+  }
+  if (u.protocol !== 'postgres:' && u.protocol !== 'postgresql:') throw new ConfigError(`${name} must be a postgres:// URL, got "${u.protocol}//…"`)
+  return u
+}
+
+/**
+ * DATABASE_POOL_MODE (session | transaction), or `?pgbouncer=true` on DATABASE_URL (the flag other tools use for
+ * a transaction-pooling PgBouncer; removed before the URL reaches postgres.js, which would send it to the server).
+ */
+function database(env: Record<string, string | undefined>) {
+  let url = env.DATABASE_URL || undefined
+  const mode = env.DATABASE_POOL_MODE || undefined
+  if (mode !== undefined && mode !== 'session' && mode !== 'transaction') {
+    throw new ConfigError(`DATABASE_POOL_MODE must be session or transaction, got "${mode}"`)
+  }
+  let flagged = false
+  if (url !== undefined) {
+    const u = postgresUrl('DATABASE_URL', url)
+    const flag = u.searchParams.get('pgbouncer')
+    if (flag !== null) {
+      if (!/^(true|1)$/i.test(flag)) throw new ConfigError(`DATABASE_URL: pgbouncer= must be true, got "${flag}"`)
+      flagged = true
+      u.searchParams.delete('pgbouncer')
+      url = u.toString()
+    }
+  }
+  if (flagged && mode === 'session') throw new ConfigError('DATABASE_URL says pgbouncer=true (transaction pooling) but DATABASE_POOL_MODE=session')
+  const poolMode: Config['dbPoolMode'] = mode ?? (flagged ? 'transaction' : 'session')
+  const directUrl = env.DATABASE_DIRECT_URL || undefined
+  if (directUrl !== undefined) {
+    if (url === undefined) throw new ConfigError('DATABASE_DIRECT_URL needs DATABASE_URL')
+    postgresUrl('DATABASE_DIRECT_URL', directUrl)
+  }
+  return { url, poolMode, directUrl, prepare: bool(env, 'DATABASE_PREPARE', poolMode === 'session') }
+}
+
 /** `stdoutIsTty`: whether a person reads the logs (the default log format follows it). */
 export function loadConfig(env: Record<string, string | undefined> = process.env, stdoutIsTty = process.stdout.isTTY === true): Config {
   const nodeEnv = env.NODE_ENV === 'production' ? 'production' : env.NODE_ENV === 'test' ? 'test' : 'development'
@@ -228,7 +353,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`)
   const logFormat = (env.LOG_FORMAT || (nodeEnv === 'development' && stdoutIsTty ? 'pretty' : 'json')) as Config['logFormat']
   if (logFormat !== 'json' && logFormat !== 'pretty') throw new ConfigError('LOG_FORMAT must be json or pretty')
-  const databaseUrl = env.DATABASE_URL || undefined
+  const db = database(env)
+  const databaseUrl = db.url
   const jwtSecret = env.JWT_SECRET || undefined
   // A short HS256 key can be brute-forced offline from any token. Only the embedded dev mode may run without
   // one: it then generates and keeps a random secret of its own (see main.ts).
@@ -260,7 +386,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     port,
     host: env.HOST || '0.0.0.0',
     databaseUrl,
-    redisUrl: env.REDIS_URL || undefined,
+    dbPoolMode: db.poolMode,
+    dbPrepare: db.prepare,
+    databaseDirectUrl: db.directUrl,
+    redisUrl: redisUrl(env),
     jwtSecret,
     jwtIssuer: env.JWT_ISSUER || 'livedrop',
     jwtAudience: env.JWT_AUDIENCE || 'livedrop-api',
@@ -283,7 +412,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxBatch: int(env, 'ORDER_BATCH_MAX', 500, 1),
       batchWindowMs: int(env, 'ORDER_BATCH_WINDOW_MS', 0, 0),
     },
-    redisKeyPrefix: env.REDIS_KEY_PREFIX || 'livedrop:',
+    redisKeyPrefix: redisKeyPrefix(env.REDIS_KEY_PREFIX),
     // Defaults: a load test's many users reading from one address must pass (6,000 reads/s per address),
     // while one account hammering orders (over 2/s sustained) or guessing passwords is stopped.
     rateLimit: {

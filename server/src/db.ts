@@ -17,10 +17,31 @@ export const MIGRATIONS_DIR = join(import.meta.dir, '..', 'migrations')
 const CONNECTION_LOST = new Set(['57P01', '57P02', '57P03', 'CONNECTION_CLOSED', 'ECONNRESET', 'EPIPE'])
 export const connectionLost = (err: unknown) => CONNECTION_LOST.has(String((err as { code?: unknown } | null)?.code))
 
-export function createSql(url: string, config: Pick<Config, 'dbPoolMax' | 'dbStatementTimeoutMs'>): Sql {
+export type SqlSettings = Pick<Config, 'dbPoolMax' | 'dbStatementTimeoutMs'> & Partial<Pick<Config, 'dbPoolMode' | 'dbPrepare'>>
+
+/**
+ * The pool. Behind a transaction-pooling PgBouncer (`dbPoolMode: 'transaction'`) consecutive transactions of one
+ * client connection run on different server connections, so nothing may live in a session:
+ * - no named prepared statements (postgres.js `prepare: false`; a statement prepared on one server connection
+ *   does not exist on the next), unless DATABASE_PREPARE=true says the pooler keeps them (PgBouncer ≥ 1.21 with
+ *   max_prepared_statements); and no pipelining (one statement in flight per connection, see below);
+ * - no session settings in the startup packet: PgBouncer refuses parameters it does not track ("unsupported
+ *   startup parameter"), and would not carry them to the next server connection anyway. The statement and
+ *   idle-in-transaction timeouts then belong to the role or the pooler (README; checkPooledSettings warns);
+ * - LISTEN, session advisory locks and cursors across statements go elsewhere: the scheduler LISTENs on
+ *   DATABASE_DIRECT_URL (or polls), the expiry sweep and the relay take transaction-scoped locks.
+ */
+export function createSql(url: string, config: SqlSettings): Sql {
+  const pooled = config.dbPoolMode === 'transaction'
   return retryOnLostConnection(postgres(url, {
     max: config.dbPoolMax,
     transform: postgres.camel,
+    prepare: config.dbPrepare ?? !pooled,
+    // No pipelining through a transaction pooler: postgres.js would write the next query on a connection before
+    // the previous one's ReadyForQuery, and PgBouncer (< 1.21) may hand the server connection to another client
+    // at that ReadyForQuery while the next query's Parse/Describe already went to it; its Bind then lands on
+    // another server connection, and the query never completes (50 streams opening at once hung for good).
+    ...(pooled ? { max_pipeline: 0 } : {}),
     idle_timeout: 30,
     connect_timeout: 5,
     // postgres.js's default reconnect backoff grows to 20 s per connection after a few failures, so after an
@@ -28,13 +49,38 @@ export function createSql(url: string, config: Pick<Config, 'dbPoolMax' | 'dbSta
     // Cap it at 1 s: recovery within a second, and at most one attempt per connection per second meanwhile.
     backoff: (retries: number) => Math.min(0.05 * 2 ** retries, 1),
     // Bounded waits: a query never hangs a request longer than the statement timeout.
-    connection: {
-      application_name: 'livedrop',
-      statement_timeout: config.dbStatementTimeoutMs,
-      idle_in_transaction_session_timeout: 10_000,
-    },
+    connection: pooled
+      ? { application_name: 'livedrop' }
+      : {
+        application_name: 'livedrop',
+        statement_timeout: config.dbStatementTimeoutMs,
+        idle_in_transaction_session_timeout: 10_000,
+      },
     onnotice: () => {},
   }), config.dbPoolMax + 1)
+}
+
+/**
+ * A direct (session) connection for what a transaction pooler cannot carry — LISTEN, migrations — or null
+ * when there is none: DATABASE_DIRECT_URL in transaction mode; the pool's own URL otherwise.
+ */
+export function directSqlUrl(config: Pick<Config, 'dbPoolMode' | 'databaseDirectUrl'> & { databaseUrl: string }): string | null {
+  if (config.dbPoolMode !== 'transaction') return config.databaseDirectUrl ?? config.databaseUrl
+  return config.databaseDirectUrl ?? null
+}
+
+/**
+ * Through a transaction pooler the pool cannot set its own timeouts (see createSql): say so at boot when the
+ * role or the pooler does not set them either, instead of letting a hung statement hold a connection forever.
+ */
+export async function checkPooledSettings(sql: Sql, log: Logger): Promise<void> {
+  const [s] = await sql<{ statementTimeout: string; idleTimeout: string }[]>`
+    select current_setting('statement_timeout') as statement_timeout, current_setting('idle_in_transaction_session_timeout') as idle_timeout`
+  if (s.statementTimeout === '0' || s.idleTimeout === '0') {
+    log.warn({ statementTimeout: s.statementTimeout, idleInTransactionSessionTimeout: s.idleTimeout },
+      'DATABASE_POOL_MODE=transaction: the pooled connections have no statement_timeout / idle_in_transaction_session_timeout; ' +
+      'set them on the role (ALTER ROLE … SET statement_timeout = \'5s\') or in the pooler (PgBouncer connect_query, query_timeout)')
+  }
 }
 
 /**

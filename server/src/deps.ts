@@ -1,5 +1,5 @@
 import type { Config } from './config'
-import { createSql, type Sql } from './db'
+import { createSql, directSqlUrl, type Sql } from './db'
 import { createLogger, type Logger } from './logger'
 import { createBackplane, type Backplane } from './redis'
 import { createTokenService, type TokenService } from './platform/tokens'
@@ -85,6 +85,10 @@ export interface Deps {
 export function createDeps(config: Config & { databaseUrl: string; jwtSecret: string }, log: Logger = createLogger(config), tracing: Tracing | null = null): Deps {
   // Traced only when tracing runs: otherwise the pool is postgres.js's own, with nothing in between.
   const sql = tracing ? traceSql(createSql(config.databaseUrl, config), tracing.tracer) : createSql(config.databaseUrl, config)
+  // The scheduler's LISTEN needs a session: the pool itself, or behind a transaction pooler a direct
+  // connection (DATABASE_DIRECT_URL) of its own; with neither the scheduler polls (scheduler.ts).
+  const directUrl = directSqlUrl(config)
+  const listenSql = directUrl === null ? null : directUrl === config.databaseUrl ? sql : createSql(directUrl, { ...config, dbPoolMax: 1, dbPoolMode: 'session', dbPrepare: true })
   const backplane = createBackplane(config.redisUrl, log)
   const tokens = createTokenService(config)
   // Bounded so that a scrape during a database outage answers quickly (no sample rather than a slow scrape).
@@ -180,6 +184,7 @@ export function createDeps(config: Config & { databaseUrl: string; jwtSecret: st
     log,
     onTransition: (moved) => void cache.invalidate(...moved.map((d) => cacheKeys.drop(d.id)), cacheKeys.searchEpoch),
     actor: `scheduler:${process.pid}`,
+    listenOn: listenSql,
   })
   const maintenance = createMaintenance({
     sql,
@@ -207,6 +212,7 @@ export function createDeps(config: Config & { databaseUrl: string; jwtSecret: st
       await pubsub.close()
       await backplane.close()
       await sql.end({ timeout: 5 })
+      if (listenSql && listenSql !== sql) await listenSql.end({ timeout: 5 })
     },
   }
 }

@@ -18,7 +18,12 @@ export const testPort = (port: number) => port + Number(process.env.TEST_PORT_OF
 export const testRedisPrefix = () => process.env.TEST_REDIS_PREFIX || 'livedrop:'
 
 export function testConfig(overrides: Partial<Config> = {}): Config & { databaseUrl: string; jwtSecret: string } {
-  const base = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: process.env.TEST_LOG_LEVEL || 'silent', DATABASE_URL: process.env.TEST_DATABASE_URL, JWT_SECRET: TEST_JWT_SECRET, REDIS_URL: process.env.TEST_REDIS_URL || undefined, RUN_SCHEDULER: 'false', REDIS_KEY_PREFIX: testRedisPrefix() })
+  const base = loadConfig({
+    NODE_ENV: 'test', LOG_LEVEL: process.env.TEST_LOG_LEVEL || 'silent', DATABASE_URL: process.env.TEST_DATABASE_URL, JWT_SECRET: TEST_JWT_SECRET,
+    REDIS_URL: process.env.TEST_REDIS_URL || undefined, RUN_SCHEDULER: 'false', REDIS_KEY_PREFIX: testRedisPrefix(),
+    // Set by the preload when the run goes through a PgBouncer (TEST_PGBOUNCER=1).
+    DATABASE_POOL_MODE: process.env.TEST_DATABASE_POOL_MODE, DATABASE_DIRECT_URL: process.env.TEST_DATABASE_DIRECT_URL,
+  })
   // Images a test stores go to a folder of the machine's temporary area, never into the work tree.
   base.images.storage = { kind: 'local', dir: join(tmpdir(), `livedrop-test-media-${process.pid}`) }
   return { ...base, ...overrides, databaseUrl: overrides.databaseUrl ?? base.databaseUrl!, jwtSecret: overrides.jwtSecret ?? TEST_JWT_SECRET }

@@ -9,6 +9,8 @@ import { createSql, migrate } from '../src/db'
 
 const dbName = process.env.TEST_DB_NAME || 'livedrop_test'
 const embedded: { stop?: () => Promise<void> } = {}
+/** Components started for the whole run (TEST_PGBOUNCER, TEST_REDIS_CLUSTER), stopped after it. */
+const stoppers: Array<() => Promise<void>> = []
 
 /**
  * Without a database no test can pass: any failure here ends the whole run at once with the reason, instead
@@ -47,20 +49,44 @@ try {
   process.exit(1)
 }
 
+// TEST_PGBOUNCER=1: the whole run reaches PostgreSQL through a PgBouncer in transaction pooling mode (the
+// servers and contexts the tests start take DATABASE_POOL_MODE=transaction and the direct URL for LISTEN).
+if (process.env.TEST_PGBOUNCER === '1') {
+  const { pgBouncer } = await import('./pgbouncer')
+  const bouncer = pgBouncer(6460, process.env.TEST_DATABASE_URL!, { poolSize: Number(process.env.TEST_PGBOUNCER_POOL_SIZE || 20) })
+  await bouncer.start()
+  stoppers.push(() => bouncer.stop())
+  process.env.TEST_DATABASE_DIRECT_URL = process.env.TEST_DATABASE_URL
+  process.env.TEST_DATABASE_URL = bouncer.via(process.env.TEST_DATABASE_URL!)
+  process.env.TEST_DATABASE_POOL_MODE = 'transaction'
+  console.error(`[preload] PostgreSQL through PgBouncer (transaction pooling) on port ${bouncer.port}`)
+}
+
+// TEST_REDIS_CLUSTER=1: the run's Redis is a Redis Cluster of its own (3 masters + 3 replicas).
+if (process.env.TEST_REDIS_CLUSTER === '1') {
+  const { redisCluster } = await import('./redis-cluster')
+  const cluster = redisCluster(7110)
+  await cluster.start()
+  stoppers.push(() => cluster.stop())
+  process.env.REDIS_URL = cluster.url
+  console.error(`[preload] Redis Cluster at ${cluster.url}`)
+}
+
 const redisUrl = process.env.REDIS_URL || 'redis://127.0.0.1:6379'
-const probe = new Redis(redisUrl, { lazyConnect: true, connectTimeout: 1000, maxRetriesPerRequest: 0, retryStrategy: () => null })
-probe.on('error', () => {})
+const probe = process.env.TEST_REDIS_CLUSTER === '1' ? null : new Redis(redisUrl, { lazyConnect: true, connectTimeout: 1000, maxRetriesPerRequest: 0, retryStrategy: () => null })
+probe?.on('error', () => {})
 try {
-  await probe.connect()
-  await probe.ping()
+  await probe?.connect()
+  await probe?.ping()
   process.env.TEST_REDIS_URL = redisUrl
 } catch {
   process.env.TEST_REDIS_URL = ''
   console.error(`[preload] Redis is not reachable at ${redisUrl}: Redis-backed suites will announce that they are SKIPPED`)
 } finally {
-  probe.disconnect()
+  probe?.disconnect()
 }
 
 afterAll(async () => {
+  for (const stop of stoppers) await stop()
   await embedded.stop?.()
 })

@@ -44,6 +44,8 @@ export async function startServer(basePort: number, env: Record<string, string> 
       RATE_LIMIT_ENABLED: 'false',
       SSE_MAX_STREAMS_PER_ADDRESS: '0',
       REDIS_KEY_PREFIX: testRedisPrefix(),
+      DATABASE_POOL_MODE: process.env.TEST_DATABASE_POOL_MODE || '',
+      DATABASE_DIRECT_URL: process.env.TEST_DATABASE_DIRECT_URL || '',
       ...env,
     },
   })
@@ -56,6 +58,16 @@ export async function startServer(basePort: number, env: Record<string, string> 
     },
   }
   return { url: server.url, port, proc, output: server.output, kill: server.kill, stop: () => server.stop(5000) }
+}
+
+/** One JSON request to a server process (no contract check: for traffic between instances under faults). */
+export async function request(base: string, method: string, path: string, opts: { token?: string; body?: unknown; headers?: Record<string, string> } = {}) {
+  const headers: Record<string, string> = { ...opts.headers }
+  if (opts.token) headers.authorization = `Bearer ${opts.token}`
+  if (opts.body !== undefined) headers['content-type'] = 'application/json'
+  const res = await fetch(`${base}${path}`, { method, headers, body: opts.body === undefined ? undefined : JSON.stringify(opts.body) })
+  const text = await res.text()
+  return { status: res.status, headers: res.headers, text, body: text && res.headers.get('content-type')?.includes('json') ? JSON.parse(text) : (text as any) }
 }
 
 export interface RedisServer {

@@ -6,6 +6,8 @@ import { toDrop } from './service'
 
 /** Upper bound on a sleep, in case a wake-up NOTIFY was missed (listener reconnecting). */
 const MAX_SLEEP_MS = 5000
+/** Without LISTEN (a transaction pooler and no direct connection) a drop created to start soon waits at most this. */
+const POLL_MS = 1000
 const MAINTENANCE_EVERY_MS = 10 * 60 * 1000
 
 export interface Scheduler {
@@ -29,9 +31,17 @@ export function createScheduler(deps: {
   maintenance?: () => Promise<void>
   /** How long until the next start or end (tests wrap it to widen the window a wake-up can fall into). */
   nextDue?: (sql: Sql) => Promise<number | null>
+  /**
+   * Where to LISTEN for wake-ups (default: `sql`). null: nowhere — behind a transaction pooler a LISTEN lands
+   * on a server connection that goes back to the pool, so notifications would silently never come; the
+   * scheduler then polls every second instead.
+   */
+  listenOn?: Sql | null
 }): Scheduler {
   const nextDue = deps.nextDue ?? repo.msUntilNextDue
   const { sql, log } = deps
+  const listenOn = deps.listenOn === undefined ? sql : deps.listenOn
+  const maxSleepMs = listenOn ? MAX_SLEEP_MS : POLL_MS
   let timer: ReturnType<typeof setTimeout> | undefined
   let maintenanceTimer: ReturnType<typeof setInterval> | undefined
   let unlisten: (() => Promise<void>) | undefined
@@ -43,7 +53,7 @@ export function createScheduler(deps: {
     if (stopped) return
     clearTimeout(timer)
     // +2 ms: a timer may fire a hair early; waking before the due instant only costs one more query.
-    const delay = ms === null ? MAX_SLEEP_MS : Math.min(Math.max(ms + 2, 0), MAX_SLEEP_MS)
+    const delay = ms === null ? maxSleepMs : Math.min(Math.max(ms + 2, 0), maxSleepMs)
     timer = setTimeout(() => void tick(), delay)
   }
 
@@ -93,11 +103,15 @@ export function createScheduler(deps: {
     tick,
     async start() {
       stopped = false
-      try {
-        const sub = await sql.listen('livedrop_schedule', () => void tick(), () => void tick())
-        unlisten = sub.unlisten
-      } catch (err) {
-        log.warn({ err: (err as Error).message }, 'scheduler could not LISTEN; polling every 5 s instead')
+      if (!listenOn) {
+        log.warn(`scheduler: no LISTEN through a transaction pooler (set DATABASE_DIRECT_URL to a direct connection); polling every ${POLL_MS / 1000} s instead`)
+      } else {
+        try {
+          const sub = await listenOn.listen('livedrop_schedule', () => void tick(), () => void tick())
+          unlisten = sub.unlisten
+        } catch (err) {
+          log.warn({ err: (err as Error).message }, `scheduler could not LISTEN; polling every ${MAX_SLEEP_MS / 1000} s instead`)
+        }
       }
       if (deps.maintenance) {
         maintenanceTimer = setInterval(() => void deps.maintenance!().catch((err) => log.warn({ err: err.message }, 'maintenance failed')), MAINTENANCE_EVERY_MS)

@@ -1,4 +1,4 @@
-import type Redis from 'ioredis'
+import type { RedisClient } from '../redis'
 import type { Logger } from '../logger'
 import type { Metrics } from './metrics'
 import { fallbackTracker } from './metrics'
@@ -87,14 +87,16 @@ export function memoryStore(): SharedStore {
   }
 }
 
-export function redisStore(client: Redis, prefix: string): SharedStore {
+export function redisStore(client: RedisClient, prefix: string): SharedStore {
   return {
     get: (key) => client.get(prefix + key),
     async set(key, v, ttlMs) {
       await client.set(prefix + key, v, 'PX', Math.max(1, ttlMs))
     },
+    // One DEL per key: on a Redis Cluster the keys of one invalidation live in different slots, and a multi-key
+    // DEL across slots is refused (CROSSSLOT). ioredis sends them back to back on the connection(s) anyway.
     async del(keys) {
-      if (keys.length) await client.del(...keys.map((k) => prefix + k))
+      await Promise.all(keys.map((k) => client.del(prefix + k)))
     },
   }
 }

@@ -1,7 +1,6 @@
 import { afterAll, describe, expect, test } from 'bun:test'
-import Redis from 'ioredis'
 import { createLogger } from '../logger'
-import { createRedisClient } from '../redis'
+import { createRedisClient, type RedisClient } from '../redis'
 import { unique, describeWithRedis } from '../../test/helpers'
 import { createMemoryPubSub, createRedisPubSub, type PubSub } from './pubsub'
 
@@ -13,7 +12,7 @@ afterAll(async () => {
 })
 
 async function redisInstance(): Promise<PubSub> {
-  const client: Redis = createRedisClient(url, log, 'pubsub-test')
+  const client: RedisClient = createRedisClient(url, log, 'pubsub-test')
   const ps = createRedisPubSub(url, client, log)
   closers.push(() => ps.close(), () => client.disconnect())
   // Publishing fails fast while the command connection is not up (no offline queue, by design).

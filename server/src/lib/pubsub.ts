@@ -1,5 +1,7 @@
 import Redis from 'ioredis'
 import type { Logger } from '../logger'
+import { redisTarget } from '../config'
+import { createCluster, type RedisClient } from '../redis'
 import type { Breaker } from './breaker'
 
 export type MessageHandler = (message: string) => void
@@ -80,18 +82,26 @@ export function createMemoryPubSub(log?: Logger): PubSub {
  * reconnect (autoResubscribe), so a Redis restart heals without help. Publishing goes through the backplane's
  * circuit breaker when one is given: while Redis hangs, a publish fails at once instead of after a timeout
  * (its callers already tolerate a lost message).
+ *
+ * On a Redis Cluster the channels are sharded (SPUBLISH/SSUBSCRIBE, Redis 7): a message goes to the one shard
+ * that owns its channel's slot instead of being broadcast over the cluster bus to every node, and the
+ * subscriber keeps one connection per shard, which ioredis moves to the new master after a failover.
  */
-export function createRedisPubSub(url: string, publisher: Redis, log: Logger, breaker?: Breaker): PubSub {
+export function createRedisPubSub(url: string, publisher: RedisClient, log: Logger, breaker?: Breaker): PubSub {
   const handlers = new Handlers(log)
-  const sub = new Redis(url, {
-    lazyConnect: true,
-    // Subscribe calls made while Redis is away wait for the connection instead of failing.
-    enableOfflineQueue: true,
-    maxRetriesPerRequest: null,
-    connectTimeout: 2000,
-    retryStrategy: (times) => Math.min(times * 200, 2000),
-    connectionName: 'livedrop-sub',
-  })
+  const target = redisTarget(url)
+  const sharded = target.mode === 'cluster'
+  const sub: RedisClient = target.mode === 'cluster'
+    ? createCluster(target, { name: 'sub', subscriber: true })
+    : new Redis(url, {
+      lazyConnect: true,
+      // Subscribe calls made while Redis is away wait for the connection instead of failing.
+      enableOfflineQueue: true,
+      maxRetriesPerRequest: null,
+      connectTimeout: 2000,
+      retryStrategy: (times) => Math.min(times * 200, 2000),
+      connectionName: 'livedrop-sub',
+    })
   let down = false
   sub.on('error', (err) => {
     if (!down) log.warn({ err: err.message, redis: 'sub' }, 'redis subscriber unavailable')
@@ -100,21 +110,22 @@ export function createRedisPubSub(url: string, publisher: Redis, log: Logger, br
   sub.on('ready', () => {
     down = false
   })
-  sub.on('message', (channel: string, message: string) => handlers.deliver(channel, message))
+  sub.on(sharded ? 'smessage' : 'message', (channel: string, message: string) => handlers.deliver(channel, message))
   let connecting: Promise<void> | null = null
   const connected = () => (connecting ??= sub.connect().catch(() => {}))
+  const send = (channel: string, message: string) => (sharded ? publisher.spublish(channel, message) : publisher.publish(channel, message))
   return {
     kind: 'redis',
     async publish(channel, message) {
-      if (breaker) await breaker.run(() => publisher.publish(channel, message))
-      else await publisher.publish(channel, message)
+      if (breaker) await breaker.run(() => send(channel, message))
+      else await send(channel, message)
     },
     subscribe(channel, handler) {
       if (handlers.add(channel, handler)) {
-        void connected().then(() => sub.subscribe(channel)).catch((err) => log.warn({ err: err.message, channel }, 'subscribe failed'))
+        void connected().then(() => (sharded ? sub.ssubscribe(channel) : sub.subscribe(channel))).catch((err) => log.warn({ err: err.message, channel }, 'subscribe failed'))
       }
       return () => {
-        if (handlers.remove(channel, handler)) sub.unsubscribe(channel).catch(() => {})
+        if (handlers.remove(channel, handler)) (sharded ? sub.sunsubscribe(channel) : sub.unsubscribe(channel)).catch(() => {})
       }
     },
     async close() {

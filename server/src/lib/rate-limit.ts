@@ -1,4 +1,4 @@
-import type Redis from 'ioredis'
+import type { RedisClient } from '../redis'
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible'
 import type { Logger } from '../logger'
 import { fallbackTracker, type Metrics } from './metrics'
@@ -34,7 +34,7 @@ export interface RateLimiter {
  * through the backplane's circuit breaker: once one has failed or timed out, the others go to the in-process
  * limiter at once (no request waits for a hung Redis), until the breaker's probe finds Redis back.
  */
-export function createRateLimiter(deps: { client: Redis | null; breaker?: Breaker; prefix: string; limits: Record<LimitClass, Limit>; metrics: Metrics; log: Logger }): RateLimiter {
+export function createRateLimiter(deps: { client: RedisClient | null; breaker?: Breaker; prefix: string; limits: Record<LimitClass, Limit>; metrics: Metrics; log: Logger }): RateLimiter {
   const health = fallbackTracker(deps.metrics, 'rate_limit', deps.log)
   const classes = Object.fromEntries(
     LIMIT_CLASSES.map((cls) => {

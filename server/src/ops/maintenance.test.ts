@@ -3,7 +3,7 @@ import { createTestContext, registerUser } from '../../test/helpers'
 import { deleteExpiredKeys } from '../orders/repo'
 import { deleteEmptyRefreshFamilies, deleteExpiredRefreshTokens } from '../auth/repo'
 import { createMaintenance, type Sweep } from './maintenance'
-import { releaseMaintenanceLock, tryMaintenanceLock } from './repo'
+import { tryMaintenanceLock } from './repo'
 
 const ctx = createTestContext()
 afterAll(() => ctx.close())
@@ -64,15 +64,23 @@ describe('expiry sweep', () => {
 
   test('one instance at a time: a pass while another holds the lock does nothing', async () => {
     const { left } = await backlog(10, 10)
-    const other = await sql.reserve()
+    // Another instance in the middle of a batch: its transaction holds the lock.
+    let release!: () => void
+    const held = new Promise<void>((r) => (release = r))
+    let locked!: (ok: boolean) => void
+    const taken = new Promise<boolean>((r) => (locked = r))
+    const other = sql.begin(async (tx) => {
+      locked(await tryMaintenanceLock(tx))
+      await held
+    })
     const m = createMaintenance({ sql, log, sweeps: recorded(5000).sweeps })
     try {
-      expect(await tryMaintenanceLock(other)).toBe(true)
+      expect(await taken).toBe(true)
       expect(await m.pass()).toEqual({ ran: false, deleted: {} })
       expect(await left()).toEqual({ old: 10, fresh: 3, dead: 10, live: 3, families: 2 })
     } finally {
-      await releaseMaintenanceLock(other)
-      other.release()
+      release()
+      await other
     }
     expect((await m.pass()).ran).toBe(true)
     expect(await left()).toEqual({ old: 0, fresh: 3, dead: 0, live: 3, families: 1 })

@@ -1,6 +1,6 @@
 import type { Sql, Tx } from '../db'
 import type { Logger } from '../logger'
-import { releaseMaintenanceLock, tryMaintenanceLock } from './repo'
+import { tryMaintenanceLock } from './repo'
 
 /** One kind of expired row: `run` deletes at most `batch` of them and says how many it deleted. */
 export interface Sweep {
@@ -29,8 +29,8 @@ export interface PassResult {
 
 /**
  * Deletes expired rows (idempotency keys, refresh tokens) soon after boot and then every ten minutes. Each
- * pass runs on one instance at a time (a session advisory lock on a reserved connection; the others skip)
- * and deletes in bounded batches until a batch comes back short: no statement grows with the backlog, so at
+ * batch runs on one instance at a time (a transaction-scoped advisory lock per batch; an instance that finds it
+ * taken ends its pass) and deletes in bounded batches until a batch comes back short: no statement grows with the backlog, so at
  * 1,000 orders/s the sweep keeps up instead of timing out and leaving the table to grow.
  */
 export function createMaintenance(opts: MaintenanceOptions) {
@@ -46,27 +46,19 @@ export function createMaintenance(opts: MaintenanceOptions) {
 
   async function pass(): Promise<PassResult> {
     const deleted: Record<string, number> = {}
-    const conn = await sql.reserve()
-    try {
-      if (!(await tryMaintenanceLock(conn))) return { ran: false, deleted }
-      try {
-        for (const sweep of opts.sweeps) {
-          deleted[sweep.name] = 0
-          for (;;) {
-            const n = await sweep.run(conn, sweep.batch)
-            deleted[sweep.name] += n
-            if (n < sweep.batch || stopping) break
-            await Bun.sleep(pauseMs)
-          }
-        }
-      } finally {
-        await releaseMaintenanceLock(conn)
+    for (const sweep of opts.sweeps) {
+      for (;;) {
+        // Each batch is a transaction holding the lock (ops/repo.ts). Another instance that holds it is
+        // sweeping now: this pass ends and leaves the rest to that one.
+        const n = await sql.begin(async (tx) => ((await tryMaintenanceLock(tx)) ? sweep.run(tx, sweep.batch) : null))
+        if (n === null) return { ran: Object.keys(deleted).length > 0, deleted }
+        deleted[sweep.name] = (deleted[sweep.name] ?? 0) + n
+        if (n < sweep.batch || stopping) break
+        await Bun.sleep(pauseMs)
       }
-      if (Object.values(deleted).some((n) => n > 0)) log.info({ deleted }, 'expired rows deleted')
-      return { ran: true, deleted }
-    } finally {
-      conn.release()
     }
+    if (Object.values(deleted).some((n) => n > 0)) log.info({ deleted }, 'expired rows deleted')
+    return { ran: true, deleted }
   }
 
   const schedule = (ms: number) => {

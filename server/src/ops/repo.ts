@@ -1,18 +1,15 @@
 import type { Tx } from '../db'
 
 /**
- * Session advisory lock of the expiry sweep (ops/maintenance.ts): one instance sweeps at a time, the others
- * skip their turn. Session-level, so it must be taken and released on one reserved connection.
+ * The expiry sweep's lock (ops/maintenance.ts): one instance deletes at a time, the others skip their turn.
+ * Transaction-scoped, taken in the transaction of each batch and released by its commit: nothing is held
+ * between statements, so it works through a transaction pooler too (a session lock taken there lands on one
+ * server connection and its unlock on another, leaking the lock for good).
  */
-export async function tryMaintenanceLock(sql: Tx): Promise<boolean> {
-  const [r] = await sql<{ locked: boolean }[]>`select pg_try_advisory_lock(hashtext('livedrop:maintenance')) as locked`
+export async function tryMaintenanceLock(tx: Tx): Promise<boolean> {
+  const [r] = await tx<{ locked: boolean }[]>`select pg_try_advisory_xact_lock(hashtext('livedrop:maintenance')) as locked`
   return r.locked
 }
-
-export async function releaseMaintenanceLock(sql: Tx): Promise<void> {
-  await sql`select pg_advisory_unlock(hashtext('livedrop:maintenance'))`
-}
-
 /**
  * Seconds the oldest client transaction that holds a snapshot has been open, on the whole server (its xmin
  * holds back what vacuum may remove, in every database, and the outbox relay searches past the dead entries it

@@ -1,4 +1,4 @@
-import type Redis from 'ioredis'
+import type { RedisClient } from '../redis'
 import type { AdmitOptions, ClosedReason, Entry, QueueStore } from './store'
 
 // Every key of one drop carries the drop id as a hash tag, so that each script's keys sit in one slot (Redis
@@ -146,7 +146,7 @@ function toEntry(raw: Raw): Entry | null {
   }
 }
 
-export function createRedisQueueStore(client: Redis, prefix: string): QueueStore {
+export function createRedisQueueStore(client: RedisClient, prefix: string): QueueStore {
   for (const [name, lua] of Object.entries(SCRIPTS)) {
     if (!(name in client)) client.defineCommand(name, { numberOfKeys: PARTS.length, lua })
   }
