@@ -555,6 +555,10 @@ export interface paths {
          *     buyer who joins again while a sold-out drop has stock back goes to the back of the line). When the drop sells out or ends, everybody still waiting gets `queue.closed` within 2 seconds.
          *     Events carry no `id`: a reconnecting client gets the current place again. Comment lines (`: ping`) every
          *     15 s keep the connection open. Each `data:` line is a `QueueStreamEvent`.
+         *     Authenticate with `Authorization: Bearer` or, where headers cannot be set (a browser's `EventSource`),
+         *     with `?ticket=` from `POST /v1/realtime/tickets` (single use; a header wins over a ticket).
+         *     While the waiting room's store is unreachable the answer is `503` with `Retry-After`; an open stream stays
+         *     open and resumes when the store answers again.
          */
         get: operations["streamQueueEvents"];
         put?: never;
@@ -788,7 +792,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * A short-lived ticket to open `/v1/me/events` without an Authorization header
+         * A short-lived ticket to open `/v1/me/events` or `/v1/drops/{dropId}/queue/events` without an Authorization header
          * @description For clients that cannot set headers on an SSE request (browsers' `EventSource`). Single use, valid 60
          *     seconds, bound to the caller, to the caller's session and to the expiry of the access token that asked
          *     for it: the stream it opens closes when that token would have expired.
@@ -2716,7 +2720,10 @@ export interface operations {
     };
     streamQueueEvents: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description A ticket from `POST /v1/realtime/tickets` (single use). */
+                ticket?: string;
+            };
             header?: never;
             path: {
                 dropId: components["parameters"]["DropId"];

@@ -50,7 +50,7 @@ export function createApp(deps: Deps) {
     .use(creatorsRoutes(deps.creators, deps.tokens, deps.cache))
     .use(productsRoutes(deps.products, deps.tokens, deps.cache))
     .use(dropsRoutes(deps.drops, deps.tokens, deps.cache))
-    .use(queueRoutes(deps.queue, deps.queueStreams, deps.tokens))
+    .use(queueRoutes(deps.queue, deps.queueStreams, deps.tokens, (ticket) => deps.live.redeemTicket(ticket)))
     .use(ordersRoutes(deps.orders, deps.tokens))
     .use(followsRoutes(deps.follows, deps.tokens))
     .use(notificationsRoutes(deps.notifications, deps.tokens))

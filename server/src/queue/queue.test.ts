@@ -209,6 +209,30 @@ describeWithRedis('waiting room (Redis)', () => {
     expect((await api('GET', `/v1/drops/${drop.id}/queue`, { token: users[5].accessToken })).body).toMatchObject({ status: 'closed', closedReason: 'sold_out' })
   })
 
+  test('the queue stream takes a single-use ?ticket= (EventSource sends no headers); no credentials or a used ticket is a 401', async () => {
+    const { drop } = await queuedDrop(ctx)
+    const buyer = await registerUser(api)
+    expect((await join(ctx, drop.id, buyer.accessToken)).status).toBe(200)
+    const ticket = (await api('POST', '/v1/realtime/tickets', { token: buyer.accessToken })).body.ticket
+    const url = `http://localhost/v1/drops/${drop.id}/queue/events`
+    const res = await ctx.app.handle(new Request(`${url}?ticket=${encodeURIComponent(ticket)}`))
+    expect(res.status).toBe(200)
+    const s = await readSse(res, `/v1/drops/${drop.id}/queue/events`)
+    try {
+      const first = await s.next(2000)
+      expect([first.event, first.data.data.status]).toEqual(['queue.position', 'pre_queue'])
+    } finally {
+      await s.close()
+    }
+    const reused = await ctx.app.handle(new Request(`${url}?ticket=${encodeURIComponent(ticket)}`))
+    expect([reused.status, (await reused.json()).code]).toEqual([401, 'UNAUTHORIZED'])
+    expect((await ctx.app.handle(new Request(url))).status).toBe(401)
+    // A ticket of somebody not in line opens nothing (404, as with a Bearer token).
+    const other = await registerUser(api)
+    const otherTicket = (await api('POST', '/v1/realtime/tickets', { token: other.accessToken })).body.ticket
+    expect((await ctx.app.handle(new Request(`${url}?ticket=${otherTicket}`))).status).toBe(404)
+  })
+
   test('proof of work: a solved challenge per join, single use, bound to its drop; precise refusals', async () => {
     const { drop } = await queuedDrop(ctx)
     const owner = await registerCreator(api)
