@@ -3,7 +3,8 @@ import type { paths, components } from './schema.js'
 import { createSession, type FetchLike, type RefreshOutcome, type TokenPair } from './session.js'
 import { createOrder, type CreateOrderBody, type CreateOrderOptions } from './orders.js'
 import { paginate, type ListInit, type ListItem, type ListPath } from './paginate.js'
-import { fetchTicket, streamPath, subscribe, type DropEvent, type MeEvent, type StreamTarget, type SubscribeOptions } from './events.js'
+import { fetchTicket, isPersonal, streamPath, subscribe, type DropEvent, type MeEvent, type QueueEvent, type StreamTarget, type SubscribeOptions } from './events.js'
+import { createAdmissions, joinQueue, type QueueJoinOptions, type QueuePlace } from './queue.js'
 
 export interface LiveDropOptions {
   /** Where the API lives, e.g. `https://api.livedrop.example` (no `/v1`). */
@@ -40,11 +41,24 @@ export interface LiveDrop extends Client<paths> {
   paginate<P extends ListPath>(path: P, init?: ListInit<P>): AsyncGenerator<ListItem<P>, void, undefined>
   subscribe(target: { dropId: string }, opts?: SubscribeOptions): AsyncGenerator<DropEvent, void, undefined>
   subscribe(target: { me: true }, opts?: SubscribeOptions): AsyncGenerator<MeEvent, void, undefined>
+  subscribe(target: { queueOf: string }, opts?: SubscribeOptions): AsyncGenerator<QueueEvent, void, undefined>
   /**
-   * The URL of a stream for a native `EventSource` (which cannot send headers): the personal stream gets a
-   * fresh single-use `?ticket=`.
+   * The URL of a stream for a native `EventSource` (which cannot send headers): the personal and queue
+   * streams get a fresh single-use `?ticket=`.
    */
   eventSourceUrl(target: StreamTarget, opts?: { signal?: AbortSignal }): Promise<string>
+  readonly queue: {
+    /**
+     * Joins a queued drop's waiting room: an async iterator of the caller's place (position, ahead,
+     * estimatedWaitSeconds) that ends with the admitted place. Its token is then sent by itself with the next
+     * order for that drop (`createOrder` or `POST /v1/orders`) and forgotten once used or expired. Solves the
+     * drop's proof-of-work challenge first when it has one (in Web Workers in browsers). A line that closes
+     * first throws QueueClosedError (`reason: 'sold_out'`…).
+     */
+    join(dropId: string, opts?: QueueJoinOptions): AsyncGenerator<QueuePlace, void, undefined>
+    /** The admission token held for this drop, if any (unused and unexpired). */
+    admission(dropId: string): string | undefined
+  }
 }
 
 const postLogin = (c: Client<paths>, body: AuthBody<'login'>) => c.POST('/v1/auth/login', { body })
@@ -55,7 +69,17 @@ export function createLiveDrop(options: LiveDropOptions): LiveDrop {
   // Resolved at call time, not captured: the global fetch may be replaced after the client is made.
   const plainFetch: FetchLike = options.fetch ?? ((input, init) => globalThis.fetch(input, init))
   const session = createSession({ baseUrl, fetch: plainFetch, tokens: options.tokens, onTokens: options.onTokens })
-  const client = createClient<paths>({ baseUrl, fetch: (req: Request) => session.fetch(req) })
+  const admissions = createAdmissions()
+  const client = createClient<paths>({
+    baseUrl,
+    // An order on a drop we hold an admission for carries it; a final answer spends it.
+    fetch: async (request: Request) => {
+      const { req, dropId } = await admissions.attach(request)
+      const res = await session.fetch(req)
+      if (dropId) admissions.settle(dropId, res.status)
+      return res
+    },
+  })
   const streams = { baseUrl, authFetch: session.fetch, plainFetch }
 
   const keep = <R extends { data?: { accessToken: string; refreshToken: string } }>(r: R): R => {
@@ -84,8 +108,12 @@ export function createLiveDrop(options: LiveDropOptions): LiveDrop {
     subscribe: ((target: StreamTarget, opts?: SubscribeOptions) => subscribe(streams, target, opts)) as LiveDrop['subscribe'],
     async eventSourceUrl(target, opts) {
       const url = new URL(baseUrl + streamPath(target))
-      if ('me' in target) url.searchParams.set('ticket', await fetchTicket(streams, opts?.signal))
+      if (isPersonal(target)) url.searchParams.set('ticket', await fetchTicket(streams, opts?.signal))
       return url.toString()
+    },
+    queue: {
+      join: (dropId, opts) => joinQueue({ client, streams, admissions }, dropId, opts),
+      admission: (dropId) => admissions.get(dropId),
     },
   }
 }

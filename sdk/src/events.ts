@@ -33,9 +33,11 @@ type Typed<U> = U extends { type: infer T; data: infer D } ? { id: string | unde
 export type DropEvent = Typed<components['schemas']['DropStreamEvent']>
 /** Events of the personal stream, typed from the contract (`MeStreamEvent`). */
 export type MeEvent = Typed<components['schemas']['MeStreamEvent']>
+/** Events of the caller's place in a drop's waiting room, typed from the contract (`QueueStreamEvent`). */
+export type QueueEvent = Typed<components['schemas']['QueueStreamEvent']>
 
-/** A drop's public stream, or the caller's personal stream. */
-export type StreamTarget = { dropId: string } | { me: true }
+/** A drop's public stream, the caller's personal stream, or the caller's place in a drop's waiting room. */
+export type StreamTarget = { dropId: string } | { me: true } | { queueOf: string }
 
 export interface SubscribeOptions {
   /** Ends the iteration (and the connection) when aborted. Breaking out of `for await` does too. */
@@ -43,7 +45,7 @@ export interface SubscribeOptions {
   /** Resume after this event id, e.g. one saved before a page reload. */
   lastEventId?: string
   /**
-   * Personal stream only: `header` sends the access token (default); `ticket` fetches a single-use ticket
+   * Personal and queue streams: `header` sends the access token (default); `ticket` fetches a single-use ticket
    * (`POST /v1/realtime/tickets`) before each connection and sends `?ticket=` instead, for environments whose
    * proxies or gateways drop `Authorization` on streaming requests.
    */
@@ -65,10 +67,15 @@ export interface StreamDeps {
 }
 
 export function streamPath(target: StreamTarget): string {
-  return 'me' in target ? '/v1/me/events' : `/v1/drops/${encodeURIComponent(target.dropId)}/events`
+  if ('me' in target) return '/v1/me/events'
+  if ('queueOf' in target) return `/v1/drops/${encodeURIComponent(target.queueOf)}/queue/events`
+  return `/v1/drops/${encodeURIComponent(target.dropId)}/events`
 }
 
-/** A single-use ticket for the personal stream (`POST /v1/realtime/tickets` → `{ ticket, expiresAt }`). */
+/** Streams that belong to the caller (and so take a ticket instead of the Authorization header). */
+export const isPersonal = (target: StreamTarget) => 'me' in target || 'queueOf' in target
+
+/** A single-use ticket for the personal or a queue stream (`POST /v1/realtime/tickets` → `{ ticket, expiresAt }`). */
 export async function fetchTicket(deps: StreamDeps, signal?: AbortSignal): Promise<string> {
   const res = await deps.authFetch(new Request(`${deps.baseUrl}/v1/realtime/tickets`, { method: 'POST', headers: { accept: 'application/json' }, signal }))
   if (!res.ok) throw new LiveDropError(res, await readProblem(res))
@@ -128,7 +135,7 @@ export async function* subscribe<T extends string = string>(deps: StreamDeps, ta
       let fetchFn = deps.authFetch
       let res: Response
       try {
-        if ('me' in target && opts.auth === 'ticket') {
+        if (isPersonal(target) && opts.auth === 'ticket') {
           url.searchParams.set('ticket', await fetchTicket(deps, conn.signal))
           fetchFn = deps.plainFetch
         }

@@ -4,7 +4,9 @@ export { isExpiring, type FetchLike, type RefreshOutcome, type TokenPair } from 
 export { newIdempotencyKey, type CreateOrderBody, type CreateOrderOptions } from './orders.js'
 export { backoffDelay, parseRetryAfter, type RetryOptions } from './retry.js'
 export type { ListInit, ListItem, ListPath } from './paginate.js'
-export type { DropEvent, DropEventType, LiveDropEvent, MeEvent, MeEventType, StreamTarget, SubscribeOptions } from './events.js'
+export type { DropEvent, DropEventType, LiveDropEvent, MeEvent, MeEventType, QueueEvent, StreamTarget, SubscribeOptions } from './events.js'
+export { QueueClosedError, type QueueClosedReason, type QueueJoinOptions, type QueuePlace } from './queue.js'
+export { createPowSolver, type PowOptions, type PowSolver } from './pow.js'
 export type { paths, components, operations } from './schema.js'
 
 import type { components } from './schema.js'
