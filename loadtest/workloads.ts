@@ -4,7 +4,7 @@
  * Plain TypeScript with no imports: it must load in k6's runtime as well as in Bun/Node.
  */
 
-export type ScenarioName = 'browse' | 'rush' | 'sse' | 'drop-day'
+export type ScenarioName = 'browse' | 'rush' | 'sse' | 'drop-day' | 'queue'
 export type WorkloadName = 'smoke' | 'load' | 'spike' | 'soak'
 
 /** The published targets (PRODUCT.md "Targets"). A run passes when every one of its targets holds. */
@@ -84,6 +84,16 @@ export function rushPlan(shape: RateShape, users: number): { initialStock: numbe
   const perUserLimit = Math.min(1000, Math.max(1, Math.ceil((initialStock * 1.5) / Math.max(1, users))))
   return { initialStock, perUserLimit }
 }
+
+/**
+ * The waiting-room scenario (issue 16): 20,000 arrivals within 5 s for 500 units. The drop starts 0.1 s into
+ * the window, so a few hundred joiners make the pre-queue (shuffled) and the rest join in order behind them;
+ * admission at 100 buyers/s sells the 500 units in about 5 s. `smoke` is the CI size.
+ */
+export const QUEUE_PLAN = {
+  load: { arrivals: 20_000, units: 500, windowSec: 5, preQueueSec: 0.1, admitPerSecond: 100, observers: 500 },
+  smoke: { arrivals: 300, units: 40, windowSec: 3, preQueueSec: 0.2, admitPerSecond: 40, observers: 40 },
+} as const
 
 /** One in RETRY_EVERY order attempts re-sends an earlier key with the same body: it must replay, never buy again. */
 export const RETRY_EVERY = 20
