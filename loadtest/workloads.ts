@@ -91,9 +91,14 @@ export function rushPlan(shape: RateShape, users: number): { initialStock: numbe
  * admission at 100 buyers/s sells the 500 units in about 5 s. `smoke` is the CI size.
  */
 export const QUEUE_PLAN = {
-  load: { arrivals: 20_000, units: 500, windowSec: 5, preQueueSec: 0.1, admitPerSecond: 100, observers: 500 },
-  smoke: { arrivals: 300, units: 40, windowSec: 3, preQueueSec: 0.2, admitPerSecond: 40, observers: 40 },
+  load: { arrivals: 20_000, units: 500, windowSec: 5, preQueueArrivals: 400, admitPerSecond: 100, observers: 500 },
+  smoke: { arrivals: 300, units: 40, windowSec: 3, preQueueArrivals: 20, admitPerSecond: 40, observers: 40 },
 } as const
+
+/** Seconds into the arrival window when the drop starts, so that about `preQueueArrivals` joins come before it. */
+export function queuePreQueueSec(p: { arrivals: number; windowSec: number; preQueueArrivals: number }): number {
+  return Math.min(p.windowSec / 2, p.preQueueArrivals / (p.arrivals / p.windowSec))
+}
 
 /** One in RETRY_EVERY order attempts re-sends an earlier key with the same body: it must replay, never buy again. */
 export const RETRY_EVERY = 20
