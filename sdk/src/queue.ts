@@ -115,7 +115,10 @@ export async function* joinQueue(
 /** `POST /v1/drops/{dropId}/queue`, with the challenge when asked for one and retries of transient refusals. */
 async function join(client: Client<paths>, dropId: string, solve: PowSolver, opts: QueueJoinOptions): Promise<QueuePlace> {
   const retries = opts.retries ?? 5
-  let altcha: string | undefined
+  // The drop says whether it asks for proof of work (a public, cacheable read): solve first rather than learn
+  // it from a 403, which browsers log as a failed request. A drop changed meanwhile still gets its 403 below.
+  const drop = await client.GET('/v1/drops/{dropId}', { params: { path: { dropId } }, signal: opts.signal })
+  let altcha = drop.data?.access.challenge === 'pow' ? await solveFor(client, dropId, solve, opts.signal) : undefined
   for (let attempt = 0; ; attempt++) {
     const r = await client.POST('/v1/drops/{dropId}/queue', {
       params: { path: { dropId }, header: { Altcha: altcha } },

@@ -163,6 +163,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/assets/altcha-worker.js": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The SDK's proof-of-work Web Worker (altcha-lib's solver), loaded beside `livedrop.browser.js`
+         * @description The SDK starts it with `new Worker(new URL('./altcha-worker.js', import.meta.url))` to solve a drop's
+         *     challenge off the page's thread (`ld.queue.join` on a drop with `access.challenge = pow`).
+         */
+        get: operations["getSdkPowWorker"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/assets/storefront.js": {
         parameters: {
             query?: never;
@@ -1969,6 +1990,33 @@ export interface operations {
         };
     };
     getSdkBrowserBundle: {
+        parameters: {
+            query?: {
+                /**
+                 * @description The content hash the storefront's page puts in its asset URLs. With the current one the answer may be
+                 *     cached for a year (`immutable`); without it, or with an old one, it is revalidated (`no-cache`).
+                 */
+                v?: components["parameters"]["AssetVersion"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description JavaScript (ES module). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/javascript": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+        };
+    };
+    getSdkPowWorker: {
         parameters: {
             query?: {
                 /**

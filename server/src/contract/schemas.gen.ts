@@ -142,6 +142,7 @@ export const operations = {
   getStorefrontDrop: { params: t.Object({ "dropId": t.String({"pattern":"^(?![\\s\\S]*(?:\\u0000|[\\uD800-\\uDBFF](?![\\uDC00-\\uDFFF])|(?<![\\uD800-\\uDBFF])[\\uDC00-\\uDFFF]))"}) }, { additionalProperties: false }) },
   getStorefrontOrders: {  },
   getSdkBrowserBundle: { query: t.Object({ "v": t.Optional(t.String({"maxLength":64,"pattern":"^(?![\\s\\S]*(?:\\u0000|[\\uD800-\\uDBFF](?![\\uDC00-\\uDFFF])|(?<![\\uD800-\\uDBFF])[\\uDC00-\\uDFFF]))"})) }) },
+  getSdkPowWorker: { query: t.Object({ "v": t.Optional(t.String({"maxLength":64,"pattern":"^(?![\\s\\S]*(?:\\u0000|[\\uD800-\\uDBFF](?![\\uDC00-\\uDFFF])|(?<![\\uD800-\\uDBFF])[\\uDC00-\\uDFFF]))"})) }) },
   getStorefrontScript: { query: t.Object({ "v": t.Optional(t.String({"maxLength":64,"pattern":"^(?![\\s\\S]*(?:\\u0000|[\\uD800-\\uDBFF](?![\\uDC00-\\uDFFF])|(?<![\\uD800-\\uDBFF])[\\uDC00-\\uDFFF]))"})) }) },
   getStorefrontStyles: { query: t.Object({ "v": t.Optional(t.String({"maxLength":64,"pattern":"^(?![\\s\\S]*(?:\\u0000|[\\uD800-\\uDBFF](?![\\uDC00-\\uDFFF])|(?<![\\uD800-\\uDBFF])[\\uDC00-\\uDFFF]))"})) }) },
   getMetrics: {  },
