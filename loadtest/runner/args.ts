@@ -15,7 +15,7 @@ export const USAGE = `usage: npm run loadtest -- <browse|rush|sse|drop-day|queue
   --users N         distinct buyers for rush and drop-day (default 1000); queue: arrivals (default 20000 for
                     500 units; 300 or fewer runs the CI size, 40 units)
   --subscribers N   SSE subscribers for sse (default 2000) and drop-day (default 500); queue: buyers holding a
-                    real queue stream (default 500)
+                    real queue stream (default 200)
   --connections N   HTTP connections (default rate / 10)
   --warmup D        unrecorded reads before measuring (default 2s; 0s measures from cold)
   --results DIR     where the JSON and HTML reports go (default results/)
