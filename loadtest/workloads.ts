@@ -99,7 +99,8 @@ export const QUEUE_PLAN = {
 
 /** Seconds into the arrival window when the drop starts, so that about `preQueueArrivals` joins come before it. */
 export function queuePreQueueSec(p: { arrivals: number; windowSec: number; preQueueArrivals: number }): number {
-  return Math.min(p.windowSec / 2, p.preQueueArrivals / (p.arrivals / p.windowSec))
+  // At least half a second: the generator's first connections take a few hundred ms to open on a busy machine.
+  return Math.min(p.windowSec / 2, Math.max(0.5, p.preQueueArrivals / (p.arrivals / p.windowSec)))
 }
 
 /** One in RETRY_EVERY order attempts re-sends an earlier key with the same body: it must replay, never buy again. */

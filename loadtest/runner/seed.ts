@@ -87,7 +87,8 @@ function secondsLeft(token: string): number {
  * a refreshed pair. null when the target no longer knows it (a fresh database, another JWT secret).
  */
 async function resume(api: Api, b: SavedBuyer): Promise<SavedBuyer | null> {
-  if (secondsLeft(b.accessToken) > 300) {
+  // Ten minutes to spare: a big seeding (thousands of new registrations after the saved buyers) takes minutes.
+  if (secondsLeft(b.accessToken) > 600) {
     const me = await api.call<{ id: string }>('GET', '/v1/me', { token: b.accessToken })
     if (me.status === 200 && me.body.id === b.id) return b
   }
