@@ -76,7 +76,7 @@ export function createLiveDrop(options: LiveDropOptions): LiveDrop {
     fetch: async (request: Request) => {
       const { req, dropId } = await admissions.attach(request)
       const res = await session.fetch(req)
-      if (dropId) admissions.settle(dropId, res.status)
+      if (dropId) await admissions.settle(dropId, res)
       return res
     },
   })

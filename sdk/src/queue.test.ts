@@ -1,7 +1,8 @@
-import { afterAll, expect, test } from 'bun:test'
+import { afterAll, describe, expect, test } from 'bun:test'
 import { describeWithRedis, testConfig } from '../../server/test/helpers'
 import { createSdkContext } from '../test/helpers'
 import { QueueClosedError, type QueuePlace } from './index'
+import { createAdmissions } from './queue'
 
 // ld.queue.join against the real server (in-process; the line in Redis): positions, admission, the token
 // riding along with the next order, proof of work, and a sold-out line closing the iterator.
@@ -139,5 +140,26 @@ describeWithRedis('ld.queue.join against the real server', () => {
     const refused = await drain(late.ld.queue.join(drop.id))
     expect(refused.places).toEqual([])
     expect((refused.error as QueueClosedError).reason).toBe('sold_out')
+  })
+})
+
+describe('admission tokens held by the SDK', () => {
+  const order = (dropId: string) => new Request('http://x/v1/orders', { method: 'POST', body: JSON.stringify({ dropId, quantity: 1 }) })
+  const answer = (status: number, code?: string) => new Response(code ? JSON.stringify({ code, status }) : '{}', { status })
+  test('attached to orders for its drop only; kept across retryable answers, dropped on a final one or at expiry', async () => {
+    const a = createAdmissions()
+    a.set('d1', 'tok', new Date(Date.now() + 60_000).toISOString())
+    expect((await a.attach(order('d2'))).req.headers.get('admission-token')).toBeNull()
+    const { req, dropId } = await a.attach(order('d1'))
+    expect([req.headers.get('admission-token'), dropId, JSON.parse(await req.text()).dropId]).toEqual(['tok', 'd1', 'd1'])
+    for (const [status, code] of [[503], [429], [409, 'IDEMPOTENCY_KEY_IN_USE']] as const) {
+      await a.settle('d1', answer(status, code))
+      expect(a.get('d1')).toBe('tok')
+    }
+    await a.settle('d1', answer(409, 'SOLD_OUT'))
+    expect(a.get('d1')).toBeUndefined()
+    a.set('d1', 'old', new Date(Date.now() - 1).toISOString())
+    expect(a.get('d1')).toBeUndefined()
+    expect((await a.attach(order('d1'))).req.headers.get('admission-token')).toBeNull()
   })
 })

@@ -67,9 +67,17 @@ export function createAdmissions() {
       headers.set('admission-token', token)
       return { req: new Request(req, { headers }), dropId: dropId as string }
     },
-    /** The order's answer came back: a final one spends the token. */
-    settle(dropId: string, status: number) {
-      if (status !== 429 && status < 500) byDrop.delete(dropId)
+    /**
+     * The order's answer came back: a final one spends the token. 429, 5xx and IDEMPOTENCY_KEY_IN_USE (the same
+     * order still in flight) are retried with the same key, and must carry the token again.
+     */
+    async settle(dropId: string, res: Response) {
+      if (res.status === 429 || res.status >= 500) return
+      if (res.status === 409) {
+        const code = await res.clone().json().then((b: { code?: string }) => b.code, () => undefined)
+        if (code === 'IDEMPOTENCY_KEY_IN_USE') return
+      }
+      byDrop.delete(dropId)
     },
   }
 }

@@ -128,6 +128,8 @@ export function createQueueService(o: QueueOptions) {
     }
     for (const dropId of await store.active()) {
       let drop: Drop
+      // Before the stock is read (see AdmitOptions.before): an order settling in between must not make room twice.
+      const before = await store.outstanding(dropId)
       try {
         drop = await o.drops.get(dropId)
       } catch (err) {
@@ -142,7 +144,7 @@ export function createQueueService(o: QueueOptions) {
       else if (drop.status === 'live' && drop.access.mode === 'queue') {
         await seal(drop)
         const { admitted, expired } = await store.admit(dropId, {
-          rate: drop.access.admitPerSecond!, ttlMs: drop.access.admissionTtlSeconds! * 1000, capacity: drop.availableStock,
+          rate: drop.access.admitPerSecond!, ttlMs: drop.access.admissionTtlSeconds! * 1000, capacity: drop.availableStock, before,
         })
         if (admitted.length || expired.length) notify(dropId)
       }
