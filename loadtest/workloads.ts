@@ -94,7 +94,7 @@ export const QUEUE_PLAN = {
   // observers: real queue streams over fetch, which Bun caps at 256 open connections per process (the rest of
   // the run needs its own): 200.
   load: { arrivals: 20_000, units: 500, windowSec: 5, preQueueArrivals: 400, admitPerSecond: 100, observers: 200 },
-  smoke: { arrivals: 300, units: 40, windowSec: 3, preQueueArrivals: 20, admitPerSecond: 40, observers: 40 },
+  smoke: { arrivals: 300, units: 80, windowSec: 3, preQueueArrivals: 20, admitPerSecond: 80, observers: 40 },
 } as const
 
 /** Seconds into the arrival window when the drop starts, so that about `preQueueArrivals` joins come before it. */

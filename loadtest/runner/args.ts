@@ -13,7 +13,7 @@ export const USAGE = `usage: npm run loadtest -- <browse|rush|sse|drop-day|queue
   --compare         rush: pgbench's ceilings, then the batched and the one-order-per-statement server stepped up
                     back to back on DATABASE_URL, plus hot-drop reads during a 2,000 orders/s rush, and the ratios
   --users N         distinct buyers for rush and drop-day (default 1000); queue: arrivals (default 20000 for
-                    500 units; 300 or fewer runs the CI size, 40 units)
+                    500 units; 300 or fewer runs the CI size, 80 units)
   --subscribers N   SSE subscribers for sse (default 2000) and drop-day (default 500); queue: buyers holding a
                     real queue stream (default 200)
   --connections N   HTTP connections (default rate / 10)

@@ -76,7 +76,7 @@ describe('loadtest smoke (10 s per scenario, correctness only)', () => {
 })
 
 describe('loadtest smoke: queue (CI size)', () => {
-  test('300 arrivals for 40 units: tokens only, pre-queue shuffled, FIFO after, everyone told, misuse refused', async () => {
+  test('300 arrivals for 80 units: tokens only, pre-queue shuffled, FIFO after, everyone told, misuse refused', async () => {
     const { report } = await run(opts({ scenario: 'queue', users: 300, subscribers: 40 }))
     correctness(report)
     no5xx(report)

@@ -173,7 +173,8 @@ export async function queueOnce(api: Api, runId: string, o: QueueOptions): Promi
   const chiPre = chiSquareBins(admittedPre.map((b) => b.joinedAt), admittedPre.map((b) => b.admittedAt!), 4)
   const tauPost = kendallTauB(admittedPost.map((b) => b.joinedAt), admittedPost.map((b) => b.admittedAt!))
   // Strict FIFO beyond the concurrency window: a buyer whose join answer came ≥ 250 ms before another's is
-  // never admitted in a later batch. Every pre-queue buyer is admitted no later than any post-start joiner.
+  // never admitted in a later batch. (tau-b is reported, not gated: admitter batches are ties, which cap it
+  // below 1 even for a perfect FIFO — 3 batches of 12 give 0.83.) Every pre-queue buyer is admitted no later than any post-start joiner.
   let inversions = 0
   for (const a of admittedPost) for (const b of admittedPost) if (a.joinedAt + 250 <= b.joinedAt && a.admittedAt! > b.admittedAt!) inversions++
   const lastPre = Math.max(0, ...admittedPre.map((b) => b.admittedAt!))
@@ -188,7 +189,7 @@ export async function queueOnce(api: Api, runId: string, o: QueueOptions): Promi
     { name: 'sold out through the line', ok: confirmed === o.units, detail: `${confirmed} of ${o.units} units sold; ${admitted.length} buyers admitted (${admittedPre.length} from the pre-queue, ${admittedPost.length} after the start); orders ${JSON.stringify(orderCodes)}` },
     { name: `pre-queue shuffled: Kendall tau-b vs join order, |z| < ${Z_CRITICAL_001} (p 0.001)`, ok: admittedPre.length < 20 || Math.abs(tauPre.z) < Z_CRITICAL_001, detail: `n ${tauPre.n}, tau-b ${tauPre.tau.toFixed(4)}, z ${tauPre.z.toFixed(2)}` },
     { name: `pre-queue shuffled: chi-square 4×4 quartiles (join × admission), χ² < ${CHI2_CRITICAL_001[9]} (9 df, p 0.001)`, ok: admittedPre.length < 40 || chiPre.chi2 < CHI2_CRITICAL_001[9]!, detail: `χ² ${chiPre.chi2.toFixed(2)}, table ${JSON.stringify(chiPre.table)}` },
-    { name: 'FIFO after the start', ok: inversions === 0 && preAfterPost === 0 && (admittedPost.length < 20 || tauPost.tau > 0.9), detail: `n ${admittedPost.length}, tau-b ${tauPost.tau.toFixed(4)} (z ${tauPost.z.toFixed(1)}), ${inversions} inversions ≥ 250 ms apart, ${preAfterPost} post-start buyers admitted before the last pre-queue one` },
+    { name: 'FIFO after the start', ok: inversions === 0 && preAfterPost === 0, detail: `n ${admittedPost.length}, tau-b ${tauPost.tau.toFixed(4)} (z ${tauPost.z.toFixed(1)}), ${inversions} inversions ≥ 250 ms apart, ${preAfterPost} post-start buyers admitted before the last pre-queue one` },
     { name: 'every waiting buyer told within 2 s of the sell-out', ok: soldOutAt !== null && told.missing === 0 && percentile(toldP, 1) <= 2000 && lineEmptyMs !== null && lineEmptyMs <= 2000 && (places['closed:sold_out'] ?? 0) === leftovers.length,
       detail: `${told.observed} streams: ${told.observed - told.missing} got queue.closed, max ${percentile(toldP, 1).toFixed(0)} ms, p95 ${percentile(toldP, 0.95).toFixed(0)} ms after drop.sold_out; store line empty ${lineEmptyMs ?? 'never'} ms after; places of ${leftovers.length} never-admitted buyers ${JSON.stringify(places)}` },
     { name: 'join p95 ≤ 500 ms', ok: joinPhase.latency.p95 <= 500, speed: true, detail: `p95 ${joinPhase.latency.p95} ms (p50 ${joinPhase.latency.p50}, p99 ${joinPhase.latency.p99}); ${joinPhase.completed} answered, statuses ${JSON.stringify(joinPhase.statusCounts)}` },
