@@ -4,7 +4,7 @@
  * Plain TypeScript with no imports: it must load in k6's runtime as well as in Bun/Node.
  */
 
-export type ScenarioName = 'browse' | 'rush' | 'sse' | 'drop-day'
+export type ScenarioName = 'browse' | 'rush' | 'sse' | 'drop-day' | 'queue'
 export type WorkloadName = 'smoke' | 'load' | 'spike' | 'soak'
 
 /** The published targets (PRODUCT.md "Targets"). A run passes when every one of its targets holds. */
@@ -83,6 +83,24 @@ export function rushPlan(shape: RateShape, users: number): { initialStock: numbe
   const initialStock = Math.max(1, Math.floor(shape.rate * shape.durationSec * 0.6))
   const perUserLimit = Math.min(1000, Math.max(1, Math.ceil((initialStock * 1.5) / Math.max(1, users))))
   return { initialStock, perUserLimit }
+}
+
+/**
+ * The waiting-room scenario (issue 16): 20,000 arrivals within 5 s for 500 units. The drop starts 0.1 s into
+ * the window, so a few hundred joiners make the pre-queue (shuffled) and the rest join in order behind them;
+ * admission at 100 buyers/s sells the 500 units in about 5 s. `smoke` is the CI size.
+ */
+export const QUEUE_PLAN = {
+  // observers: real queue streams over fetch, which Bun caps at 256 open connections per process (the rest of
+  // the run needs its own): 200.
+  load: { arrivals: 20_000, units: 500, windowSec: 5, preQueueArrivals: 400, admitPerSecond: 100, observers: 200 },
+  smoke: { arrivals: 300, units: 80, windowSec: 3, preQueueArrivals: 20, admitPerSecond: 80, observers: 40 },
+} as const
+
+/** Seconds into the arrival window when the drop starts, so that about `preQueueArrivals` joins come before it. */
+export function queuePreQueueSec(p: { arrivals: number; windowSec: number; preQueueArrivals: number }): number {
+  // At least half a second: the generator's first connections take a few hundred ms to open on a busy machine.
+  return Math.min(p.windowSec / 2, Math.max(0.5, p.preQueueArrivals / (p.arrivals / p.windowSec)))
 }
 
 /** One in RETRY_EVERY order attempts re-sends an earlier key with the same body: it must replay, never buy again. */

@@ -2,7 +2,7 @@
 import { parseDuration, type ScenarioName } from '../workloads'
 import type { RunOptions } from './run'
 
-export const USAGE = `usage: npm run loadtest -- <browse|rush|sse|drop-day> [options]
+export const USAGE = `usage: npm run loadtest -- <browse|rush|sse|drop-day|queue> [options]
 
   --rate N          arrivals per second (browse/drop-day: reads, rush: order attempts; default 1500 / 150 / 1000)
   --order-rate N    drop-day: order attempts per second next to the reads (default 150)
@@ -12,8 +12,10 @@ export const USAGE = `usage: npm run loadtest -- <browse|rush|sse|drop-day> [opt
   --p95 MS          the p95 a find-max step must hold (default: the scenario's target; 50 with --compare)
   --compare         rush: pgbench's ceilings, then the batched and the one-order-per-statement server stepped up
                     back to back on DATABASE_URL, plus hot-drop reads during a 2,000 orders/s rush, and the ratios
-  --users N         distinct buyers for rush and drop-day (default 1000)
-  --subscribers N   SSE subscribers for sse (default 2000) and drop-day (default 500)
+  --users N         distinct buyers for rush and drop-day (default 1000); queue: arrivals (default 20000 for
+                    500 units; 300 or fewer runs the CI size, 80 units)
+  --subscribers N   SSE subscribers for sse (default 2000) and drop-day (default 500); queue: buyers holding a
+                    real queue stream (default 200)
   --connections N   HTTP connections (default rate / 10)
   --warmup D        unrecorded reads before measuring (default 2s; 0s measures from cold)
   --results DIR     where the JSON and HTML reports go (default results/)
@@ -21,7 +23,7 @@ export const USAGE = `usage: npm run loadtest -- <browse|rush|sse|drop-day> [opt
 
 Exit status: 0 every target and audit check passed, 1 a check failed, 2 the run could not be made.`
 
-const SCENARIOS: ScenarioName[] = ['browse', 'rush', 'sse', 'drop-day']
+const SCENARIOS: ScenarioName[] = ['browse', 'rush', 'sse', 'drop-day', 'queue']
 
 export class UsageError extends Error {}
 

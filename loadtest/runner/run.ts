@@ -4,7 +4,7 @@
  * and turns `pass` into the exit code, the CI smoke test asserts on it.
  */
 import { join } from 'node:path'
-import { TARGETS, WORKLOADS, type ScenarioName } from '../workloads'
+import { QUEUE_PLAN, queuePreQueueSec, TARGETS, WORKLOADS, type ScenarioName } from '../workloads'
 import { assertUp, createApi, type Api } from './api'
 import { machine, phaseReport, table, writeReport, type Check, type PhaseReport, type RunReport } from './report'
 import { newRunId, seedCatalog, type Seeded } from './seed'
@@ -12,6 +12,7 @@ import { REPO_ROOT, startServer, type StartedServer } from './server'
 import { browseLoad, browsePhase, prepareBrowse } from './scenarios/browse'
 import { createHotDrop, prepareRush, rushOnce, type RushPrepared } from './scenarios/rush'
 import { measureLive, sseLeadSec, sseOnce } from './scenarios/sse'
+import { queueOnce } from './scenarios/queue'
 
 export interface RunOptions {
   scenario: ScenarioName
@@ -123,6 +124,12 @@ async function once(api: Api, runId: string, o: RunOptions, d: ReturnType<typeof
     }
     case 'drop-day':
       return dropDay(api, runId, o, d, log)
+    case 'queue': {
+      // --users sets the arrivals (distinct buyers); --subscribers the buyers holding a real queue stream.
+      const plan = o.users !== undefined && o.users <= QUEUE_PLAN.smoke.arrivals ? QUEUE_PLAN.smoke : QUEUE_PLAN.load
+      const arrivals = o.users ?? plan.arrivals
+      return queueOnce(api, runId, { ...plan, arrivals, preQueueSec: queuePreQueueSec({ ...plan, arrivals }), observers: o.subscribers ?? plan.observers, log })
+    }
   }
 }
 

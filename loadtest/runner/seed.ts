@@ -31,10 +31,15 @@ export function newRunId(): string {
  */
 async function register(api: Api, username: string): Promise<{ user: { id: string }; accessToken: string; refreshToken: string }> {
   const body = { username, email: `${username}@loadtest.livedrop.test`, password: PASSWORD }
+  let lost = false
   for (;;) {
     const res = await api.call('POST', '/v1/auth/register', { body })
     if (res.status === 201) return res.body
-    if (res.status !== 429) throw new Error(`POST /v1/auth/register → ${res.status}: ${res.body?.code ?? ''} ${res.body?.detail ?? ''}`)
+    // A registration that timed out (503 on a saturated server) may have been made after all: its retry then
+    // finds the name taken, and logging in gets the same account.
+    if (res.status === 409 && lost) return api.must(200, 'POST', '/v1/auth/login', { body: { email: body.email, password: PASSWORD } })
+    if (res.status !== 429 && res.status !== 503) throw new Error(`POST /v1/auth/register → ${res.status}: ${res.body?.code ?? ''} ${res.body?.detail ?? ''}`)
+    lost ||= res.status === 503
     await new Promise((r) => setTimeout(r, Number(res.headers.get('retry-after') ?? 1) * 1000))
   }
 }
@@ -82,7 +87,8 @@ function secondsLeft(token: string): number {
  * a refreshed pair. null when the target no longer knows it (a fresh database, another JWT secret).
  */
 async function resume(api: Api, b: SavedBuyer): Promise<SavedBuyer | null> {
-  if (secondsLeft(b.accessToken) > 300) {
+  // Ten minutes to spare: a big seeding (thousands of new registrations after the saved buyers) takes minutes.
+  if (secondsLeft(b.accessToken) > 600) {
     const me = await api.call<{ id: string }>('GET', '/v1/me', { token: b.accessToken })
     if (me.status === 200 && me.body.id === b.id) return b
   }

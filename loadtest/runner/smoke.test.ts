@@ -74,3 +74,16 @@ describe('loadtest smoke (10 s per scenario, correctness only)', () => {
     expect(dropDay.report.phases.map((p) => p.name)).toEqual(['browse', 'rush'])
   }, 90_000)
 })
+
+describe('loadtest smoke: queue (CI size)', () => {
+  test('300 arrivals for 80 units: tokens only, pre-queue shuffled, FIFO after, everyone told, misuse refused', async () => {
+    const { report } = await run(opts({ scenario: 'queue', users: 300, subscribers: 40 }))
+    correctness(report)
+    no5xx(report)
+    const extra = report.extra as { admittedPre: number; admittedPost: number; audit: { confirmedQuantity: number; initialStock: number } }
+    expect(extra.audit.confirmedQuantity).toBe(extra.audit.initialStock)
+    // both halves of the line were admitted, so both order checks had data
+    expect(extra.admittedPre).toBeGreaterThan(0)
+    expect(extra.admittedPost).toBeGreaterThan(0)
+  }, 180_000)
+})

@@ -14,7 +14,12 @@ import { buildSdk, sdkDir } from '../test/build'
  */
 if (!hasChromium) console.error(`SKIPPED: sdk browser test: no Chromium at ${CHROMIUM} (apt-get install -y chromium)`)
 
-const t = createSdkContext({ rateLimit: { ...testConfig().rateLimit, orders: { points: 100_000, windowSec: 10 } } })
+const t = createSdkContext({
+  rateLimit: { ...testConfig().rateLimit, orders: { points: 100_000, windowSec: 10 } },
+  queue: { tokenSecret: 'sdk-browser-queue-secret-0123456789abcdef01', tickMs: 100 },
+})
+/** Requests for the proof-of-work worker's script: the browser solved in a Web Worker. */
+let workerFetches = 0
 let browser: Browser | undefined
 let server: ReturnType<typeof Bun.serve> | undefined
 
@@ -42,6 +47,10 @@ beforeAll(async () => {
       const { pathname } = new URL(req.url)
       if (pathname === '/app/') return new Response(PAGE, { headers: { 'content-type': 'text/html; charset=utf-8' } })
       if (pathname === '/sdk/livedrop.browser.js') return new Response(Bun.file(bundle), { headers: { 'content-type': 'text/javascript' } })
+      if (pathname === '/sdk/altcha-worker.js') {
+        workerFetches++
+        return new Response(Bun.file(join(sdkDir, 'dist/altcha-worker.js')), { headers: { 'content-type': 'text/javascript' } })
+      }
       return t.app.handle(req)
     },
   })
@@ -122,4 +131,71 @@ describe.skipIf(!hasChromium)('the built SDK in headless Chromium', () => {
     expect(errors).toEqual([])
     await page.close()
   }, 60_000)
+
+  test('a queued drop with proof of work, end to end: solve in a Web Worker, wait in line, get admitted, buy with the token', async () => {
+    const c = await t.creator()
+    const product = await c.ld.POST('/v1/products', { body: { title: 'Sneaker', priceCents: 12000, currency: 'EUR' } })
+    const made = await c.ld.POST('/v1/drops', {
+      body: {
+        productId: product.data!.id, startsAt: new Date(Date.now() + 60_000).toISOString(), initialStock: 5,
+        access: { mode: 'queue', admitPerSecond: 1, preQueueSeconds: 600, admissionTtlSeconds: 120, challenge: 'pow', challengeDifficulty: 5000 },
+      },
+    })
+    expect(made.response.status).toBe(201)
+    const dropId = made.data!.id
+    await t.deps.sql`update drops set starts_at = now() - interval '1 millisecond' where id = ${dropId}`
+    await t.deps.scheduler.tick()
+    // Somebody is ahead in line, so the page sees its position move before its admission.
+    const ahead = await t.user()
+    const aheadIt = ahead.ld.queue.join(dropId)
+    expect((await aheadIt.next()).value).toMatchObject({ status: 'waiting', position: 1 })
+    await aheadIt.return(undefined)
+    const buyer = await t.user()
+
+    const page = await browser!.newPage()
+    const errors: string[] = []
+    page.on('pageerror', (e) => errors.push(String(e)))
+    await page.goto(`http://127.0.0.1:${server!.port}/app/`)
+    await page.waitForFunction(() => (window as any).sdkLoaded === true, null, { timeout: 10_000 })
+    const before = workerFetches
+    t.deps.queue.start()
+    try {
+      const run = await page.evaluate(async ({ email, password, dropId }) => {
+        const w = window as any
+        const ld = w.LiveDrop.createLiveDrop({ baseUrl: location.origin })
+        await ld.login({ email, password })
+        const places: any[] = []
+        for await (const p of ld.queue.join(dropId)) places.push(p)
+        const held = ld.queue.admission(dropId)
+        // The queue stream also opens from a native EventSource through a ticket.
+        const url = await ld.eventSourceUrl({ queueOf: dropId })
+        const streamed = await new Promise<any>((resolve, reject) => {
+          const es = new EventSource(url)
+          es.addEventListener('queue.admitted', (e) => {
+            es.close()
+            resolve(JSON.parse((e as MessageEvent).data))
+          })
+          es.onerror = () => reject(new Error('EventSource failed'))
+        })
+        const order = await ld.createOrder({ dropId, quantity: 1 })
+        return { places, held, streamed, order: order.data, status: order.response.status, heldAfter: ld.queue.admission(dropId) ?? null }
+      }, { email: buyer.email, password: buyer.password, dropId })
+      // Position 2 at the join, or 1 when the buyer ahead was admitted while the worker solved.
+      expect([run.places[0].status, [1, 2].includes(run.places[0].position)]).toEqual(['waiting', true])
+      const admitted = run.places.at(-1)
+      expect([admitted.status, typeof admitted.admission?.token]).toEqual(['admitted', 'string'])
+      expect(run.held).toBe(admitted.admission.token)
+      expect(run.streamed).toMatchObject({ type: 'queue.admitted', dropId, data: { status: 'admitted' } })
+      expect(run.status).toBe(201)
+      expect(run.order).toMatchObject({ dropId, quantity: 1, status: 'confirmed' })
+      expect(run.heldAfter).toBeNull()
+      expect(workerFetches).toBeGreaterThan(before) // solved off the page's thread
+      const rows = await t.deps.sql`select count(*)::int as n from orders where drop_id = ${dropId}`
+      expect(rows[0].n).toBe(1)
+      expect(errors).toEqual([])
+    } finally {
+      await t.deps.queue.stop()
+      await page.close()
+    }
+  }, 90_000)
 })

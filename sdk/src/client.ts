@@ -4,7 +4,8 @@ import { createSession, type FetchLike, type RefreshOutcome, type TokenPair } fr
 import { createOrder, type CreateOrderBody, type CreateOrderOptions } from './orders.js'
 import { paginate, type ListInit, type ListItem, type ListPath } from './paginate.js'
 import { uploadProductImage, type UploadProductImageOptions, type UploadProductImageResult } from './images.js'
-import { fetchTicket, isPersonal, streamPath, subscribe, type DropEvent, type MeEvent, type StreamTarget, type SubscribeOptions, type WebhookStreamEvent } from './events.js'
+import { fetchTicket, isPersonal, streamPath, subscribe, type DropEvent, type MeEvent, type QueueEvent, type StreamTarget, type SubscribeOptions, type WebhookStreamEvent } from './events.js'
+import { createAdmissions, joinQueue, type QueueJoinOptions, type QueuePlace } from './queue.js'
 
 export interface LiveDropOptions {
   /** Where the API lives, e.g. `https://api.livedrop.example` (no `/v1`). */
@@ -55,11 +56,24 @@ export interface LiveDrop extends Client<paths> {
   subscribe(target: { me: true }, opts?: SubscribeOptions): AsyncGenerator<MeEvent, void, undefined>
   /** The events of the caller's drops as their webhooks get them (creators; `GET /v1/webhooks/events`). */
   subscribe(target: { webhooks: true }, opts?: SubscribeOptions): AsyncGenerator<WebhookStreamEvent, void, undefined>
+  subscribe(target: { queueOf: string }, opts?: SubscribeOptions): AsyncGenerator<QueueEvent, void, undefined>
   /**
-   * The URL of a stream for a native `EventSource` (which cannot send headers): the personal stream gets a
-   * fresh single-use `?ticket=`, and so does the webhook event stream.
+   * The URL of a stream for a native `EventSource` (which cannot send headers): the personal, webhook event and
+   * queue streams get a fresh single-use `?ticket=`.
    */
   eventSourceUrl(target: StreamTarget, opts?: { signal?: AbortSignal }): Promise<string>
+  readonly queue: {
+    /**
+     * Joins a queued drop's waiting room: an async iterator of the caller's place (position, ahead,
+     * estimatedWaitSeconds) that ends with the admitted place. Its token is then sent by itself with the next
+     * order for that drop (`createOrder` or `POST /v1/orders`) and forgotten once used or expired. Solves the
+     * drop's proof-of-work challenge first when it has one (in Web Workers in browsers). A line that closes
+     * first throws QueueClosedError (`reason: 'sold_out'`…).
+     */
+    join(dropId: string, opts?: QueueJoinOptions): AsyncGenerator<QueuePlace, void, undefined>
+    /** The admission token held for this drop, if any (unused and unexpired). */
+    admission(dropId: string): string | undefined
+  }
 }
 
 /** The parameters of `GET /v1/search` (`q` and the optional `type`, filters, `limit`, `cursor`). */
@@ -74,7 +88,17 @@ export function createLiveDrop(options: LiveDropOptions): LiveDrop {
   // Resolved at call time, not captured: the global fetch may be replaced after the client is made.
   const plainFetch: FetchLike = options.fetch ?? ((input, init) => globalThis.fetch(input, init))
   const session = createSession({ baseUrl, fetch: plainFetch, tokens: options.tokens, onTokens: options.onTokens })
-  const client = createClient<paths>({ baseUrl, fetch: (req: Request) => session.fetch(req) })
+  const admissions = createAdmissions()
+  const client = createClient<paths>({
+    baseUrl,
+    // An order on a drop we hold an admission for carries it; a final answer spends it.
+    fetch: async (request: Request) => {
+      const { req, dropId } = await admissions.attach(request)
+      const res = await session.fetch(req)
+      if (dropId) await admissions.settle(dropId, res)
+      return res
+    },
+  })
   const streams = { baseUrl, authFetch: session.fetch, plainFetch }
 
   const keep = <R extends { data?: { accessToken: string; refreshToken: string } }>(r: R): R => {
@@ -107,6 +131,10 @@ export function createLiveDrop(options: LiveDropOptions): LiveDrop {
       const url = new URL(baseUrl + streamPath(target))
       if (isPersonal(target)) url.searchParams.set('ticket', await fetchTicket(streams, opts?.signal))
       return url.toString()
+    },
+    queue: {
+      join: (dropId, opts) => joinQueue({ client, streams, admissions }, dropId, opts),
+      admission: (dropId) => admissions.get(dropId),
     },
   }
 }

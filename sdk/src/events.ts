@@ -44,11 +44,14 @@ export type MeEvent = Typed<components['schemas']['MeStreamEvent']>
  */
 export type WebhookStreamEvent = Typed<components['schemas']['WebhookStreamEvent']> & { raw: string }
 
-/** A drop's public stream, the caller's personal stream, or the events of the caller's drops as webhooks get them. */
-export type StreamTarget = { dropId: string } | { me: true } | { webhooks: true }
+/** Events of the caller's place in a drop's waiting room, typed from the contract (`QueueStreamEvent`). */
+export type QueueEvent = Typed<components['schemas']['QueueStreamEvent']>
+
+/** A drop's public stream, the caller's personal stream, the events of the caller's drops as webhooks get them, or the caller's place in a drop's waiting room. */
+export type StreamTarget = { dropId: string } | { me: true } | { webhooks: true } | { queueOf: string }
 
 /** The streams bound to the caller's credentials (a ticket can stand in for the header). */
-export const isPersonal = (target: StreamTarget) => 'me' in target || 'webhooks' in target
+export const isPersonal = (target: StreamTarget) => 'me' in target || 'webhooks' in target || 'queueOf' in target
 
 export interface SubscribeOptions {
   /** Ends the iteration (and the connection) when aborted. Breaking out of `for await` does too. */
@@ -56,7 +59,7 @@ export interface SubscribeOptions {
   /** Resume after this event id, e.g. one saved before a page reload. */
   lastEventId?: string
   /**
-   * Personal and webhook streams: `header` sends the access token (default); `ticket` fetches a single-use ticket
+   * Personal, webhook and queue streams: `header` sends the access token (default); `ticket` fetches a single-use ticket
    * (`POST /v1/realtime/tickets`) before each connection and sends `?ticket=` instead, for environments whose
    * proxies or gateways drop `Authorization` on streaming requests.
    */
@@ -80,10 +83,11 @@ export interface StreamDeps {
 export function streamPath(target: StreamTarget): string {
   if ('me' in target) return '/v1/me/events'
   if ('webhooks' in target) return '/v1/webhooks/events'
+  if ('queueOf' in target) return `/v1/drops/${encodeURIComponent(target.queueOf)}/queue/events`
   return `/v1/drops/${encodeURIComponent(target.dropId)}/events`
 }
 
-/** A single-use ticket for the personal stream (`POST /v1/realtime/tickets` → `{ ticket, expiresAt }`). */
+/** A single-use ticket for the personal or a queue stream (`POST /v1/realtime/tickets` → `{ ticket, expiresAt }`). */
 export async function fetchTicket(deps: StreamDeps, signal?: AbortSignal): Promise<string> {
   const res = await deps.authFetch(new Request(`${deps.baseUrl}/v1/realtime/tickets`, { method: 'POST', headers: { accept: 'application/json' }, signal }))
   if (!res.ok) throw new LiveDropError(res, await readProblem(res))

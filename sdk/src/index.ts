@@ -6,7 +6,9 @@ export { newIdempotencyKey, type CreateOrderBody, type CreateOrderOptions } from
 export type { ImageContentType, ProductImage, UploadProductImageOptions, UploadProductImageResult } from './images.js'
 export { backoffDelay, parseRetryAfter, type RetryOptions } from './retry.js'
 export type { ListInit, ListItem, ListPath } from './paginate.js'
-export type { DropEvent, DropEventType, LiveDropEvent, MeEvent, MeEventType, StreamTarget, SubscribeOptions, WebhookStreamEvent } from './events.js'
+export type { DropEvent, DropEventType, LiveDropEvent, MeEvent, MeEventType, QueueEvent, StreamTarget, SubscribeOptions, WebhookStreamEvent } from './events.js'
+export { QueueClosedError, type QueueClosedReason, type QueueJoinOptions, type QueuePlace } from './queue.js'
+export { createPowSolver, type PowOptions, type PowSolver } from './pow.js'
 export type { paths, components, operations } from './schema.js'
 
 import type { components } from './schema.js'

@@ -163,6 +163,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/assets/altcha-worker.js": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The SDK's proof-of-work Web Worker (altcha-lib's solver), loaded beside `livedrop.browser.js`
+         * @description The SDK starts it with `new Worker(new URL('./altcha-worker.js', import.meta.url))` to solve a drop's
+         *     challenge off the page's thread (`ld.queue.join` on a drop with `access.challenge = pow`).
+         */
+        get: operations["getSdkPowWorker"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/assets/storefront.js": {
         parameters: {
             query?: never;
@@ -675,6 +696,10 @@ export interface paths {
          *     buyer who joins again while a sold-out drop has stock back goes to the back of the line). When the drop sells out or ends, everybody still waiting gets `queue.closed` within 2 seconds.
          *     Events carry no `id`: a reconnecting client gets the current place again. Comment lines (`: ping`) every
          *     15 s keep the connection open. Each `data:` line is a `QueueStreamEvent`.
+         *     Authenticate with `Authorization: Bearer` or, where headers cannot be set (a browser's `EventSource`),
+         *     with `?ticket=` from `POST /v1/realtime/tickets` (single use; a header wins over a ticket).
+         *     While the waiting room's store is unreachable the answer is `503` with `Retry-After`; an open stream stays
+         *     open and resumes when the store answers again.
          */
         get: operations["streamQueueEvents"];
         put?: never;
@@ -945,7 +970,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * A short-lived ticket to open `/v1/me/events` without an Authorization header
+         * A short-lived ticket to open `/v1/me/events` or `/v1/drops/{dropId}/queue/events` without an Authorization header
          * @description For clients that cannot set headers on an SSE request (browsers' `EventSource`). Single use, valid 60
          *     seconds, bound to the caller, to the caller's session and to the expiry of the access token that asked
          *     for it: the stream it opens closes when that token would have expired.
@@ -2333,6 +2358,33 @@ export interface operations {
             400: components["responses"]["BadRequest"];
         };
     };
+    getSdkPowWorker: {
+        parameters: {
+            query?: {
+                /**
+                 * @description The content hash the storefront's page puts in its asset URLs. With the current one the answer may be
+                 *     cached for a year (`immutable`); without it, or with an old one, it is revalidated (`no-cache`).
+                 */
+                v?: components["parameters"]["AssetVersion"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description JavaScript (ES module). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/javascript": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+        };
+    };
     getStorefrontScript: {
         parameters: {
             query?: {
@@ -3314,7 +3366,10 @@ export interface operations {
     };
     streamQueueEvents: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description A ticket from `POST /v1/realtime/tickets` (single use). */
+                ticket?: string;
+            };
             header?: never;
             path: {
                 dropId: components["parameters"]["DropId"];

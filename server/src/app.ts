@@ -65,7 +65,7 @@ export function createApp(deps: Deps) {
     .use(deps.localImageStore ? localStorageRoutes(deps.images, deps.localImageStore) : new Elysia())
     .use(dropsRoutes(deps.drops, deps.tokens, deps.cache))
     .use(searchRoutes({ sql: deps.sql, cache: deps.cache }))
-    .use(queueRoutes(deps.queue, deps.queueStreams, deps.tokens))
+    .use(queueRoutes(deps.queue, deps.queueStreams, deps.tokens, (ticket) => deps.live.redeemTicket(ticket)))
     .use(ordersRoutes(deps.orders, deps.tokens))
     .use(followsRoutes(deps.follows, deps.tokens))
     .use(notificationsRoutes(deps.notifications, deps.tokens))

@@ -132,7 +132,9 @@ export function createDeps(config: Config & { databaseUrl: string; jwtSecret: st
   // Its own keys by default, derived so that every instance sharing JWT_SECRET agrees on them.
   const queueKey = (use: string) => createHmac('sha256', config.queue.tokenSecret ?? config.jwtSecret).update(`livedrop ${use}`).digest('base64url')
   const queue = createQueueService({
-    store: backplane.client ? createRedisQueueStore(backplane.client, config.redisKeyPrefix) : createMemoryQueueStore(),
+    // Behind the breaker: while Redis hangs every line step fails at once (a 503 with Retry-After), no request
+    // waits out a timeout, and nothing falls back to memory — the line lives in Redis only (see service.ts).
+    store: backplane.client ? backplane.breaker.guard(createRedisQueueStore(backplane.client, config.redisKeyPrefix)) : createMemoryQueueStore(),
     drops, creators, pubsub, log, tickMs: config.queue.tickMs,
     channel: `${config.redisKeyPrefix}queue:changed`,
     tokens: createAdmissionTokens(config.queue.tokenSecret ?? queueKey('admission tokens')),

@@ -1,4 +1,5 @@
 import type { Logger } from '../logger'
+import { AppError } from '../errors'
 import { createSseResponse, encodeFrame, type SseWriter } from '../lib/sse'
 import type { Drop, QueuePlace } from '../contract/schemas.gen'
 import type { QueueService } from './service'
@@ -58,12 +59,13 @@ export function createQueueStreams(deps: { queue: QueueService; drops: { get(id:
     busy.add(dropId)
     try {
       const list = [...streams]
-      const [drop, entries] = await Promise.all([deps.drops.get(dropId), queue.store.entries(dropId, list.map((s) => s.userId))])
+      const [drop, entries] = await Promise.all([deps.drops.get(dropId), queue.entries(dropId, list.map((s) => s.userId))])
       list.forEach((s, i) => {
         if (!s.writer.closed && send(s, drop, entries[i], false)) streams.delete(s)
       })
     } catch (err) {
-      log.warn({ err: (err as Error).message, dropId }, 'queue stream poll failed')
+      // While the store is away (a 503 from queue.entries) the streams stay open and keep their last place.
+      if (!(err instanceof AppError && err.status === 503)) log.warn({ err: (err as Error).message, dropId }, 'queue stream poll failed')
     } finally {
       busy.delete(dropId)
     }
@@ -95,7 +97,7 @@ export function createQueueStreams(deps: { queue: QueueService; drops: { get(id:
       })
       s.writer = writer
       streams.add(s)
-      const [e] = await queue.store.entries(dropId, [userId])
+      const [e] = await queue.entries(dropId, [userId])
       if (send(s, drop, e ?? null, true)) streams.delete(s)
       return response
     },

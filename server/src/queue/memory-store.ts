@@ -77,6 +77,9 @@ export function createMemoryQueueStore(now: () => number = Date.now): QueueStore
       l.sealed = true
       return true
     },
+    async outstanding(dropId) {
+      return { count: of(dropId).admitted.size, atMs: now() }
+    },
     async admit(dropId, o) {
       const l = of(dropId)
       const t = now()
@@ -90,7 +93,11 @@ export function createMemoryQueueStore(now: () => number = Date.now): QueueStore
       }
       l.credit = Math.min(Math.max(1, o.rate / 2), l.credit + Math.max(0, t - (l.last ?? t)) * o.rate / 1000)
       l.last = t
-      const n = Math.floor(Math.min(l.credit, o.capacity - l.admitted.size))
+      // As in the Redis store: at least the count taken before the stock was read, less those just expired,
+      // plus every admission since.
+      const since = o.before ? [...l.log.values()].filter((at) => at >= o.before!.atMs).length : 0
+      const outstanding = Math.max(l.admitted.size, o.before ? o.before.count - expired.length + since : 0)
+      const n = Math.floor(Math.min(l.credit, o.capacity - outstanding))
       const next = [...l.line.entries()].sort((a, b) => a[1] - b[1]).slice(0, Math.max(0, n))
       const admitted = next.map(([userId]) => {
         l.line.delete(userId)

@@ -175,6 +175,43 @@ describeWithRedis('waiting room (Redis)', () => {
     expect(stats.body.admissionRate).toBeCloseTo(0.3, 5)
   })
 
+  test('an order settling while the admitter reads the stock never makes room twice (admissions ≤ stock)', async () => {
+    // Found by the queue load test: 514 admitted for 500 units (14 valid tokens met SOLD_OUT). The admitter read
+    // the stock, an order then committed and left the admitted set, and the admission counted the unit as free.
+    const { drop } = await queuedDrop(ctx, { stock: 2, rate: 1000 })
+    await goLive(ctx, drop.id)
+    const users = await Promise.all(Array.from({ length: 3 }, () => registerUser(api)))
+    for (const u of users) expect((await join(ctx, drop.id, u.accessToken)).status).toBe(200)
+    let during: (() => Promise<void>) | null = null
+    const racing = createQueueService({
+      store: deps.queue.store, creators: deps.creators, tokens: createAdmissionTokens(SECRET), pow: createPow(SECRET),
+      pubsub: deps.pubsub, channel: `${testRedisPrefix()}queue:test`, log: deps.log, tickMs: 50,
+      // The tick's stock read, with an order landing right after it.
+      drops: { get: async (id: string) => {
+        const d = await deps.drops.get(id)
+        const work = during
+        during = null
+        if (work) await work()
+        return d
+      } },
+    })
+    try {
+      await racing.tick() // initial credit 1: the first buyer
+      const first = (await api('GET', `/v1/drops/${drop.id}/queue`, { token: users[0].accessToken })).body
+      expect(first.status).toBe('admitted')
+      await Bun.sleep(50) // credit for more than one
+      during = async () => {
+        expect((await order(ctx, drop.id, users[0].accessToken, first.admission.token)).status).toBe(201)
+      }
+      await racing.tick()
+    } finally {
+      await racing.stop()
+    }
+    const places = await Promise.all(users.map(async (u) => (await api('GET', `/v1/drops/${drop.id}/queue`, { token: u.accessToken })).body.status))
+    // One unit left: one more admission, not two.
+    expect(places).toEqual(['bought', 'admitted', 'waiting'])
+  })
+
   test('sell-out: everyone still waiting is told within 2 s, on their stream, and joining is refused', async () => {
     const { drop } = await queuedDrop(ctx, { stock: 1, rate: 1 })
     await goLive(ctx, drop.id)
@@ -207,6 +244,30 @@ describeWithRedis('waiting room (Redis)', () => {
     const refused = await join(ctx, drop.id, late.accessToken)
     expect([refused.status, refused.body.code]).toEqual([409, 'SOLD_OUT'])
     expect((await api('GET', `/v1/drops/${drop.id}/queue`, { token: users[5].accessToken })).body).toMatchObject({ status: 'closed', closedReason: 'sold_out' })
+  })
+
+  test('the queue stream takes a single-use ?ticket= (EventSource sends no headers); no credentials or a used ticket is a 401', async () => {
+    const { drop } = await queuedDrop(ctx)
+    const buyer = await registerUser(api)
+    expect((await join(ctx, drop.id, buyer.accessToken)).status).toBe(200)
+    const ticket = (await api('POST', '/v1/realtime/tickets', { token: buyer.accessToken })).body.ticket
+    const url = `http://localhost/v1/drops/${drop.id}/queue/events`
+    const res = await ctx.app.handle(new Request(`${url}?ticket=${encodeURIComponent(ticket)}`))
+    expect(res.status).toBe(200)
+    const s = await readSse(res, `/v1/drops/${drop.id}/queue/events`)
+    try {
+      const first = await s.next(2000)
+      expect([first.event, first.data.data.status]).toEqual(['queue.position', 'pre_queue'])
+    } finally {
+      await s.close()
+    }
+    const reused = await ctx.app.handle(new Request(`${url}?ticket=${encodeURIComponent(ticket)}`))
+    expect([reused.status, (await reused.json()).code]).toEqual([401, 'UNAUTHORIZED'])
+    expect((await ctx.app.handle(new Request(url))).status).toBe(401)
+    // A ticket of somebody not in line opens nothing (404, as with a Bearer token).
+    const other = await registerUser(api)
+    const otherTicket = (await api('POST', '/v1/realtime/tickets', { token: other.accessToken })).body.ticket
+    expect((await ctx.app.handle(new Request(`${url}?ticket=${otherTicket}`))).status).toBe(404)
   })
 
   test('proof of work: a solved challenge per join, single use, bound to its drop; precise refusals', async () => {

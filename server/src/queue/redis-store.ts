@@ -73,7 +73,13 @@ end
 local b = redis.call('HMGET', KEYS[11], 'credit', 'last')
 local credit, last = tonumber(b[1]) or 1, tonumber(b[2]) or now
 credit = math.min(burst, credit + math.max(0, now - last) * rate / 1000)
-local n = math.floor(math.min(credit, capacity - redis.call('ZCARD', KEYS[5])))
+-- Outstanding admissions: at least the count taken before the stock was read, less those this call just
+-- expired (admitted a TTL ago, so in that count), plus every admission since.
+local outstanding = redis.call('ZCARD', KEYS[5])
+if ARGV[5] ~= '' then
+  outstanding = math.max(outstanding, tonumber(ARGV[5]) - #late + redis.call('ZCOUNT', KEYS[6], ARGV[6], '+inf'))
+end
+local n = math.floor(math.min(credit, capacity - outstanding))
 local admitted = {}
 if n > 0 then
   local popped = redis.call('ZPOPMIN', KEYS[2], n)
@@ -88,6 +94,9 @@ end
 redis.call('HSET', KEYS[11], 'credit', tostring(credit), 'last', now)
 ${TOUCH}
 return {admitted, late, now + ttl}`
+
+const OUTSTANDING = `${NOW}
+return {redis.call('ZCARD', KEYS[5]), now}`
 
 const CLOSE = `
 local told = {}
@@ -132,7 +141,7 @@ const STATS = `${NOW}
 return {redis.call('ZCARD', KEYS[2]) + redis.call('SCARD', KEYS[1]), redis.call('ZCARD', KEYS[6]), redis.call('SCARD', KEYS[7]),
   redis.call('SCARD', KEYS[8]), redis.call('ZCOUNT', KEYS[6], now - 10000, '+inf')}`
 
-const SCRIPTS = { queueJoin: JOIN, queueSeal: SEAL, queueAdmit: ADMIT, queueClose: CLOSE, queueEntries: ENTRIES, queueConsume: CONSUME, queueSettle: SETTLE, queueStats: STATS }
+const SCRIPTS = { queueJoin: JOIN, queueSeal: SEAL, queueAdmit: ADMIT, queueOutstanding: OUTSTANDING, queueClose: CLOSE, queueEntries: ENTRIES, queueConsume: CONSUME, queueSettle: SETTLE, queueStats: STATS }
 type Script = keyof typeof SCRIPTS
 type Raw = [string, string?]
 
@@ -165,8 +174,12 @@ export function createRedisQueueStore(client: RedisClient, prefix: string): Queu
     seal: async (dropId, startsAtMs, order) => (await run<number>('queueSeal', dropId, startsAtMs, ...order)) === 1,
     async admit(dropId, o: AdmitOptions) {
       const burst = Math.max(1, o.rate / 2)
-      const [admitted, expired, expiresAtMs] = await run<[string[], string[], number]>('queueAdmit', dropId, o.rate, o.ttlMs, o.capacity, burst)
+      const [admitted, expired, expiresAtMs] = await run<[string[], string[], number]>('queueAdmit', dropId, o.rate, o.ttlMs, o.capacity, burst, o.before?.count ?? '', o.before?.atMs ?? '')
       return { admitted: admitted.map((userId) => ({ userId, expiresAtMs: Number(expiresAtMs) })), expired }
+    },
+    async outstanding(dropId) {
+      const [count, atMs] = await run<[number, number]>('queueOutstanding', dropId)
+      return { count, atMs }
     },
     close: (dropId, reason) => run<string[]>('queueClose', dropId, reason),
     async entries(dropId, userIds) {

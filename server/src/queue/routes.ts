@@ -4,16 +4,29 @@ import { authGuard } from '../platform/auth-guard'
 import type { TokenService } from '../platform/tokens'
 import type { QueueService } from './service'
 import type { QueueStreams } from './live'
+import { unauthorized } from '../errors'
 
-export const queueRoutes = (queue: QueueService, streams: QueueStreams, tokens: TokenService) =>
+/** Redeems a single-use realtime ticket (the events feature issues them) → whose it is; a bad one throws 401. */
+export type RedeemTicket = (ticket: string) => Promise<{ userId: string }>
+
+export const queueRoutes = (queue: QueueService, streams: QueueStreams, tokens: TokenService, redeemTicket: RedeemTicket) =>
   new Elysia()
     .get('/v1/challenges', ({ query }) => queue.challenge(query.dropId), op.getChallenge)
-    .use(lineRoutes(queue, streams, tokens))
+    // A browser's EventSource cannot send Authorization: the stream also takes a ticket, as /v1/me/events does.
+    .get('/v1/drops/:dropId/queue/events', async ({ params, query, request }) => {
+      const authorization = request.headers.get('authorization')
+      // A header wins over a ticket (and a bad header is a 401 even with a ticket): no silent fallback.
+      const principal = authorization ? await tokens.authenticate(authorization)
+        : query.ticket ? await redeemTicket(query.ticket)
+        : null
+      if (!principal) throw unauthorized('Send a Bearer token or a ?ticket= from POST /v1/realtime/tickets')
+      return streams.open(principal.userId, params.dropId, request.signal)
+    }, op.streamQueueEvents)
+    .use(lineRoutes(queue, tokens))
 
-const lineRoutes = (queue: QueueService, streams: QueueStreams, tokens: TokenService) =>
+const lineRoutes = (queue: QueueService, tokens: TokenService) =>
   new Elysia({ prefix: '/v1/drops/:dropId/queue' })
     .use(authGuard(tokens))
     .post('', ({ userId, params, headers }) => queue.join(userId, params.dropId, headers.altcha), { ...op.joinQueue, auth: true })
     .get('', ({ userId, params }) => queue.place(userId, params.dropId), { ...op.getMyQueuePlace, auth: true })
     .get('/stats', ({ userId, params }) => queue.stats(userId, params.dropId), { ...op.getQueueStats, auth: true })
-    .get('/events', ({ userId, params, request }) => streams.open(userId, params.dropId, request.signal), { ...op.streamQueueEvents, auth: true })

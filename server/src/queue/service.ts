@@ -1,5 +1,6 @@
 import { randomInt } from 'node:crypto'
 import { AppError, notFound } from '../errors'
+import { BreakerOpenError } from '../lib/breaker'
 import type { Logger } from '../logger'
 import type { PubSub } from '../lib/pubsub'
 import { pollLoop } from '../lib/poll-loop'
@@ -64,16 +65,23 @@ export function createQueueService(o: QueueOptions) {
     return p
   }
 
-  // The store's failures (Redis away) are the caller's 503, never a 500.
+  // The store's failures (Redis away) are the caller's 503, never a 500. The line lives in Redis only: there is
+  // no in-process fallback that could admit a buyer twice or reorder the line, so the waiting room fails closed
+  // (joins, places, admissions and orders on queued drops) and everybody keeps their place for when Redis is
+  // back. With the Redis breaker in front of the store (deps.ts) only the first call waits out Redis's command
+  // timeout; every later one fails at once until the breaker's probe finds Redis answering (every 500 ms).
   const guard = async <T>(work: () => Promise<T>): Promise<T> => {
     try {
       return await work()
     } catch (err) {
       if (err instanceof AppError) throw err
-      log.warn({ err: (err as Error).message }, 'queue store unavailable')
-      throw new AppError('SERVICE_UNAVAILABLE', 'The waiting room is unavailable; retry shortly', { headers: { 'retry-after': '1' } })
+      if (!(err instanceof BreakerOpenError)) log.warn({ err: (err as Error).message }, 'queue store unavailable')
+      throw new AppError('SERVICE_UNAVAILABLE', 'The waiting room\'s store is not answering; every place in line is kept: retry after Retry-After', { headers: { 'retry-after': '1' } })
     }
   }
+  // Outcomes of orders that could not be written to the line while the store was away; the admitter retries
+  // them (the order itself is in PostgreSQL either way: this only keeps bought/expired and the capacity exact).
+  const unsettled = new Map<string, { dropId: string; userId: string; confirmed: boolean }>()
 
   async function queuedDrop(dropId: string): Promise<Drop> {
     const drop = await o.drops.get(dropId)
@@ -114,8 +122,14 @@ export function createQueueService(o: QueueOptions) {
 
   /** One admitter pass over every drop with a line: close what is over, seal at the start, admit. */
   async function tick(): Promise<void> {
+    for (const [key, u] of unsettled) {
+      await store.settle(u.dropId, u.userId, u.confirmed)
+      unsettled.delete(key)
+    }
     for (const dropId of await store.active()) {
       let drop: Drop
+      // Before the stock is read (see AdmitOptions.before): an order settling in between must not make room twice.
+      const before = await store.outstanding(dropId)
       try {
         drop = await o.drops.get(dropId)
       } catch (err) {
@@ -130,7 +144,7 @@ export function createQueueService(o: QueueOptions) {
       else if (drop.status === 'live' && drop.access.mode === 'queue') {
         await seal(drop)
         const { admitted, expired } = await store.admit(dropId, {
-          rate: drop.access.admitPerSecond!, ttlMs: drop.access.admissionTtlSeconds! * 1000, capacity: drop.availableStock,
+          rate: drop.access.admitPerSecond!, ttlMs: drop.access.admissionTtlSeconds! * 1000, capacity: drop.availableStock, before,
         })
         if (admitted.length || expired.length) notify(dropId)
       }
@@ -151,6 +165,8 @@ export function createQueueService(o: QueueOptions) {
     /** Something changed in this drop's line (on any instance). */
     onChange: (l: (dropId: string) => void) => void listeners.push(l),
     placeOf,
+    /** The store's entries for these buyers; a store that is away is a 503. */
+    entries: (dropId: string, userIds: string[]) => guard(() => store.entries(dropId, userIds)),
 
     /** A proof-of-work challenge for joining this drop's line. */
     async challenge(dropId: string) {
@@ -241,7 +257,10 @@ export function createQueueService(o: QueueOptions) {
 
     /** The outcome of an order that spent an admission. */
     async settle(userId: string, dropId: string, confirmed: boolean): Promise<void> {
-      await store.settle(dropId, userId, confirmed).catch((err) => log.warn({ err: (err as Error).message, dropId }, 'queue settle failed'))
+      await store.settle(dropId, userId, confirmed).catch((err) => {
+        if (unsettled.size < 100_000) unsettled.set(`${dropId} ${userId}`, { dropId, userId, confirmed })
+        log.warn({ err: (err as Error).message, dropId }, 'queue settle failed; the admitter retries it')
+      })
     },
   }
 }

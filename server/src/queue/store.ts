@@ -19,6 +19,13 @@ export interface AdmitOptions {
   ttlMs: number
   /** units left: buyers admitted and not yet done never outnumber them */
   capacity: number
+  /**
+   * The admissions outstanding when the admitter read `capacity`, taken *before* that read (`outstanding()`):
+   * a buyer whose order lands between the two reads is then counted twice (safe), never not at all. Without it
+   * the store's own count is used, which an order settled after the stock read makes too small: admissions
+   * would outnumber the stock.
+   */
+  before?: { count: number; atMs: number }
 }
 
 export interface QueueStats {
@@ -41,6 +48,8 @@ export interface QueueStore {
   preQueue(dropId: string): Promise<string[]>
   /** Orders the pre-queue as given (joiners missing from `order` follow); false when already sealed or too early. */
   seal(dropId: string, startsAtMs: number, order: string[]): Promise<boolean>
+  /** Admissions not yet done (admitted, neither bought nor expired), and the store's clock, read together. */
+  outstanding(dropId: string): Promise<{ count: number; atMs: number }>
   /** Expires late admissions, then admits the next buyers the shared rate and the capacity allow. */
   admit(dropId: string, opts: AdmitOptions): Promise<{ admitted: Array<{ userId: string; expiresAtMs: number }>; expired: string[] }>
   /** Empties the line; every buyer still waiting (or admitted and not done) is closed with `reason`. → them */

@@ -14,7 +14,7 @@ export interface StorefrontAssets {
   /** content hash of the three files, in the page's asset URLs (?v=) */
   version: string
   html: string
-  files: Record<'livedrop.browser.js' | 'storefront.js' | 'storefront.css', Asset>
+  files: Record<'livedrop.browser.js' | 'altcha-worker.js' | 'storefront.js' | 'storefront.css', Asset>
 }
 
 const ROOT = join(import.meta.dir, '..', '..', '..')
@@ -43,12 +43,14 @@ async function version(...parts: Array<Blob | string>): Promise<string> {
 }
 
 export async function buildStorefrontAssets(): Promise<StorefrontAssets> {
-  const [sdk, app, css] = await Promise.all([
+  const [sdk, worker, app, css] = await Promise.all([
     bundle(join(ROOT, 'sdk/src/index.ts')),
+    // The SDK's proof-of-work worker, served beside it: the SDK finds it relative to its own URL.
+    bundle(join(ROOT, 'sdk/src/pow-worker.ts')),
     bundle(join(import.meta.dir, 'client/main.tsx'), ['@livedrop/sdk']),
     Bun.file(join(import.meta.dir, 'client/storefront.css')).text(),
   ])
-  const v = await version(sdk, app, css)
+  const v = await version(sdk, worker, app, css)
   const html = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -63,6 +65,7 @@ export async function buildStorefrontAssets(): Promise<StorefrontAssets> {
     html,
     files: {
       'livedrop.browser.js': { body: sdk, type: JS },
+      'altcha-worker.js': { body: worker, type: JS },
       'storefront.js': { body: app, type: JS },
       'storefront.css': { body: css, type: 'text/css; charset=utf-8' },
     },

@@ -21,5 +21,6 @@ export const storefrontRoutes = () =>
     .get('/drops/:dropId', page, op.getStorefrontDrop)
     .get('/orders', page, op.getStorefrontOrders)
     .get('/assets/livedrop.browser.js', asset('livedrop.browser.js'), op.getSdkBrowserBundle)
+    .get('/assets/altcha-worker.js', asset('altcha-worker.js'), op.getSdkPowWorker)
     .get('/assets/storefront.js', asset('storefront.js'), op.getStorefrontScript)
     .get('/assets/storefront.css', asset('storefront.css'), op.getStorefrontStyles)

@@ -3,7 +3,9 @@ import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { type Browser, type Page } from 'playwright-core'
 import { CHROMIUM, hasChromium, launchChromium } from '../../test/browser'
-import { createTestContext, liveDrop, registerUser, unique } from '../../test/helpers'
+import { createTestContext, liveDrop, registerCreator, registerUser, unique } from '../../test/helpers'
+import { solveChallenge } from 'altcha-lib'
+import { deriveKey } from 'altcha-lib/algorithms/sha'
 import { validateResponse } from '../contract/validate'
 
 /**
@@ -14,7 +16,7 @@ import { validateResponse } from '../contract/validate'
 if (!hasChromium) console.error(`SKIPPED: storefront browser test: no Chromium at ${CHROMIUM} (apt-get install -y chromium)`)
 const SHOTS = join(import.meta.dir, '..', '..', '..', 'results', 'storefront')
 
-const ctx = createTestContext()
+const ctx = createTestContext({ queue: { tokenSecret: 'storefront-queue-secret-0123456789abcdef01', tickMs: 100 } })
 let browser: Browser | undefined
 let server: ReturnType<typeof Bun.serve> | undefined
 let base = ''
@@ -188,4 +190,73 @@ describe.skipIf(!hasChromium)('the storefront in headless Chromium', () => {
     expect(errors.filter((e) => !/404/.test(e))).toEqual([])
     expect(contractProblems).toEqual([])
   }, 60_000)
+
+  test('a queued drop with proof of work: join the line, watch the place move, get admitted, buy; the next buyer is told it sold out', async () => {
+    const owner = await registerCreator(ctx.api)
+    const product = await ctx.api('POST', '/v1/products', { token: owner.accessToken, body: { title: 'Queued sneaker', priceCents: 12000, currency: 'EUR' } })
+    const made = await ctx.api('POST', '/v1/drops', {
+      token: owner.accessToken,
+      body: {
+        productId: product.body.id, startsAt: new Date(Date.now() + 60_000).toISOString(), initialStock: 3,
+        access: { mode: 'queue', admitPerSecond: 1, preQueueSeconds: 600, admissionTtlSeconds: 120, challenge: 'pow', challengeDifficulty: 2000 },
+      },
+    })
+    expect(made.status).toBe(201)
+    const dropId = made.body.id as string
+    await ctx.deps.sql`update drops set starts_at = now() - interval '1 millisecond' where id = ${dropId}`
+    await ctx.deps.scheduler.tick()
+    // Two buyers ahead in line (through the API, with solved challenges), before the page's buyer.
+    const ahead = await Promise.all([registerUser(ctx.api), registerUser(ctx.api)])
+    for (const u of ahead) {
+      const challenge = (await ctx.api('GET', `/v1/challenges?dropId=${dropId}`)).body
+      const solution = await solveChallenge({ challenge, deriveKey })
+      const header = Buffer.from(JSON.stringify({ challenge, solution })).toString('base64')
+      expect((await ctx.api('POST', `/v1/drops/${dropId}/queue`, { token: u.accessToken, headers: { altcha: header } })).status).toBe(200)
+    }
+    const buyer = await registerUser(ctx.api)
+    const { page, errors } = await openPage({ width: 390, height: 844 })
+    await page.goto(`${base}/drops/${dropId}`)
+    await page.getByLabel('Email').fill(buyer.email)
+    await page.getByLabel('Password').fill(buyer.password)
+    await page.getByLabel('Password').press('Enter')
+    await page.getByTestId('queue-join').click()
+    await page.getByTestId('queue-position').filter({ hasText: '3' }).waitFor({ timeout: 20_000 })
+    expect(await page.getByRole('button', { name: /^Buy/ }).count()).toBe(0)
+    await shot(page, '9-queue-waiting-phone')
+
+    // The first buyer ahead is admitted and buys; the line moves on the page (3 → 2), then the page's buyer is admitted.
+    await ctx.deps.queue.tick()
+    const first = (await ctx.api('GET', `/v1/drops/${dropId}/queue`, { token: ahead[0].accessToken })).body
+    expect(first.status).toBe('admitted')
+    expect((await ctx.api('POST', '/v1/orders', { token: ahead[0].accessToken, headers: { 'idempotency-key': unique('k'), 'admission-token': first.admission.token }, body: { dropId, quantity: 1 } })).status).toBe(201)
+    await page.getByTestId('queue-position').filter({ hasText: '2' }).waitFor({ timeout: 10_000 })
+    ctx.deps.queue.start()
+    try {
+      // The second buyer ahead is admitted next (and holds a unit); then the page's buyer, who buys.
+      await page.getByTestId('queue-admitted').waitFor({ timeout: 20_000 })
+      await shot(page, '10-queue-admitted-phone')
+      await page.getByRole('button', { name: /^Buy now/ }).click()
+      await page.getByRole('heading', { name: 'Order confirmed' }).waitFor()
+      expect(await page.getByRole('button', { name: /^Buy/ }).count()).toBe(0) // one admission, one order
+      // The second buyer ahead buys the last unit: the page sees the drop sell out.
+      const second = (await ctx.api('GET', `/v1/drops/${dropId}/queue`, { token: ahead[1].accessToken })).body
+      expect(second.status).toBe('admitted')
+      expect((await ctx.api('POST', '/v1/orders', { token: ahead[1].accessToken, headers: { 'idempotency-key': unique('k'), 'admission-token': second.admission.token }, body: { dropId, quantity: 1 } })).status).toBe(201)
+      await status(page).filter({ hasText: 'Sold out' }).waitFor({ timeout: 10_000 })
+      await shot(page, '11-queue-bought-phone')
+    } finally {
+      await ctx.deps.queue.stop()
+    }
+    const orders = await ctx.deps.sql`select user_id from orders where drop_id = ${dropId} and status = 'confirmed'`
+    expect(orders.map((o) => o.userId).sort()).toEqual([ahead[0].user.id, ahead[1].user.id, buyer.user.id].sort())
+
+    // A buyer arriving now: the sold-out drop's page offers no line to join (the API refuses it: 409 SOLD_OUT).
+    const l = await openPage({ width: 1280, height: 800 })
+    await l.page.goto(`${base}/drops/${dropId}`)
+    await status(l.page).filter({ hasText: 'Sold out' }).waitFor()
+    expect(await l.page.getByTestId('queue-join').count()).toBe(0)
+    expect(errors).toEqual([])
+    expect(l.errors).toEqual([])
+    expect(contractProblems).toEqual([])
+  }, 120_000)
 })

@@ -1,6 +1,7 @@
 import { UsageError } from '../../errors'
 import { contractInt, id } from '../../parse'
 import { parseFutureWhen } from '../../time'
+import type { DropAccessInput } from './access'
 
 /** A drop to create, checked and with its times resolved. */
 export interface DropDraft {
@@ -10,6 +11,7 @@ export interface DropDraft {
   initialStock: number
   perUserLimit?: number
   lowStockThreshold?: number
+  access?: DropAccessInput
 }
 
 /** The fields of a draft as given (flags are strings, a file may hold numbers), with the names to blame. */
@@ -20,10 +22,12 @@ export interface RawDraft {
   initialStock: unknown
   perUserLimit?: unknown
   lowStockThreshold?: unknown
+  /** the API's `access` object (a file), or what the waiting-room flags made of themselves */
+  access?: unknown
 }
 export type DraftNames = Record<keyof RawDraft, string>
 
-export const FLAG_NAMES: DraftNames = { productId: '--product', startsAt: '--at', endsAt: '--ends-at', initialStock: '--stock', perUserLimit: '--per-user-limit', lowStockThreshold: '--low-stock' }
+export const FLAG_NAMES: DraftNames = { productId: '--product', startsAt: '--at', endsAt: '--ends-at', initialStock: '--stock', perUserLimit: '--per-user-limit', lowStockThreshold: '--low-stock', access: '--queue' }
 
 /** Checks one draft and collects every problem (a file gets them all at once, not one per attempt). */
 export function checkDraft(raw: RawDraft, names: DraftNames, now: Date): { draft?: DropDraft; problems: string[] } {
@@ -65,8 +69,15 @@ export function checkDraft(raw: RawDraft, names: DraftNames, now: Date): { draft
   if (initialStock !== undefined && lowStockThreshold !== undefined && lowStockThreshold >= initialStock) {
     problems.push(`${names.lowStockThreshold} (${lowStockThreshold}) must be below ${names.initialStock} (${initialStock})`)
   }
+  let access: DropAccessInput | undefined
+  if (raw.access !== undefined) {
+    const a = raw.access as { mode?: unknown }
+    // Its settings are the server's to check (a precise 422 names the field); the shape is checked here.
+    if (typeof a !== 'object' || a === null || Array.isArray(a) || (a.mode !== 'open' && a.mode !== 'queue')) problems.push(`${names.access} must be an object with mode "open" or "queue"`)
+    else access = a as DropAccessInput
+  }
   if (problems.length || !productId || !startsAt || initialStock === undefined) return { problems }
-  return { problems, draft: { productId, startsAt, endsAt, initialStock, perUserLimit, lowStockThreshold } }
+  return { problems, draft: { productId, startsAt, endsAt, initialStock, perUserLimit, lowStockThreshold, ...(access ? { access } : {}) } }
 }
 
 /** A file of drafts: a JSON array of objects with the API's field names (times may be friendly forms). */
@@ -78,7 +89,7 @@ export function checkDraftFile(text: string, file: string, now: Date): DropDraft
     throw new UsageError(`${file} is not valid JSON: ${(err as Error).message}`)
   }
   if (!Array.isArray(parsed) || parsed.length === 0) throw new UsageError(`${file} must hold a non-empty JSON array of drops`, 'Example: [{"productId": "…", "startsAt": "tomorrow 18:00", "initialStock": 100}]')
-  const known = new Set(['productId', 'startsAt', 'endsAt', 'initialStock', 'perUserLimit', 'lowStockThreshold'])
+  const known = new Set(['productId', 'startsAt', 'endsAt', 'initialStock', 'perUserLimit', 'lowStockThreshold', 'access'])
   const drafts: DropDraft[] = []
   const problems: string[] = []
   parsed.forEach((entry, i) => {
@@ -104,4 +115,5 @@ export const draftBody = (d: DropDraft) => ({
   ...(d.endsAt ? { endsAt: d.endsAt.toISOString() } : {}),
   ...(d.perUserLimit !== undefined ? { perUserLimit: d.perUserLimit } : {}),
   ...(d.lowStockThreshold !== undefined ? { lowStockThreshold: d.lowStockThreshold } : {}),
+  ...(d.access ? { access: d.access } : {}),
 })

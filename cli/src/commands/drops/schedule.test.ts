@@ -41,6 +41,40 @@ describe('drops schedule', () => {
     expect(await api.countDrops(m.creatorId)).toBe(0)
   })
 
+  test('schedule --queue: the waiting room and its settings reach the drop; stray or bad queue flags are usage errors', async () => {
+    const m = await api.withProduct()
+    const r = await m.run(['drops', 'schedule', '--product', m.productId, '--at', 'in 2h', '--stock', '500', '--queue', '--admit-per-second', '25', '--pre-queue', '600', '--admission-ttl', '90', '--challenge', 'pow', '--difficulty', '20000', '--json'])
+    expect(r.code).toBe(0)
+    expect(r.json().access).toEqual({ mode: 'queue', admitPerSecond: 25, preQueueSeconds: 600, admissionTtlSeconds: 90, challenge: 'pow', challengeDifficulty: 20000 })
+    expect(r.stderr).toContain('waiting room: 25 buyers/s, line opens 600s before the start, 90s to order once admitted, proof of work (difficulty 20000)')
+    const [row] = await api.ctx.deps.sql`select access_mode, admit_per_second, pre_queue_seconds, admission_ttl_seconds, access_challenge, challenge_difficulty from drops where id = ${r.json().id}`
+    expect(row).toEqual({ accessMode: 'queue', admitPerSecond: 25, preQueueSeconds: 600, admissionTtlSeconds: 90, accessChallenge: 'pow', challengeDifficulty: 20000 })
+    // Only --queue: the contract's defaults.
+    const plain = await m.run(['drops', 'schedule', '--product', m.productId, '--at', 'in 2h', '--stock', '5', '--queue', '--json'])
+    expect(plain.code).toBe(0)
+    expect(plain.json().access).toMatchObject({ mode: 'queue', admitPerSecond: 10, preQueueSeconds: 900, admissionTtlSeconds: 120, challenge: 'none' })
+    const created = await api.countDrops(m.creatorId)
+
+    const cases: Array<[string[], RegExp]> = [
+      [['--admit-per-second', '5'], /--admit-per-second needs --queue \(a waiting room for the drop\) \(USAGE\)/],
+      [['--pre-queue', '60', '--challenge', 'pow'], /--pre-queue, --challenge need --queue/],
+      [['--queue', '--admit-per-second', '0'], /--admit-per-second must be between 1 and 10000, got 0/],
+      [['--queue', '--admit-per-second', 'fast'], /--admit-per-second must be a whole number, got "fast"/],
+      [['--queue', '--admission-ttl', '5'], /--admission-ttl must be between 10 and 3600, got 5/],
+      [['--queue', '--pre-queue', '90000'], /--pre-queue must be between 0 and 86400, got 90000/],
+      [['--queue', '--challenge', 'captcha'], /--challenge must be pow or none, got "captcha"/],
+      [['--queue', '--difficulty', '100'], /--difficulty needs --challenge pow/],
+    ]
+    for (const [flags, message] of cases) {
+      const bad = await m.run(['drops', 'schedule', '--product', m.productId, '--at', 'in 1h', '--stock', '5', ...flags])
+      expect({ flags, code: bad.code }).toEqual({ flags, code: 2 })
+      expect(bad.stderr).toMatch(message)
+      expect(bad.stderr).not.toMatch(STACK_LINE)
+      expect(bad.stdout).toBe('')
+    }
+    expect(await api.countDrops(m.creatorId)).toBe(created)
+  })
+
   test('schedule --file: validates every entry before creating any', async () => {
     const m = await api.withProduct()
     const dir = freshConfigHome()

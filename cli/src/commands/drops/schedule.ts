@@ -8,6 +8,7 @@ import { readAll } from '../../prompt'
 import { formatLocal, formatRelative } from '../../time'
 import { myCreatorId } from '../auth'
 import { checkDraft, checkDraftFile, draftBody, FLAG_NAMES, type DropDraft, type RawDraft } from './draft'
+import { ACCESS_FLAG_KEYS, checkAccessFlags } from './access'
 
 export type ScheduleOptions = { file: string } | { draft: DropDraft; at: string }
 
@@ -22,6 +23,8 @@ export const scheduleDrop = defineCommand<ScheduleOptions>({
     'livedrop drops schedule --product <productId> --at "tomorrow 18:00" --stock 500',
     'livedrop drops schedule --product <productId> --at "in 2h" --ends-at "in 3h" --stock 100 --per-user-limit 2 --low-stock 10',
     'livedrop drops schedule --product <productId> --at 2030-05-01T18:00:00Z --stock 50 --json',
+    'livedrop drops schedule --product <productId> --at "tomorrow 18:00" --stock 500 --queue --admit-per-second 20 --pre-queue 900',
+    'livedrop drops schedule --product <productId> --at "in 1h" --stock 500 --queue --admit-per-second 50 --challenge pow --difficulty 50000',
     'livedrop drops schedule --file drops.json   # [{"productId":"…","startsAt":"in 1h","initialStock":100}, …]',
   ],
   configure: (cmd) =>
@@ -32,17 +35,25 @@ export const scheduleDrop = defineCommand<ScheduleOptions>({
       .option('--ends-at <time>', 'end time (open-ended when absent)')
       .option('--per-user-limit <n>', 'most units one buyer may hold')
       .option('--low-stock <n>', 'stock level that fires drop.low_stock')
+      .option('--queue', 'put buyers through a waiting room (fair line, admission at a set rate)')
+      .option('--admit-per-second <n>', 'with --queue: buyers admitted per second (1 – 10000; default 10)')
+      .option('--pre-queue <seconds>', 'with --queue: the line opens this long before the start; early joiners are shuffled (0 – 86400; default 900)')
+      .option('--admission-ttl <seconds>', 'with --queue: how long an admitted buyer has to order (10 – 3600; default 120)')
+      .option('--challenge <kind>', 'with --queue: "pow" makes each join solve a proof-of-work challenge')
+      .option('--difficulty <n>', 'with --challenge pow: about how many attempts a solution takes (default 50000)')
       .option('--file <path>', 'JSON array of drops to schedule ("-" reads stdin)'),
   parse({ opts, penv }) {
     const file = str(opts, 'file')
     if (file !== undefined) {
-      const clash = ['product', 'at', 'stock', 'endsAt', 'perUserLimit', 'lowStock'].filter((k) => opts[k] !== undefined)
+      const clash = ['product', 'at', 'stock', 'endsAt', 'perUserLimit', 'lowStock', ...ACCESS_FLAG_KEYS].filter((k) => opts[k] !== undefined)
       if (clash.length) throw new UsageError('--file cannot be combined with the single-drop flags')
       return { file }
     }
-    const raw: RawDraft = { productId: opts.product, startsAt: opts.at, endsAt: opts.endsAt, initialStock: opts.stock, perUserLimit: opts.perUserLimit, lowStockThreshold: opts.lowStock }
+    const accessProblems: string[] = []
+    const access = checkAccessFlags(opts, accessProblems)
+    const raw: RawDraft = { productId: opts.product, startsAt: opts.at, endsAt: opts.endsAt, initialStock: opts.stock, perUserLimit: opts.perUserLimit, lowStockThreshold: opts.lowStock, access }
     const { draft, problems } = checkDraft(raw, FLAG_NAMES, penv.now)
-    if (!draft) throw new UsageError(problems.join('; '))
+    if (!draft || accessProblems.length) throw new UsageError([...problems, ...accessProblems].join('; '))
     return { draft, at: String(opts.at) }
   },
   async run(ctx, o) {
@@ -53,6 +64,11 @@ export const scheduleDrop = defineCommand<ScheduleOptions>({
       const drop = unwrap(await sdk.POST('/v1/drops', { body: draftBody(o.draft) }))
       ctx.print(drop, () => drop.id + '\n')
       ctx.info(`${ctx.err.green('✓')} Scheduled drop ${drop.id}: ${drop.initialStock} units from ${drop.startsAt}`)
+      if (drop.access.mode === 'queue') {
+        const a = drop.access
+        ctx.info(`  waiting room: ${a.admitPerSecond} buyers/s, line opens ${a.preQueueSeconds}s before the start, ${a.admissionTtlSeconds}s to order once admitted` +
+          (a.challenge === 'pow' ? `, proof of work (difficulty ${a.challengeDifficulty})` : ''))
+      }
       return
     }
     const text = o.file === '-' ? await readAll(ctx.rt.stdin) : await readFile(o.file, 'utf8').catch((err: NodeJS.ErrnoException) => {

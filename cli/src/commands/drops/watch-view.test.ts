@@ -5,7 +5,7 @@ import type { Drop } from '@livedrop/sdk'
 import { createTestContext, liveDrop, registerUser, unique, type TestContext } from '../../../../server/test/helpers'
 import { freshConfigHome, runCli, startCli, waitFor } from '../../../test/harness'
 import { palette } from '../../output'
-import { applyEvent, clock, initialView, ordersPerSecond, renderView } from './watch-view'
+import { applyEvent, applyQueueStats, clock, initialView, ordersPerSecond, renderView } from './watch-view'
 
 let ctx: TestContext
 const API = 'http://cli.test'
@@ -143,6 +143,20 @@ describe('the live view', () => {
   test('colours only when asked', () => {
     const v = initialView({ ...drop, status: 'live' }, T0)
     expect(renderView(v, T0, palette(true))[1]).toContain('\x1b[32m● LIVE\x1b[39m')
+  })
+
+  test('a queued drop shows its line: waiting, admitted/s of the rate, admitted, bought, expired — or why not', () => {
+    const queued = { ...drop, status: 'live' as const, access: { ...drop.access, mode: 'queue' as const, admitPerSecond: 20, preQueueSeconds: 900, admissionTtlSeconds: 120 } }
+    let v = initialView(queued, T0)
+    expect(renderView(v, T0, plain, 100)[6]).toBe('Line      waiting room at 20/s · figures coming…')
+    v = applyQueueStats(v, { dropId: drop.id, waiting: 12_345, admitted: 480, bought: 450, expired: 7, admitPerSecond: 20, admissionRate: 19.8 })
+    const lines = renderView(v, T0, plain, 120)
+    expect(lines[6]).toBe('Line      12,345 waiting  ·  19.8 admitted/s of 20/s  ·  480 admitted  ·  450 bought  ·  7 expired')
+    expect(lines.at(-1)).toBe('Ctrl-C to stop watching')
+    v = applyQueueStats(v, { hidden: 'owner only' })
+    expect(renderView(v, T0, plain, 100)[6]).toBe('Line      owner only')
+    // An open drop has no line.
+    expect(renderView(initialView(drop, T0), T0, plain, 100).some((l) => l.startsWith('Line'))).toBe(false)
   })
 
   test('clock', () => {

@@ -1,4 +1,4 @@
-import type { Drop } from '@livedrop/sdk'
+import type { components, Drop } from '@livedrop/sdk'
 import type { Context } from '../../context'
 import { EXIT, unwrap, type ExitCode } from '../../errors'
 import { progressBar, type Palette, type Stream } from '../../output'
@@ -20,7 +20,11 @@ export interface WatchView {
   sales: Array<{ at: number; units: number }>
   watchingSince: number
   last?: { type: string; at: number }
+  /** A queued drop's line (owner's `GET /v1/drops/{dropId}/queue/stats`); `hidden` when the caller may not see it. */
+  line?: { admitPerSecond: number | null; stats?: QueueStats; hidden?: string }
 }
+
+export type QueueStats = components['schemas']['QueueStats']
 
 export const RATE_WINDOW_MS = 5000
 
@@ -38,7 +42,24 @@ export function initialView(drop: Drop, now: number, title?: string): WatchView 
     soldOut: drop.availableStock === 0,
     sales: [],
     watchingSince: now,
+    ...(drop.access.mode === 'queue' ? { line: { admitPerSecond: drop.access.admitPerSecond } } : {}),
   }
+}
+
+/** The line's figures as last polled, or why they cannot be shown (not the owner, not logged in). */
+export function applyQueueStats(v: WatchView, stats: QueueStats | { hidden: string }): WatchView {
+  if (!v.line) return v
+  return 'hidden' in stats ? { ...v, line: { ...v.line, stats: undefined, hidden: stats.hidden } } : { ...v, line: { admitPerSecond: stats.admitPerSecond, stats } }
+}
+
+/** "1,234 waiting · 12.0 admitted/s of 20/s · 480 bought · 3 expired" */
+export function lineSummary(line: NonNullable<WatchView['line']>, c: Palette): string {
+  if (line.hidden) return c.dim(line.hidden)
+  const s = line.stats
+  if (!s) return c.dim(`waiting room at ${line.admitPerSecond ?? '?'}/s · figures coming…`)
+  const n = (x: number) => x.toLocaleString('en-US')
+  return `${c.bold(n(s.waiting))} waiting  ${c.dim('·')}  ${s.admissionRate.toFixed(1)} admitted/s ${c.dim(`of ${s.admitPerSecond}/s`)}  ${c.dim('·')}  ` +
+    `${n(s.admitted)} admitted  ${c.dim('·')}  ${n(s.bought)} bought  ${c.dim('·')}  ${n(s.expired)} expired`
 }
 
 const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined)
@@ -127,6 +148,7 @@ export function renderView(v: WatchView, now: number, c: Palette, columns = 80):
     endLine,
     `${label('Stock')}${progressBar(v.availableStock, v.initialStock, barWidth)} ${c.bold(String(v.availableStock))} / ${v.initialStock} left${flags ? `  ${flags}` : ''}`,
     `${label('Sold')}${sold}  ${c.dim('·')}  ${ordersPerSecond(v, now).toFixed(1)} orders/s`,
+    ...(v.line ? [`${label('Line')}${lineSummary(v.line, c)}`] : []),
     `${label('Last')}${v.last ? `${v.last.type} ${c.dim(`${formatDuration(now - v.last.at)} ago`)}` : c.dim('waiting for events…')}`,
     c.dim('Ctrl-C to stop watching'),
   ]
@@ -159,9 +181,16 @@ export async function watchDrop(ctx: Context, dropId: string): Promise<ExitCode>
   if (ctx.signal.aborted) return EXIT.interrupted
   ctx.signal.addEventListener('abort', onInterrupt, { once: true })
   const events = sdk.subscribe({ dropId }, { signal: stop.signal })
+  // A queued drop's line: the owner's figures, polled every second while watching.
+  let onStats: (s: QueueStats | { hidden: string }) => void = () => {}
+  const poller = drop.access.mode === 'queue' ? pollQueueStats(ctx, dropId, (s) => onStats(s)) : null
 
   try {
     if (ctx.json || !ctx.rt.stdout.isTTY) {
+      // Each poll as its own line, beside the stream's events (no id: it is no stream event).
+      onStats = (s) => {
+        if (!('hidden' in s)) ctx.rt.stdout.write(JSON.stringify({ id: null, type: 'queue.stats', dropId, data: s, createdAt: new Date(ctx.now()).toISOString() }) + '\n')
+      }
       for await (const e of events) {
         ctx.rt.stdout.write(JSON.stringify({ id: e.id, type: e.type, dropId: e.dropId ?? dropId, data: e.data, createdAt: e.createdAt }) + '\n')
         if (isFinal(statusOf(e.type, e.data))) break
@@ -173,6 +202,10 @@ export async function watchDrop(ctx: Context, dropId: string): Promise<ExitCode>
     let view = initialView(drop, ctx.now(), product?.data?.title)
     const screen = createScreen(ctx.rt.stdout)
     const draw = () => screen.draw(renderView(view, ctx.now(), ctx.out, ctx.rt.stdout.columns ?? 80))
+    onStats = (s) => {
+      view = applyQueueStats(view, s)
+      draw()
+    }
     draw()
     // The countdown, "ago" times and orders/s move without events: redraw every second too.
     const ticker = setInterval(draw, 1000)
@@ -196,7 +229,32 @@ export async function watchDrop(ctx: Context, dropId: string): Promise<ExitCode>
     return ctx.signal.aborted ? EXIT.interrupted : EXIT.ok
   } finally {
     ctx.signal.removeEventListener('abort', onInterrupt)
+    poller?.stop()
     stop.abort()
+  }
+}
+
+/** Polls the owner's queue figures every `everyMs`; someone else (404/401/403) is told once, and polling stops. */
+function pollQueueStats(ctx: Context, dropId: string, report: (s: QueueStats | { hidden: string }) => void, everyMs = 1000) {
+  let stopped = false
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const poll = async () => {
+    const res = await ctx.sdk().GET('/v1/drops/{dropId}/queue/stats', { params: { path: { dropId } } }).catch(() => null)
+    if (stopped) return
+    if (res?.data) report(res.data)
+    else if (res && [401, 403, 404].includes(res.response.status)) {
+      report({ hidden: 'the line\'s figures are shown to the drop\'s owner (log in as the creator)' })
+      return
+    }
+    // Anything else (a 503 while Redis is away, a lost answer) keeps the last figures and tries again.
+    timer = setTimeout(() => void poll(), everyMs)
+  }
+  void poll()
+  return {
+    stop() {
+      stopped = true
+      clearTimeout(timer)
+    },
   }
 }
 

@@ -1,10 +1,11 @@
 import { useEffect, useRef, useState } from 'preact/hooks'
-import { LiveDropError, newIdempotencyKey, type Drop, type Order } from '@livedrop/sdk'
+import { LiveDropError, newIdempotencyKey, type Drop, type Order, type QueuePlace } from '@livedrop/sdk'
 import { AuthForm } from './auth-form'
 import { countdown, money, shortId, when } from './format'
 import { useNow, useProduct } from './hooks'
 import { Link } from './router'
 import { ld, useMe } from './session'
+import { QueueLine } from './queue-line'
 
 type DropStatus = Drop['status']
 /** What the drop's stream says now; it wins over the (possibly cached) GET. */
@@ -83,7 +84,7 @@ export function DropPage({ dropId }: { dropId: string }) {
       {product?.description && <p>{product.description}</p>}
       <Status drop={drop} soldOut={soldOut} now={now} />
       {drop.status !== 'cancelled' && <Stock drop={drop} />}
-      <BuyBox drop={drop} soldOut={soldOut} priceLabel={price} title={title} onSoldOut={() => setStock(0)} />
+      <BuyBox drop={drop} soldOut={soldOut} priceLabel={price} title={title} now={now} onSoldOut={() => setStock(0)} />
     </article>
   )
 }
@@ -146,11 +147,16 @@ const REFUSALS: Record<string, string> = {
   SOLD_OUT: 'Sold out: the last one just went.',
   PURCHASE_LIMIT_EXCEEDED: 'You already hold as many as one buyer may have of this drop.',
   DROP_NOT_LIVE: 'This drop is not open for orders.',
+  ADMISSION_REQUIRED: 'This drop has a waiting room: join the line first.',
+  ADMISSION_EXPIRED: 'Your turn in line has expired.',
+  ADMISSION_USED: 'Your admission was already used on an order.',
 }
 
-function BuyBox(props: { drop: Drop; soldOut: boolean; priceLabel: string; title: string; onSoldOut(): void }) {
+function BuyBox(props: { drop: Drop; soldOut: boolean; priceLabel: string; title: string; now: number; onSoldOut(): void }) {
   const { drop } = props
   const { me, known } = useMe()
+  // A queued drop: the Buy button only once the line has admitted this buyer (the SDK holds the token).
+  const [admission, setAdmission] = useState<QueuePlace | null>(null)
   const [order, setOrder] = useState<Order | null>(null)
   const [refusal, setRefusal] = useState<string | null>(null)
   const [buying, setBuying] = useState(false)
@@ -181,7 +187,11 @@ function BuyBox(props: { drop: Drop; soldOut: boolean; priceLabel: string; title
     }
   }
 
-  const open = drop.status === 'live' && !props.soldOut
+  const queued = drop.access.mode === 'queue'
+  const selling = drop.status === 'live' && !props.soldOut
+  const open = selling && (!queued || (admission !== null && !order))
+  // The line stays shown once admitted (it counts the admission's time down above the Buy button).
+  const lineOpen = queued && me && !order && (selling || drop.status === 'scheduled')
   return (
     <section class="buy" aria-label="Buy">
       {order && (
@@ -200,13 +210,14 @@ function BuyBox(props: { drop: Drop; soldOut: boolean; priceLabel: string; title
           {refusal}
         </p>
       )}
+      {lineOpen && <QueueLine drop={drop} now={props.now} onAdmitted={setAdmission} />}
       {open && me && (
         <button type="button" class="primary buy-button" onClick={() => void buy()} disabled={buying} aria-busy={buying}>
           {buying ? 'Buying…' : `${order ? 'Buy another' : 'Buy now'}${props.priceLabel ? ` · ${props.priceLabel}` : ''}`}
         </button>
       )}
-      {(open || drop.status === 'scheduled') && !me && known && <AuthForm title={open ? 'Sign in to buy' : 'Sign in now, buy the moment it opens'} />}
-      {drop.status === 'scheduled' && me && <p class="muted">You are signed in: the Buy button appears here when the drop opens.</p>}
+      {(selling || drop.status === 'scheduled') && !me && known && <AuthForm title={selling ? (queued ? 'Sign in to join the line' : 'Sign in to buy') : 'Sign in now, buy the moment it opens'} />}
+      {drop.status === 'scheduled' && me && !queued && <p class="muted">You are signed in: the Buy button appears here when the drop opens.</p>}
     </section>
   )
 }
