@@ -16,42 +16,19 @@
  */
 import autocannon from 'autocannon'
 import { Elysia } from 'elysia'
-import { ensureDatabase } from '../server/src/embedded'
-import { spawnServer, type SpawnedServer } from '../loadtest/runner/server'
+import type { SpawnedServer } from '../loadtest/runner/server'
+import { benchDatabase, benchServer } from './lib/bench-server'
 import { seedCreatorDrop, untilLive } from './lib/seed'
 
-const adminUrl = process.env.DATABASE_URL
-if (!adminUrl) throw new Error('set DATABASE_URL (an admin URL; the bench uses its own database livedrop_bench)')
 const duration = Number(process.env.BENCH_DURATION ?? 10)
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 50)
 const rounds = Number(process.env.BENCH_ROUNDS ?? 1)
 const port = Number(process.env.BENCH_PORT ?? 3515)
 const base = `http://127.0.0.1:${port}`
 
-await ensureDatabase(adminUrl, 'livedrop_bench')
-const dbUrl = new URL(adminUrl)
-dbUrl.pathname = '/livedrop_bench'
+const dbUrl = await benchDatabase('livedrop_bench')
 
-function startServer(extra: Record<string, string>) {
-  return spawnServer({
-    port,
-    readyPath: '/healthz',
-    env: {
-      PATH: process.env.PATH,
-      DATABASE_URL: dbUrl.toString(),
-      REDIS_URL: process.env.REDIS_URL ?? '',
-      REDIS_KEY_PREFIX: `bench${Date.now()}:`,
-      JWT_SECRET: 'bench-secret-0123456789abcdef0123456789abcdef',
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'warn',
-      RATE_LIMIT_READS: '100000000/10',
-      ...extra,
-      // e.g. BENCH_SERVER_ENV='{"RATE_LIMIT_ENABLED":"false"}' to see what one component costs
-      ...JSON.parse(process.env.BENCH_SERVER_ENV ?? '{}'),
-    },
-  })
-}
-
+const startServer = (extra: Record<string, string>) => benchServer(port, dbUrl, extra)
 const stop = (server: SpawnedServer) => server.stop()
 
 async function seedLiveDrop(): Promise<string> {

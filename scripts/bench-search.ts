@@ -16,53 +16,20 @@
 import autocannon from 'autocannon'
 import { Elysia } from 'elysia'
 import postgres from 'postgres'
-import { join } from 'node:path'
-import { ensureDatabase } from '../server/src/embedded'
+import type { SpawnedServer } from '../loadtest/runner/server'
+import { benchDatabase, benchServer } from './lib/bench-server'
 
-const adminUrl = process.env.DATABASE_URL
-if (!adminUrl) throw new Error('set DATABASE_URL (an admin URL; the bench uses its own database livedrop_bench_search)')
 const duration = Number(process.env.BENCH_DURATION ?? 10)
 const rate = Number(process.env.BENCH_RATE ?? 500)
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 20)
 const port = Number(process.env.BENCH_PORT ?? 3516)
 const base = `http://127.0.0.1:${port}`
 
-await ensureDatabase(adminUrl, 'livedrop_bench_search')
-const dbUrl = new URL(adminUrl)
-dbUrl.pathname = '/livedrop_bench_search'
+const dbUrl = await benchDatabase('livedrop_bench_search')
 
-async function startServer(extra: Record<string, string>) {
-  const proc = Bun.spawn([process.execPath, join(import.meta.dir, '..', 'server', 'src', 'main.ts')], {
-    env: {
-      PATH: process.env.PATH,
-      DATABASE_URL: dbUrl.toString(),
-      REDIS_URL: process.env.REDIS_URL ?? '',
-      REDIS_KEY_PREFIX: `benchsearch${Date.now()}:`,
-      JWT_SECRET: 'bench-secret-0123456789abcdef0123456789abcdef',
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'warn',
-      RUN_SCHEDULER: 'false',
-      // The load comes from one address: the default per-address read budget would be what is measured.
-      RATE_LIMIT_READS: '100000000/10',
-      ...extra,
-    },
-    stdout: 'ignore',
-    stderr: 'inherit',
-  })
-  for (let i = 0; i < 600; i++) {
-    try {
-      if ((await fetch(`${base}/healthz`)).ok) return proc
-    } catch {}
-    await Bun.sleep(100)
-  }
-  throw new Error('server did not start')
-}
-
-async function stop(proc: ReturnType<typeof Bun.spawn>) {
-  proc.kill('SIGTERM')
-  await proc.exited
-}
+// The scheduler stays off: the seeded drops' statuses are what the queries filter on.
+const startServer = (extra: Record<string, string>) => benchServer(port, dbUrl, { RUN_SCHEDULER: 'false', REDIS_KEY_PREFIX: `benchsearch${Date.now()}:`, ...extra })
+const stop = (server: SpawnedServer) => server.stop()
 
 // A made-up catalog vocabulary: brand-like words, colours, materials, garments.
 const syllables = ['ka', 'lo', 'mi', 'ra', 'to', 've', 'su', 'ne', 'zo', 'pa', 'di', 'ru']

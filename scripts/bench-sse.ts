@@ -8,21 +8,16 @@
  *     bun scripts/bench-sse.ts               # BENCH_SUBSCRIBERS=10000 BENCH_PORT=3524
  */
 import postgres from 'postgres'
-import { ensureDatabase } from '../server/src/embedded'
 import { createSql, migrate } from '../server/src/db'
 import { openRawSse, type RawSse } from '../server/test/sse-socket'
-import { spawnServer } from '../loadtest/runner/server'
+import { benchDatabase, benchServer } from './lib/bench-server'
 import { must, seedCreatorDrop } from './lib/seed'
 
-const adminUrl = process.env.DATABASE_URL
-if (!adminUrl) throw new Error('set DATABASE_URL (an admin URL; the bench uses its own database livedrop_bench_sse)')
 const subscribers = Number(process.env.BENCH_SUBSCRIBERS ?? 10_000)
 const port = Number(process.env.BENCH_PORT ?? 3524)
 const base = `http://127.0.0.1:${port}`
 
-await ensureDatabase(adminUrl, 'livedrop_bench_sse', true)
-const dbUrl = new URL(adminUrl)
-dbUrl.pathname = '/livedrop_bench_sse'
+const dbUrl = await benchDatabase('livedrop_bench_sse', true)
 {
   const m = createSql(dbUrl.toString(), { dbPoolMax: 1, dbStatementTimeoutMs: 60_000 })
   await migrate(m)
@@ -30,22 +25,8 @@ dbUrl.pathname = '/livedrop_bench_sse'
 }
 const sql = postgres(dbUrl.toString(), { max: 2, transform: postgres.camel, onnotice: () => {} })
 
-const server = await spawnServer({
-  port,
-  readyPath: '/healthz',
-  env: {
-    PATH: process.env.PATH,
-    DATABASE_URL: dbUrl.toString(),
-    REDIS_URL: process.env.REDIS_URL ?? '',
-    REDIS_KEY_PREFIX: `benchsse${Date.now()}:`,
-    JWT_SECRET: 'bench-secret-0123456789abcdef0123456789abcdef',
-    HOST: '127.0.0.1',
-    LOG_LEVEL: 'error',
-    // 10,000 stream opens from one address are the point here, not the per-address read budget or stream cap.
-    RATE_LIMIT_ENABLED: 'false',
-    SSE_MAX_STREAMS_PER_ADDRESS: '0',
-  },
-})
+// 10,000 stream opens from one address are the point here, not the per-address read budget or stream cap.
+const server = await benchServer(port, dbUrl.toString(), { REDIS_KEY_PREFIX: `benchsse${Date.now()}:`, LOG_LEVEL: 'error', RATE_LIMIT_ENABLED: 'false', SSE_MAX_STREAMS_PER_ADDRESS: '0' })
 const rssMb = () => {
   const status = require('node:fs').readFileSync(`/proc/${server.pid}/status`, 'utf8') as string
   return Number(/VmRSS:\s+(\d+)/.exec(status)![1]) / 1024
