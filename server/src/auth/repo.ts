@@ -1,5 +1,5 @@
 import type { Tx } from '../db'
-import { AppError } from '../errors'
+import { translateConstraint } from '../platform/constraints'
 
 export interface UserRow {
   id: string
@@ -16,10 +16,11 @@ export async function insertUser(sql: Tx, u: { id: string; username: string; ema
       values (${u.id}, ${u.username}, ${u.email}, ${u.passwordHash})
       returning *`
     return row
-  } catch (err: any) {
-    if (err?.code === '23505' && err.constraint_name === 'users_username_key') throw new AppError('USERNAME_TAKEN', 'That username is taken')
-    if (err?.code === '23505' && err.constraint_name === 'users_email_key') throw new AppError('EMAIL_TAKEN', 'That email is already registered')
-    throw err
+  } catch (err) {
+    translateConstraint(err, {
+      users_username_key: ['USERNAME_TAKEN', 'That username is taken'],
+      users_email_key: ['EMAIL_TAKEN', 'That email is already registered'],
+    })
   }
 }
 

@@ -1,5 +1,5 @@
 import type { Tx } from '../db'
-import { AppError } from '../errors'
+import { translateConstraint } from '../platform/constraints'
 
 export interface CreatorRow {
   id: string
@@ -20,10 +20,11 @@ export async function insertCreator(sql: Tx, c: { id: string; userId: string; ha
       values (${c.id}, ${c.userId}, ${c.handle}, ${c.displayName})
       returning ${sql(COLUMNS)}`
     return row
-  } catch (err: any) {
-    if (err?.code === '23505' && err.constraint_name === 'creators_user_id_key') throw new AppError('ALREADY_A_CREATOR', 'The caller already has a creator profile')
-    if (err?.code === '23505' && err.constraint_name === 'creators_handle_key') throw new AppError('HANDLE_TAKEN', 'That handle is taken')
-    throw err
+  } catch (err) {
+    translateConstraint(err, {
+      creators_user_id_key: ['ALREADY_A_CREATOR', 'The caller already has a creator profile'],
+      creators_handle_key: ['HANDLE_TAKEN', 'That handle is taken'],
+    })
   }
 }
 

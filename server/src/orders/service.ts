@@ -6,6 +6,7 @@ import { newId } from '../lib/ids'
 import { decodeCursor, toPage, type Page } from '../lib/pagination'
 import type { CreateOrderRequest, Order } from '../contract/schemas.gen'
 import { appendEvent, eventTrace } from '../platform/outbox'
+import { violatedConstraint } from '../platform/constraints'
 import type { PubSub } from '../lib/pubsub'
 import * as repo from './repo'
 import { createBatchPlacer, type OrderResult, type Outcome, type OutcomeListener } from './batch'
@@ -150,7 +151,7 @@ export function createOrdersService(deps: OrdersOptions): OrdersService {
         // Live with stock, yet nothing placed: the lease was taken over by a retry while this request stalled.
         throw new AppError('IDEMPOTENCY_KEY_IN_USE', 'A retry with this Idempotency-Key took over; its answer will be stored', { headers: { 'retry-after': '1' } })
       } catch (err: any) {
-        if (err?.code === '23514' && err.constraint_name === 'drop_purchases_limit_check') {
+        if (violatedConstraint(err) === 'drop_purchases_limit_check') {
           outcome('PURCHASE_LIMIT_EXCEEDED', input.dropId)
           return refuse(userId, key, lease, requestId, 'PURCHASE_LIMIT_EXCEEDED', { status: 'live', ended: false, availableStock: 0 })
         }
