@@ -2,6 +2,7 @@
  * Test-side Server-Sent Events reader: parses frames from a Response body, with timeouts. Given the stream's
  * path, every event is checked against the contract (validateStreamEvent) and a mismatch fails the next read.
  */
+import { createParser } from 'eventsource-parser'
 import { validateStreamEvent } from '../src/contract/validate'
 import type { Deps } from '../src/deps'
 import type { TestContext } from './helpers'
@@ -29,39 +30,31 @@ export interface SseReader {
 export async function readSse(res: Response, contractPath?: string): Promise<SseReader> {
   const reader = res.body!.getReader()
   const decoder = new TextDecoder()
-  let buf = ''
   const queue: SseEvent[] = []
   const violations: string[] = []
   const waiters: Array<() => void> = []
   let ended = false
   const state = { retry: null as number | null, comments: 0 }
+  // Frames are parsed by eventsource-parser (what the SDK uses): one SSE grammar for every reader.
+  const parser = createParser({
+    onEvent: (m) => {
+      const ev: SseEvent = { id: m.id ?? null, event: m.event ?? 'message', data: JSON.parse(m.data) }
+      if (contractPath) violations.push(...validateStreamEvent(contractPath, ev))
+      queue.push(ev)
+    },
+    onRetry: (ms) => {
+      state.retry = ms
+    },
+    onComment: () => {
+      state.comments++
+    },
+  })
   void (async () => {
     try {
       for (;;) {
         const { value, done } = await reader.read()
         if (done) break
-        buf += decoder.decode(value, { stream: true })
-        let i: number
-        while ((i = buf.indexOf('\n\n')) >= 0) {
-          const block = buf.slice(0, i)
-          buf = buf.slice(i + 2)
-          const ev: SseEvent = { id: null, event: 'message', data: undefined }
-          let hasData = false
-          for (const line of block.split('\n')) {
-            if (line.startsWith(':')) state.comments++
-            else if (line.startsWith('retry: ')) state.retry = Number(line.slice(7))
-            else if (line.startsWith('id: ')) ev.id = line.slice(4)
-            else if (line.startsWith('event: ')) ev.event = line.slice(7)
-            else if (line.startsWith('data: ')) {
-              ev.data = JSON.parse(line.slice(6))
-              hasData = true
-            }
-          }
-          if (hasData) {
-            if (contractPath) violations.push(...validateStreamEvent(contractPath, ev))
-            queue.push(ev)
-          }
-        }
+        parser.feed(decoder.decode(value, { stream: true }))
         waiters.splice(0).forEach((w) => w())
       }
     } catch {

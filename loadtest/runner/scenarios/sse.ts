@@ -10,6 +10,7 @@
  * Subscribers are raw TCP sockets with a minimal HTTP/1.1 + chunked + SSE parser: thousands of them cost a few
  * MB in the generator, where thousands of fetch streams would compete with the server for the same CPU.
  */
+import { createParser } from 'eventsource-parser'
 import { connect, type Socket } from 'node:net'
 import { TARGETS } from '../../workloads'
 import * as hdr from 'hdr-histogram-js'
@@ -35,24 +36,11 @@ function parser(sub: Subscriber, onEvent: (type: string, data: string) => void) 
   let headDone = false
   let chunked = false
   let raw = Buffer.alloc(0)
-  let text = ''
+  // SSE fields by eventsource-parser (what the SDK uses); this function only undoes HTTP/1.1 framing.
+  const sse = createParser({ onEvent: (m) => onEvent(m.event ?? 'message', m.data) })
   let chunkLeft = 0
 
-  const feedText = (s: string) => {
-    text += s.replace(/\r\n?/g, '\n')
-    let idx: number
-    while ((idx = text.indexOf('\n\n')) !== -1) {
-      const block = text.slice(0, idx)
-      text = text.slice(idx + 2)
-      let type = 'message'
-      let data: string | null = null
-      for (const line of block.split('\n')) {
-        if (line.startsWith('event:')) type = line.slice(6).trim()
-        else if (line.startsWith('data:')) data = (data === null ? '' : data + '\n') + line.slice(5).trimStart()
-      }
-      if (data !== null || type !== 'message') onEvent(type, data ?? '')
-    }
-  }
+  const feedText = (s: string) => sse.feed(s)
 
   return (chunk: Buffer) => {
     if (!headDone) {
