@@ -170,6 +170,7 @@ const cases: Record<string, Case> = {
   getSdkBrowserBundle: { scope: 'public', req: () => ({ path: '/assets/livedrop.browser.js' }) },
   getStorefrontScript: { scope: 'public', req: () => ({ path: '/assets/storefront.js' }) },
   getStorefrontStyles: { scope: 'public', req: () => ({ path: '/assets/storefront.css' }) },
+  getSdkPowWorker: { scope: 'public', req: () => ({ path: '/assets/altcha-worker.js' }) },
   getMetrics: { scope: 'public', req: () => ({ path: '/metrics' }) },
   register: { scope: 'public', req: () => ({ path: '/v1/auth/register', body: { username: unique('m_'), email: `${unique('m')}@example.test`, password: 'long enough pw' } }) },
   login: { scope: 'public', req: () => ({ path: '/v1/auth/login', body: { email: w.otherUser.email, password: w.otherUser.password } }) },
@@ -239,7 +240,10 @@ const cases: Record<string, Case> = {
   joinQueue: { scope: 'self', setup: () => queuedDrop(), req: (id) => ({ path: `/v1/drops/${id}/queue` }) },
   // Reading one's place (or its stream) needs one: each caller joins first.
   getMyQueuePlace: { scope: 'self', setup: () => queuedDrop(), req: (id, actor) => joined(id, actor, `/v1/drops/${id}/queue`) },
-  streamQueueEvents: { scope: 'self', setup: () => queuedDrop(), req: (id, actor) => joined(id, actor, `/v1/drops/${id}/queue/events`) },
+  streamQueueEvents: {
+    scope: 'self', setup: () => queuedDrop(), req: (id, actor) => joined(id, actor, `/v1/drops/${id}/queue/events`),
+    expect: { anonymous: 401 }, // its anonymous alternative is a ?ticket=, which an anonymous caller has not got
+  },
   getChallenge: {
     scope: 'public',
     setup: async () => (await api('POST', '/v1/drops', { token: w.creator.accessToken, body: { productId: w.productId, startsAt: inFuture(), initialStock: 5, access: { mode: 'queue', challenge: 'pow', challengeDifficulty: 10 } } })).body.id,
