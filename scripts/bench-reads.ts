@@ -14,10 +14,10 @@
  * The server runs with default settings except RATE_LIMIT_READS: the load comes from one address, and
  * the default budget (6,000 reads/s per address) would be the thing measured instead of the read path.
  */
-import autocannon from 'autocannon'
 import { Elysia } from 'elysia'
 import type { SpawnedServer } from '../loadtest/runner/server'
 import { benchDatabase, benchServer } from './lib/bench-server'
+import { measure, type Row } from './lib/measure'
 import { seedCreatorDrop, untilLive } from './lib/seed'
 
 const duration = Number(process.env.BENCH_DURATION ?? 10)
@@ -37,31 +37,7 @@ async function seedLiveDrop(): Promise<string> {
   return drop.id
 }
 
-interface Row {
-  name: string
-  rps: number
-  p50: number
-  p95: number
-  p99: number
-  non2xx: number
-  errors: number
-}
-
-async function measure(name: string, url: string): Promise<Row> {
-  // autocannon reports p97.5, not p95: collect every latency and compute it.
-  const times: number[] = []
-  // Warm-up (JIT, connection pools, caches) is not measured.
-  await autocannon({ url, connections, duration: 2 })
-  const result = await autocannon({
-    url,
-    connections,
-    duration,
-    setupClient: (client: any) => client.on('response', (_s: number, _b: number, ms: number) => times.push(ms)),
-  })
-  times.sort((a, b) => a - b)
-  const pct = (p: number) => +times[Math.min(times.length - 1, Math.floor((p / 100) * times.length))].toFixed(2)
-  return { name, rps: Math.round(result.requests.average), p50: pct(50), p95: pct(95), p99: pct(99), non2xx: result.non2xx, errors: result.errors }
-}
+const measureUrl = (name: string, url: string) => measure(name, { url, connections, duration })
 
 const results: Row[] = []
 let server = await startServer({ RUN_SCHEDULER: 'true' })
@@ -83,24 +59,24 @@ const sink = Bun.serve({
 
 for (let round = 0; round < rounds; round++) {
   server = await startServer({ RUN_SCHEDULER: 'false' })
-  results.push(await measure('cached', base + path))
+  results.push(await measureUrl('cached', base + path))
   await stop(server)
 
   server = await startServer({ RUN_SCHEDULER: 'false', OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${sink.port}` })
-  results.push(await measure('traced', base + path))
+  results.push(await measureUrl('traced', base + path))
   await stop(server)
 
   // What a busy deployment would run: 1 request in 10 sampled (the SDK's standard sampler variables).
   server = await startServer({ RUN_SCHEDULER: 'false', OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${sink.port}`, OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: '0.1' })
-  results.push(await measure('traced 10%', base + path))
+  results.push(await measureUrl('traced 10%', base + path))
   await stop(server)
 
   server = await startServer({ RUN_SCHEDULER: 'false', CACHE_ENABLED: 'false' })
-  results.push(await measure('uncached', base + path))
+  results.push(await measureUrl('uncached', base + path))
   await stop(server)
 
   const ceiling = new Elysia().get('/v1/drops/:dropId', () => new Response(body, { headers: { 'content-type': 'application/json' } })).listen({ port, hostname: '127.0.0.1' })
-  results.push(await measure('ceiling', base + path))
+  results.push(await measureUrl('ceiling', base + path))
   await ceiling.stop(true)
 }
 

@@ -13,11 +13,11 @@
  * once; BENCH_RESEED=1 seeds it again. "Typical queries" are what a storefront's search box sends: one or two
  * words, a word being typed, a phrase, an exclusion, a typo, with and without a type and filters.
  */
-import autocannon from 'autocannon'
 import { Elysia } from 'elysia'
 import postgres from 'postgres'
 import type { SpawnedServer } from '../loadtest/runner/server'
 import { benchDatabase, benchServer } from './lib/bench-server'
+import { measure, type Row } from './lib/measure'
 
 const duration = Number(process.env.BENCH_DURATION ?? 10)
 const rate = Number(process.env.BENCH_RATE ?? 500)
@@ -104,36 +104,15 @@ function typicalQueries(): string[] {
   return qs
 }
 
-interface Row {
-  name: string
-  rps: number
-  p50: number
-  p95: number
-  p99: number
-  non2xx: number
-  errors: number
-}
-
-async function measure(name: string, paths: string[], limitRate: boolean): Promise<Row> {
-  // autocannon reports p97.5, not p95: collect every latency and compute it.
-  const times: number[] = []
+async function measureSearch(name: string, paths: string[], limitRate: boolean): Promise<Row> {
   const requests = paths.map((path) => ({ method: 'GET' as const, path }))
-  const opts = { url: base, connections, requests, ...(limitRate ? { overallRate: rate } : {}) }
   // Warm-up, not measured: every query answered once (a storefront's typical queries are in the cache, when
-  // there is one), then JIT and pools at the measured rate.
+  // there is one); measure() then warms JIT and pools at the measured rate.
   const queue = [...paths]
   await Promise.all(Array.from({ length: 8 }, async () => {
     for (let path = queue.shift(); path; path = queue.shift()) await fetch(base + path).then((r) => r.arrayBuffer())
   }))
-  await autocannon({ ...opts, duration: 2 })
-  const result = await autocannon({
-    ...opts,
-    duration,
-    setupClient: (client: any) => client.on('response', (_s: number, _b: number, ms: number) => times.push(ms)),
-  })
-  times.sort((a, b) => a - b)
-  const pct = (p: number) => +times[Math.min(times.length - 1, Math.floor((p / 100) * times.length))].toFixed(2)
-  return { name, rps: Math.round(result.requests.average), p50: pct(50), p95: pct(95), p99: pct(99), non2xx: result.non2xx, errors: result.errors }
+  return measure(name, { url: base, connections, requests, duration, ...(limitRate ? { overallRate: rate } : {}) })
 }
 
 const paths = typicalQueries()
@@ -166,17 +145,17 @@ await admin.end()
 
 const results: Row[] = []
 server = await startServer({})
-results.push(await measure(`cached @${rate}/s`, paths, true))
-results.push(await measure('cached max', paths, false))
+results.push(await measureSearch(`cached @${rate}/s`, paths, true))
+results.push(await measureSearch('cached max', paths, false))
 await stop(server)
 server = await startServer({ CACHE_ENABLED: 'false' })
-results.push(await measure(`uncached @${rate}/s`, paths, true))
-results.push(await measure('uncached max', paths, false))
+results.push(await measureSearch(`uncached @${rate}/s`, paths, true))
+results.push(await measureSearch('uncached max', paths, false))
 const body = await (await fetch(base + paths[2])).text()
 await stop(server)
 const ceiling = new Elysia().get('/v1/search', () => new Response(body, { headers: { 'content-type': 'application/json' } })).listen({ port, hostname: '127.0.0.1' })
-results.push(await measure(`ceiling @${rate}/s`, paths, true))
-results.push(await measure('ceiling max', paths, false))
+results.push(await measureSearch(`ceiling @${rate}/s`, paths, true))
+results.push(await measureSearch('ceiling max', paths, false))
 await ceiling.stop(true)
 
 const by = (name: string) => results.find((r) => r.name === name)!

@@ -1,8 +1,10 @@
 /**
- * The few API calls the runner makes outside the measured traffic: seeding, waiting for a drop to go live,
- * auditing. Plain fetch, so it runs in Node 20+ as well as Bun. Errors are values until a caller decides
- * the run cannot go on (then `must` throws with the problem body, which names the cause).
+ * The runner's API. Seeding, waiting for a drop to go live and auditing go through the SDK (`api.sdk`, typed
+ * from the contract); `call`/`must` stay for the waiting room's measured traffic, timed one request at a time
+ * on plain fetch. Errors are values until a caller decides the run cannot go on (then `must`/`ok` throw with
+ * the problem body, which names the cause). Node 20+ as well as Bun.
  */
+import { createLiveDrop, type LiveDrop } from '@livedrop/sdk'
 
 export interface Res<T = any> {
   status: number
@@ -35,7 +37,19 @@ export function createApi(baseUrl: string) {
     return res.body
   }
 
-  return { baseUrl, call, must }
+  // One SDK client for the whole run: each call says whose it is with `as(token)` (no session to refresh).
+  const sdk: LiveDrop = createLiveDrop({ baseUrl })
+  return { baseUrl, sdk, call, must }
+}
+
+/** Per-call credentials for an SDK call: `api.sdk.GET('/v1/me', as(token))`. */
+export const as = (token: string) => ({ headers: { authorization: `Bearer ${token}` } })
+
+/** An SDK answer's data, or an ApiError naming the call, its status and the problem's code and detail. */
+export function ok<T>(r: { data?: T; error?: unknown; response: Response }, what: string, expected?: number): T {
+  if (r.data !== undefined && (expected === undefined || r.response.status === expected)) return r.data
+  const p = r.error as { code?: string; detail?: string } | undefined
+  throw new ApiError(`${what} → ${r.response.status}${expected ? ` (expected ${expected})` : ''}: ${`${p?.code ?? ''} ${p?.detail ?? ''}`.trim()}`)
 }
 
 export type Api = ReturnType<typeof createApi>

@@ -9,7 +9,7 @@
  */
 import { randomBytes } from 'node:crypto'
 import { join } from 'node:path'
-import { assertUp, createApi, type Api } from './api'
+import { as, assertUp, createApi, ok, type Api } from './api'
 import { runLoad } from './engine'
 import { pgbenchAvailable, pgbenchOrders, type PgbenchResult } from './pgbench'
 import { machine, phaseReport, writeReport, type Check, type PhaseReport, type RunReport } from './report'
@@ -83,7 +83,7 @@ export async function runCompare(o: RunOptions): Promise<{ report: RunReport; fi
   const ceilings: PgbenchResult[] = []
   const batched = await withServer(runId, { ...env, ORDER_BATCHING: 'true' }, log, async (api) => {
     prepared = await prepareRush(api, runId, d.users, log)
-    const me = await api.must<{ id: string }>(200, 'GET', '/v1/me', { token: prepared.creatorToken })
+    const me = ok(await api.sdk.GET('/v1/me', as(prepared.creatorToken)), 'GET /v1/me')
     for (const batch of [1, 50]) {
       const drop = await createDrop(api, prepared.creatorToken, { productId: prepared.productId, initialStock: 1_000_000 })
       await waitLive(api, drop.id, drop.startsAt)

@@ -6,7 +6,11 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import type { Api } from './api'
+import type { components } from '@livedrop/sdk'
+import { as, ok, type Api } from './api'
+
+type AuthSession = components['schemas']['AuthSession']
+type CreateDropRequest = components['schemas']['CreateDropRequest']
 import type { SeedData } from '../workloads'
 
 export interface User {
@@ -29,18 +33,19 @@ export function newRunId(): string {
  * Against a --target the runner cannot raise the server's per-address registration limit, so a 429 waits for
  * Retry-After and tries again: seeding is slower there, never wrong.
  */
-async function register(api: Api, username: string): Promise<{ user: { id: string }; accessToken: string; refreshToken: string }> {
+async function register(api: Api, username: string): Promise<AuthSession> {
   const body = { username, email: `${username}@loadtest.livedrop.test`, password: PASSWORD }
   let lost = false
   for (;;) {
-    const res = await api.call('POST', '/v1/auth/register', { body })
-    if (res.status === 201) return res.body
+    const res = await api.sdk.client.POST('/v1/auth/register', { body })
+    if (res.data) return res.data
+    const status = res.response.status
     // A registration that timed out (503 on a saturated server) may have been made after all: its retry then
     // finds the name taken, and logging in gets the same account.
-    if (res.status === 409 && lost) return api.must(200, 'POST', '/v1/auth/login', { body: { email: body.email, password: PASSWORD } })
-    if (res.status !== 429 && res.status !== 503) throw new Error(`POST /v1/auth/register → ${res.status}: ${res.body?.code ?? ''} ${res.body?.detail ?? ''}`)
-    lost ||= res.status === 503
-    await new Promise((r) => setTimeout(r, Number(res.headers.get('retry-after') ?? 1) * 1000))
+    if (status === 409 && lost) return ok(await api.sdk.client.POST('/v1/auth/login', { body: { email: body.email, password: PASSWORD } }), 'POST /v1/auth/login')
+    if (status !== 429 && status !== 503) ok(res, 'POST /v1/auth/register')
+    lost ||= status === 503
+    await new Promise((r) => setTimeout(r, Number(res.response.headers.get('retry-after') ?? 1) * 1000))
   }
 }
 
@@ -89,14 +94,14 @@ function secondsLeft(token: string): number {
 async function resume(api: Api, b: SavedBuyer): Promise<SavedBuyer | null> {
   // Ten minutes to spare: a big seeding (thousands of new registrations after the saved buyers) takes minutes.
   if (secondsLeft(b.accessToken) > 600) {
-    const me = await api.call<{ id: string }>('GET', '/v1/me', { token: b.accessToken })
-    if (me.status === 200 && me.body.id === b.id) return b
+    const me = await api.sdk.GET('/v1/me', as(b.accessToken))
+    if (me.data?.id === b.id) return b
   }
   for (;;) {
-    const res = await api.call<{ user: { id: string }; accessToken: string; refreshToken: string }>('POST', '/v1/auth/refresh', { body: { refreshToken: b.refreshToken } })
-    if (res.status === 200 && res.body.user.id === b.id) return { id: b.id, accessToken: res.body.accessToken, refreshToken: res.body.refreshToken }
-    if (res.status !== 429) return null
-    await new Promise((r) => setTimeout(r, Number(res.headers.get('retry-after') ?? 1) * 1000))
+    const res = await api.sdk.client.POST('/v1/auth/refresh', { body: { refreshToken: b.refreshToken } })
+    if (res.data && res.data.user.id === b.id) return { id: b.id, accessToken: res.data.accessToken, refreshToken: res.data.refreshToken }
+    if (res.response.status !== 429) return null
+    await new Promise((r) => setTimeout(r, Number(res.response.headers.get('retry-after') ?? 1) * 1000))
   }
 }
 
@@ -135,15 +140,15 @@ export async function registerUsers(api: Api, runId: string, count: number, para
 
 export async function createCreator(api: Api, runId: string): Promise<{ token: string; creatorId: string }> {
   const s = await register(api, `lt${runId}_creator`)
-  const creator = await api.must<{ id: string }>(201, 'POST', '/v1/creators', { token: s.accessToken, body: { handle: `lt-${runId}`, displayName: `Load test ${runId}` } })
+  const creator = ok(await api.sdk.POST('/v1/creators', { ...as(s.accessToken), body: { handle: `lt-${runId}`, displayName: `Load test ${runId}` } }), 'POST /v1/creators')
   return { token: s.accessToken, creatorId: creator.id }
 }
 
 export async function createProduct(api: Api, token: string, n: number): Promise<string> {
-  const p = await api.must<{ id: string }>(201, 'POST', '/v1/products', {
-    token,
+  const p = ok(await api.sdk.POST('/v1/products', {
+    ...as(token),
     body: { title: `Load test sneaker ${n}`, description: 'Seeded by the LiveDrop load test.', priceCents: 9900 + n, currency: 'EUR' },
-  })
+  }), 'POST /v1/products')
   return p.id
 }
 
@@ -157,9 +162,9 @@ export interface DropSpec {
 
 export async function createDrop(api: Api, token: string, spec: DropSpec): Promise<{ id: string; startsAt: string }> {
   const startsAt = new Date(Date.now() + (spec.startsInSec ?? 2) * 1000).toISOString()
-  const body: Record<string, unknown> = { productId: spec.productId, startsAt, initialStock: spec.initialStock }
+  const body: CreateDropRequest = { productId: spec.productId, startsAt, initialStock: spec.initialStock }
   if (spec.perUserLimit !== undefined) body.perUserLimit = spec.perUserLimit
-  const drop = await api.must<{ id: string; startsAt: string }>(201, 'POST', '/v1/drops', { token, body })
+  const drop = ok(await api.sdk.POST('/v1/drops', { ...as(token), body }), 'POST /v1/drops')
   return { id: drop.id, startsAt: drop.startsAt }
 }
 
@@ -167,7 +172,7 @@ export async function createDrop(api: Api, token: string, spec: DropSpec): Promi
 export async function waitLive(api: Api, dropId: string, startsAt: string, graceSec = 10): Promise<void> {
   const deadline = Date.parse(startsAt) + graceSec * 1000
   for (;;) {
-    const drop = await api.must<{ status: string }>(200, 'GET', `/v1/drops/${dropId}`)
+    const drop = ok(await api.sdk.GET('/v1/drops/{dropId}', { params: { path: { dropId } } }), 'GET /v1/drops/{dropId}')
     if (drop.status === 'live') return
     if (drop.status !== 'scheduled') throw new Error(`drop ${dropId} is ${drop.status}, expected it to go live`)
     if (Date.now() > deadline) throw new Error(`drop ${dropId} still scheduled ${graceSec}s after startsAt: is the scheduler running on the target?`)

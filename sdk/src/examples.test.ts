@@ -1,21 +1,12 @@
-import { afterAll, beforeAll, expect, test } from 'bun:test'
+import { expect, test } from 'bun:test'
 import { testConfig } from '../../server/test/helpers'
 import { createSdkContext } from '../test/helpers'
-import { buildSdk, sdkDir } from '../test/build'
+import { sdkDir, useBuiltSdkOverHttp } from '../test/build'
 
 // The README's runnable example, run as a user would (`npm run example -w sdk`: build, then plain Node) against
 // the real server.
 const t = createSdkContext({ rateLimit: { ...testConfig().rateLimit, orders: { points: 100_000, windowSec: 10 } } })
-let server: ReturnType<typeof Bun.serve>
-beforeAll(async () => {
-  await buildSdk()
-  await t.deps.live.start()
-  server = Bun.serve({ port: 0, hostname: '127.0.0.1', idleTimeout: 0, fetch: (req) => t.app.handle(req) })
-}, 120_000)
-afterAll(async () => {
-  server?.stop(true)
-  await t.close()
-})
+const server = useBuiltSdkOverHttp(t)
 
 const STACK_LINE = /^\s+at .+[:(]/m
 
@@ -26,7 +17,7 @@ test('npm run example: waits for drop.live, buys once, and sees the stock move',
   const dropId = drop.data!.id
   const proc = Bun.spawn(['npm', 'run', 'example', '--', dropId], {
     cwd: sdkDir,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, LIVEDROP_API_URL: `http://127.0.0.1:${server.port}`, npm_config_update_notifier: 'false' },
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, LIVEDROP_API_URL: `http://127.0.0.1:${server.port()}`, npm_config_update_notifier: 'false' },
     stdout: 'pipe',
     stderr: 'pipe',
   })

@@ -1,24 +1,14 @@
-import { afterAll, beforeAll, expect, test } from 'bun:test'
+import { expect, test } from 'bun:test'
 import { testConfig } from '../../server/test/helpers'
 import { createSdkContext } from '../test/helpers'
-import { buildSdk, sdkDir } from '../test/build'
+import { sdkDir, useBuiltSdkOverHttp } from '../test/build'
 
 /**
  * The built package (dist/, as `import '@livedrop/sdk'` resolves it outside Bun) under Node 20 against the real
  * server over HTTP: register, a typed call, an order, pagination and a few events of a drop stream.
  */
 const t = createSdkContext({ rateLimit: { ...testConfig().rateLimit, orders: { points: 100_000, windowSec: 10 } } })
-let server: ReturnType<typeof Bun.serve>
-
-beforeAll(async () => {
-  await buildSdk()
-  await t.deps.live.start()
-  server = Bun.serve({ port: 0, hostname: '127.0.0.1', idleTimeout: 0, fetch: (req) => t.app.handle(req) })
-}, 120_000)
-afterAll(async () => {
-  server?.stop(true)
-  await t.close()
-})
+const server = useBuiltSdkOverHttp(t)
 
 const SCRIPT = `
 import { createLiveDrop, LiveDropError } from '@livedrop/sdk'
@@ -48,7 +38,7 @@ test('the built package runs under Node 20', async () => {
   await t.deps.sql`update drops set starts_at = now() - interval '1 millisecond' where id = ${drop.data!.id}`
   await t.deps.scheduler.tick()
 
-  const proc = Bun.spawn(['node', '--input-type=module', '-e', SCRIPT, `http://127.0.0.1:${server.port}`, drop.data!.id], { cwd: sdkDir, stdout: 'pipe', stderr: 'pipe' })
+  const proc = Bun.spawn(['node', '--input-type=module', '-e', SCRIPT, `http://127.0.0.1:${server.port()}`, drop.data!.id], { cwd: sdkDir, stdout: 'pipe', stderr: 'pipe' })
   const [out, err, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited])
   expect(err).toBe('')
   expect(code).toBe(0)

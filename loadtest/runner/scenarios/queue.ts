@@ -18,7 +18,7 @@
 import { runLoad } from '../engine'
 import { phaseReport, type Check, type PhaseReport } from '../report'
 import { createCreator, createProduct, registerUsers, type User } from '../seed'
-import type { Api } from '../api'
+import { as, ok, type Api } from '../api'
 import { CHI2_CRITICAL_001, chiSquareBins, kendallTauB, percentile, Z_CRITICAL_001 } from './queue-stats'
 import { openObservers } from './queue-observers'
 
@@ -60,13 +60,13 @@ export async function queueOnce(api: Api, runId: string, o: QueueOptions): Promi
   // The window opens `lead` seconds from now (time to create the drop); the drop starts preQueueSec into it.
   const lead = 3
   const windowStart = Date.now() + lead * 1000
-  const drop = await api.must<{ id: string; startsAt: string }>(201, 'POST', '/v1/drops', {
-    token: creator.token,
+  const drop = ok(await api.sdk.POST('/v1/drops', {
+    ...as(creator.token),
     body: {
       productId, startsAt: new Date(windowStart + o.preQueueSec * 1000).toISOString(), initialStock: o.units,
       access: { mode: 'queue', admitPerSecond: o.admitPerSecond, preQueueSeconds: 600, admissionTtlSeconds: ttlSec },
     },
-  })
+  }), 'POST /v1/drops')
   const buyers: Buyer[] = users.map((user, i) => ({ i, user, joinedAt: 0, joined: 'failed', position: null, admittedAt: null, token: null, order: null }))
   const soldOut = watchSoldOut(api.baseUrl, drop.id)
   await new Promise((r) => setTimeout(r, Math.max(0, windowStart - Date.now())))
@@ -149,7 +149,7 @@ export async function queueOnce(api: Api, runId: string, o: QueueOptions): Promi
     await new Promise((r) => setTimeout(r, 100))
   }
   observers.close()
-  const stats = await api.must<Record<string, number>>(200, 'GET', `/v1/drops/${drop.id}/queue/stats`, { token: creator.token })
+  const stats = ok(await api.sdk.GET('/v1/drops/{dropId}/queue/stats', { ...as(creator.token), params: { path: { dropId: drop.id } } }), 'GET /v1/drops/{dropId}/queue/stats')
   const waitingLeft = buyers.filter((b) => b.order === null && b.joined !== 'failed')
   const leftovers = waitingLeft.slice(0, 2000)
   const places: Record<string, number> = {}
@@ -163,7 +163,7 @@ export async function queueOnce(api: Api, runId: string, o: QueueOptions): Promi
 
   // 4. Misuse must be refused: no token, a forged token, a spent token.
   const misuse = await misuseChecks(api, drop.id, buyers, runId)
-  const audit = await api.must<Record<string, number | boolean>>(200, 'GET', `/v1/drops/${drop.id}/audit`, { token: creator.token })
+  const audit = ok(await api.sdk.GET('/v1/drops/{dropId}/audit', { ...as(creator.token), params: { path: { dropId: drop.id } } }), 'GET /v1/drops/{dropId}/audit')
 
   // Admission order. Pre-queue: shuffled (no association with join order). After the start: FIFO.
   const admitted = buyers.filter((b) => b.admittedAt !== null)

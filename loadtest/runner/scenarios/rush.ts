@@ -8,7 +8,7 @@ import { EXPECTED_STATUSES, RETRY_EVERY, rushPlan, TARGETS } from '../../workloa
 import { runLoad, type EngineRequest } from '../engine'
 import { phaseReport, type Check, type PhaseReport } from '../report'
 import { createCreator, createDrop, createProduct, registerUsers, waitLive, type User } from '../seed'
-import type { Api } from '../api'
+import { as, ok, type Api } from '../api'
 import { loadChecks } from './browse'
 
 export interface RushPrepared {
@@ -145,8 +145,9 @@ export async function rushOnce(api: Api, runId: string, prepared: RushPrepared, 
   // An attempt that got no answer may or may not have bought: ask again with the same key, as a client
   // would, so the stored answer (or a first one) tells. Afterwards the book knows every order of the run.
   const resolved = await resolveUnanswered(api, book, request)
-  const audit = await api.must<Record<string, number | boolean>>(200, 'GET', `/v1/drops/${drop.id}/audit`, { token: prepared.creatorToken })
-  const current = await api.must<{ availableStock: number; status: string }>(200, 'GET', `/v1/drops/${drop.id}`)
+  const path = { dropId: drop.id }
+  const audit = ok(await api.sdk.GET('/v1/drops/{dropId}/audit', { ...as(prepared.creatorToken), params: { path } }), 'GET /v1/drops/{dropId}/audit')
+  const current = ok(await api.sdk.GET('/v1/drops/{dropId}', { params: { path } }), 'GET /v1/drops/{dropId}')
 
   const phase = phaseReport(opts.name ?? 'rush', result)
   const confirmed = Number(audit.confirmedQuantity)
