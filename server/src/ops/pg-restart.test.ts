@@ -34,18 +34,18 @@ afterAll(async () => {
   await pg.destroy()
 }, 30_000)
 
-/** GET /v1/me on the server → status (0: no answer, e.g. the process died) */
-async function me(): Promise<number> {
+/** GET /v1/me on the server → status (0: no answer, e.g. the process died), and the problem's code and detail when it failed */
+async function me(): Promise<{ status: number; problem?: string }> {
   try {
     const r = await fetch(`${server.url}/v1/me`, { headers: { authorization: `Bearer ${token}` } })
-    await r.arrayBuffer()
-    return r.status
-  } catch {
-    return 0
+    const text = await r.text()
+    return r.status === 200 ? { status: 200 } : { status: r.status, problem: text.slice(0, 300) }
+  } catch (err) {
+    return { status: 0, problem: String(err) }
   }
 }
 
-interface Outcome { at: number; ms: number; status: number }
+interface Outcome { at: number; ms: number; status: number; problem?: string }
 
 /** `loops` clients calling /v1/me back to back until stop() → every answer with its start time. */
 function steadyLoad(loops: number) {
@@ -54,8 +54,8 @@ function steadyLoad(loops: number) {
   const done = Promise.all(Array.from({ length: loops }, async () => {
     while (running) {
       const at = performance.now()
-      const status = await me()
-      outcomes.push({ at, ms: performance.now() - at, status })
+      const { status, problem } = await me()
+      outcomes.push({ at, ms: performance.now() - at, status, ...(problem ? { problem } : {}) })
       // While Postgres is away the answers are fast 503s: do not spin.
       if (status !== 200) await Bun.sleep(20)
     }
@@ -85,10 +85,10 @@ describe('PostgreSQL restarts under load', () => {
       await Bun.sleep(300)
       await pg.start()
       const back = performance.now()
-      expect(await me()).toBe(200)
+      expect(await me()).toEqual({ status: 200 })
       // A burst over the whole pool right away: no pooled connection is left dead.
       const burst = await Promise.all(Array.from({ length: POOL * 2 }, () => me()))
-      expect(burst).toEqual(burst.map(() => 200))
+      expect(burst).toEqual(burst.map(() => ({ status: 200 })))
       await Bun.sleep(1500)
       await load.stop()
       expectServedAfter(load.outcomes, back)
