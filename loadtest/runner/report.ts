@@ -26,19 +26,11 @@ export interface TimelinePoint {
   max: number
 }
 
-export interface PhaseReport {
+/** A phase as reported: the engine's counts, with rates and latency summarised. */
+export interface PhaseReport extends Pick<EngineResult, 'rate' | 'durationSec' | 'connections' | 'sent' | 'completed' | 'failed' | 'late' | 'statusCounts' | 'errors'> {
   name: string
-  rate: number
-  durationSec: number
-  connections: number
-  sent: number
-  completed: number
-  failed: number
   errorRate: number
-  late: number
   achievedRate: number
-  statusCounts: Record<string, number>
-  errors: Record<string, number>
   latency: Summary
   byRoute: Record<string, Summary & { failed: number }>
   timeline: TimelinePoint[]

@@ -9,6 +9,7 @@ import { chownSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { testPort } from './helpers'
+import { viaPort } from './tcp-proxy'
 
 export interface PgBouncer {
   port: number
@@ -28,12 +29,7 @@ export function pgBouncer(basePort: number, target: string, opts: { poolSize?: n
   const quote = (v: string) => `'${v.replace(/'/g, "''")}'`
   return {
     port,
-    via(url) {
-      const u = new URL(url)
-      u.hostname = '127.0.0.1'
-      u.port = String(port)
-      return u.toString()
-    },
+    via: (url) => viaPort(url, port),
     async start() {
       dir = mkdtempSync(join(tmpdir(), 'livedrop-pgbouncer-'))
       const user = decodeURIComponent(t.username || 'postgres')

@@ -2,6 +2,11 @@
  * A real HTTP server on loopback that plays webhook receiver: it records every request and answers each path
  * as the test says — 200, 500, or never (a hung endpoint).
  */
+import { afterAll, beforeAll } from 'bun:test'
+import type { Config } from '../src/config'
+import { ENUMS } from '../src/contract/vocabulary.gen'
+import { createTestContext, testConfig } from './helpers'
+
 export type Answer = 'ok' | 'fail' | 'hang'
 
 export interface Received {
@@ -57,4 +62,26 @@ export async function waitFor<T>(what: string, check: () => T | Promise<T>, time
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
     await Bun.sleep(20)
   }
+}
+
+/**
+ * A webhook suite's world: an in-process app whose relay and webhook worker run as on a server (loopback
+ * deliveries allowed, the worker polling every 20 ms unless `webhooks` says otherwise), a receiver, and every
+ * webhook event type of the contract. Registers the file's beforeAll/afterAll.
+ */
+export function webhookWorld(webhooks: Partial<Config['webhooks']> = {}) {
+  const ctx = createTestContext({
+    rateLimit: { ...testConfig().rateLimit, enabled: false },
+    webhooks: { ...testConfig().webhooks, allowHttpLoopback: true, pollMs: 20, ...webhooks },
+  })
+  const rx = webhookReceiver()
+  beforeAll(async () => {
+    await ctx.deps.live.start({ notifier: false })
+    ctx.deps.webhookWorker.start()
+  })
+  afterAll(async () => {
+    rx.stop()
+    await ctx.close()
+  })
+  return { ctx, api: ctx.api, deps: ctx.deps, rx, ALL: [...ENUMS.WebhookEventType] }
 }

@@ -157,12 +157,7 @@ export function tcpProxy(basePort: number, target: { host: string; port: number 
   }
   return {
     port,
-    via(url) {
-      const u = new URL(url)
-      u.hostname = '127.0.0.1'
-      u.port = String(port)
-      return u.toString()
-    },
+    via: (url) => viaPort(url, port),
     start,
     stop,
     freeze() {
@@ -177,4 +172,12 @@ export function tcpProxy(basePort: number, target: { host: string; port: number 
     connections: () => open.size,
     close: stop,
   }
+}
+
+/** `url` with its host and port replaced by this machine's `port`: the same database or server, reached through a stand-in. */
+export function viaPort(url: string, port: number): string {
+  const u = new URL(url)
+  u.hostname = '127.0.0.1'
+  u.port = String(port)
+  return u.toString()
 }

@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
+import { describe, expect, test } from 'bun:test'
 import { verifyWebhook } from '@livedrop/sdk'
-import { createTestContext, registerCreator, registerUser, testConfig } from '../../test/helpers'
-import { webhookReceiver, waitFor } from '../../test/receiver'
+import { registerCreator, registerUser } from '../../test/helpers'
+import { webhookWorld, waitFor } from '../../test/receiver'
 
 /**
  * The rest of issue 17's promises against a real receiver on loopback, with the worker running as on a server:
@@ -9,20 +9,8 @@ import { webhookReceiver, waitFor } from '../../test/receiver'
  * `failed`, when the (config-shortened) retry window is over; the delivery log pages; and an endpoint subscribed
  * to everything hears every event type of its own creator's drops and nothing of another creator's.
  */
-const hooks = { ...testConfig().webhooks, allowHttpLoopback: true, timeoutMs: 5000, backoffBaseMs: 200, backoffMaxMs: 800, pollMs: 20, retryWindowSec: 3, disableAfterSec: 3600 }
-const ctx = createTestContext({ rateLimit: { ...testConfig().rateLimit, enabled: false }, webhooks: hooks })
-const { api, deps } = ctx
-const rx = webhookReceiver()
-const ALL = ['order.confirmed', 'order.cancelled', 'drop.live', 'drop.sold_out', 'drop.low_stock', 'drop.ended', 'drop.cancelled']
-
-beforeAll(async () => {
-  await deps.live.start({ notifier: false })
-  deps.webhookWorker.start()
-})
-afterAll(async () => {
-  rx.stop()
-  await ctx.close()
-})
+const hooks = { timeoutMs: 5000, backoffBaseMs: 200, backoffMaxMs: 800, retryWindowSec: 3, disableAfterSec: 3600 }
+const { api, deps, rx, ALL } = webhookWorld(hooks)
 
 async function createHook(token: string, path: string, events = ALL) {
   const res = await api('POST', '/v1/webhooks', { token, body: { url: rx.url(path), events } })

@@ -1,29 +1,14 @@
-import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
-import { createTestContext, registerCreator, registerUser, testConfig, type TestContext } from '../../test/helpers'
+import { describe, expect, test } from 'bun:test'
+import { registerCreator, registerUser } from '../../test/helpers'
 import { openStream, untilNumbered, type SseEvent } from '../../test/sse'
-import { webhookReceiver, waitFor } from '../../test/receiver'
+import { webhookWorld, waitFor } from '../../test/receiver'
 
 /**
  * GET /v1/webhooks/events, the stream `livedrop listen` forwards: the creator's own webhook events, each the very
  * body a webhook delivery carries, resumable with Last-Event-ID. Every event read is checked against the
  * contract (openStream). The relay and the webhook worker run as on a server.
  */
-const ctx: TestContext = createTestContext({
-  rateLimit: { ...testConfig().rateLimit, enabled: false },
-  webhooks: { ...testConfig().webhooks, allowHttpLoopback: true, pollMs: 20 },
-})
-const { api, deps } = ctx
-const rx = webhookReceiver()
-const ALL = ['order.confirmed', 'order.cancelled', 'drop.live', 'drop.sold_out', 'drop.low_stock', 'drop.ended', 'drop.cancelled']
-
-beforeAll(async () => {
-  await deps.live.start({ notifier: false })
-  deps.webhookWorker.start()
-})
-afterAll(async () => {
-  rx.stop()
-  await ctx.close()
-})
+const { ctx, api, deps, rx, ALL } = webhookWorld()
 
 const stream = (token: string, headers: Record<string, string> = {}) => openStream(ctx, '/v1/webhooks/events', { authorization: `Bearer ${token}`, ...headers })
 
