@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
-import { join } from 'node:path'
 import { type Browser } from 'playwright-core'
 import { CHROMIUM, hasChromium, launchChromium } from '../../server/test/browser'
 import { testConfig } from '../../server/test/helpers'
 import { createSdkContext } from '../test/helpers'
-import { buildSdk, sdkDir } from '../test/build'
+import { buildSdk, serveSdkPage } from '../test/build'
 
 /**
  * A real browser (Debian's Chromium, headless, driven by playwright-core) loads the *built* SDK
@@ -23,37 +22,11 @@ let workerFetches = 0
 let browser: Browser | undefined
 let server: ReturnType<typeof Bun.serve> | undefined
 
-const PAGE = `<!doctype html>
-<html><head><meta charset="utf-8"><title>LiveDrop SDK in a browser</title></head>
-<body>
-<script type="module">
-  import * as LiveDrop from '/sdk/livedrop.browser.js'
-  window.LiveDrop = LiveDrop
-  window.sdkLoaded = true
-</script>
-</body></html>`
-
 beforeAll(async () => {
   if (!hasChromium) return
   await buildSdk()
-  const bundle = join(sdkDir, 'dist/livedrop.browser.js')
   await t.deps.live.start()
-  // The test page and the built SDK are served next to the API on one origin, as an app would host them.
-  server = Bun.serve({
-    port: 0,
-    hostname: '127.0.0.1',
-    idleTimeout: 0, // SSE streams stay open between heartbeats
-    fetch(req) {
-      const { pathname } = new URL(req.url)
-      if (pathname === '/app/') return new Response(PAGE, { headers: { 'content-type': 'text/html; charset=utf-8' } })
-      if (pathname === '/sdk/livedrop.browser.js') return new Response(Bun.file(bundle), { headers: { 'content-type': 'text/javascript' } })
-      if (pathname === '/sdk/altcha-worker.js') {
-        workerFetches++
-        return new Response(Bun.file(join(sdkDir, 'dist/altcha-worker.js')), { headers: { 'content-type': 'text/javascript' } })
-      }
-      return t.app.handle(req)
-    },
-  })
+  server = serveSdkPage({ app: t.app, onWorker: () => workerFetches++ })
   browser = await launchChromium()
 }, 120_000)
 
@@ -63,6 +36,16 @@ afterAll(async () => {
   await t.close()
 })
 
+/** A fresh page on the app with the SDK loaded; `errors` collects the page's uncaught errors. */
+async function openApp() {
+  const page = await browser!.newPage()
+  const errors: string[] = []
+  page.on('pageerror', (e) => errors.push(String(e)))
+  await page.goto(`http://127.0.0.1:${server!.port}/app/`)
+  await page.waitForFunction(() => (window as any).sdkLoaded === true, null, { timeout: 10_000 })
+  return { page, errors }
+}
+
 describe.skipIf(!hasChromium)('the built SDK in headless Chromium', () => {
   test('log in, watch a drop go live, buy, and open the personal stream with an EventSource ticket', async () => {
     const c = await t.creator()
@@ -70,11 +53,7 @@ describe.skipIf(!hasChromium)('the built SDK in headless Chromium', () => {
     const drop = await c.ld.POST('/v1/drops', { body: { productId: product.data!.id, startsAt: new Date(Date.now() + 60_000).toISOString(), initialStock: 3 } })
     const buyer = await t.user()
 
-    const page = await browser!.newPage()
-    const errors: string[] = []
-    page.on('pageerror', (e) => errors.push(String(e)))
-    await page.goto(`http://127.0.0.1:${server!.port}/app/`)
-    await page.waitForFunction(() => (window as any).sdkLoaded === true, null, { timeout: 10_000 })
+    const { page, errors } = await openApp()
 
     // In the page: log in, read /v1/me, subscribe to the drop stream (events kept on window).
     const opened = await page.evaluate(async ({ email, password, dropId }) => {
@@ -152,11 +131,7 @@ describe.skipIf(!hasChromium)('the built SDK in headless Chromium', () => {
     await aheadIt.return(undefined)
     const buyer = await t.user()
 
-    const page = await browser!.newPage()
-    const errors: string[] = []
-    page.on('pageerror', (e) => errors.push(String(e)))
-    await page.goto(`http://127.0.0.1:${server!.port}/app/`)
-    await page.waitForFunction(() => (window as any).sdkLoaded === true, null, { timeout: 10_000 })
+    const { page, errors } = await openApp()
     const before = workerFetches
     t.deps.queue.start()
     try {

@@ -7,7 +7,7 @@ import { CHROMIUM, hasChromium, launchChromium } from '../../server/test/browser
 import { testConfig, testPort } from '../../server/test/helpers'
 import { photo } from '../../server/test/images'
 import { createSdkContext } from '../test/helpers'
-import { buildSdk, sdkDir } from '../test/build'
+import { buildSdk, serveSdkPage } from '../test/build'
 
 /**
  * uploadProductImage in a real browser (headless Chromium, the built SDK bundle): the person picks a file in an
@@ -23,31 +23,10 @@ const t = createSdkContext({ publicUrl: `http://127.0.0.1:${port}`, images: { ..
 let browser: Browser | undefined
 let server: ReturnType<typeof Bun.serve> | undefined
 
-const PAGE = `<!doctype html>
-<html><head><meta charset="utf-8"><title>Upload</title></head>
-<body><input id="file" type="file" accept="image/*"><img id="shown">
-<script type="module">
-  import * as LiveDrop from '/sdk/livedrop.browser.js'
-  window.LiveDrop = LiveDrop
-  window.sdkLoaded = true
-</script>
-</body></html>`
-
 beforeAll(async () => {
   if (!hasChromium) return
   await buildSdk()
-  const bundle = join(sdkDir, 'dist/livedrop.browser.js')
-  server = Bun.serve({
-    port,
-    hostname: '127.0.0.1',
-    maxRequestBodySize: Number.MAX_SAFE_INTEGER,
-    fetch(req) {
-      const { pathname } = new URL(req.url)
-      if (pathname === '/app/') return new Response(PAGE, { headers: { 'content-type': 'text/html; charset=utf-8' } })
-      if (pathname === '/sdk/livedrop.browser.js') return new Response(Bun.file(bundle), { headers: { 'content-type': 'text/javascript' } })
-      return t.app.handle(req)
-    },
-  })
+  server = serveSdkPage({ app: t.app, port, body: '<input id="file" type="file" accept="image/*"><img id="shown">' })
   browser = await launchChromium()
 }, 120_000)
 

@@ -31,3 +31,37 @@ export function useBuiltSdkOverHttp(ctx: { app: { handle(req: Request): Response
   })
   return { url: () => `http://127.0.0.1:${server!.port}`, port: () => server!.port }
 }
+
+/**
+ * A page that loads the *built* browser bundle (window.LiveDrop, window.sdkLoaded) at /app/, served with the
+ * bundle and its proof-of-work worker next to the API on one origin, as an app would host them. `body` is the
+ * page's own markup; `onWorker` counts fetches of the worker script.
+ */
+export function serveSdkPage(o: { app: { handle(req: Request): Response | Promise<Response> }; body?: string; port?: number; onWorker?: () => void }) {
+  const page = `<!doctype html>
+<html><head><meta charset="utf-8"><title>LiveDrop SDK in a browser</title></head>
+<body>${o.body ?? ''}
+<script type="module">
+  import * as LiveDrop from '/sdk/livedrop.browser.js'
+  window.LiveDrop = LiveDrop
+  window.sdkLoaded = true
+</script>
+</body></html>`
+  const js = { 'content-type': 'text/javascript' }
+  return Bun.serve({
+    port: o.port ?? 0,
+    hostname: '127.0.0.1',
+    idleTimeout: 0, // SSE streams stay open between heartbeats
+    maxRequestBodySize: Number.MAX_SAFE_INTEGER, // image uploads go through this origin too
+    fetch(req) {
+      const { pathname } = new URL(req.url)
+      if (pathname === '/app/') return new Response(page, { headers: { 'content-type': 'text/html; charset=utf-8' } })
+      if (pathname === '/sdk/livedrop.browser.js') return new Response(Bun.file(join(sdkDir, 'dist/livedrop.browser.js')), { headers: js })
+      if (pathname === '/sdk/altcha-worker.js') {
+        o.onWorker?.()
+        return new Response(Bun.file(join(sdkDir, 'dist/altcha-worker.js')), { headers: js })
+      }
+      return o.app.handle(req)
+    },
+  })
+}
