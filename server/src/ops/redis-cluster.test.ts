@@ -168,8 +168,10 @@ describeWithRedisServer('Redis Cluster', () => {
     await load
     expect(await metric(A.url, /^livedrop_redis_fallback_active\{component="redis"\}/)).toBe(0)
     expect(await metric(B.url, /^livedrop_redis_fallback_active\{component="redis"\}/)).toBe(0)
-    // The rate limiter did run on its fallback meanwhile.
-    expect(await metric(A.url, /^livedrop_redis_fallback_total\{component="rate_limit"\}/)).toBeGreaterThan(0)
+    // The rate limiter did run on its fallback meanwhile — on the instance whose Redis calls met the dead master
+    // (the one relaying live events publishes on the victim's channel; which instance that is, is the lock's choice).
+    const fellBack = async (url: string) => (await metric(url, /^livedrop_redis_fallback_total\{component="rate_limit"\}/)) || 0
+    expect((await fellBack(A.url)) + (await fellBack(B.url))).toBeGreaterThan(0)
 
     // No order lost or doubled: every 201 is one confirmed order in the database and nothing else is there.
     const confirmed = [...finals.values()].filter((f) => f.status === 201).map((f) => f.orderId!)

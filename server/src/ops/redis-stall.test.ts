@@ -23,8 +23,10 @@ describeWithRedisServer('Redis hangs (SIGSTOP)', () => {
       // a budget no phase can spend (the default 60,000 per 10 s was reached by a quick machine's stalled phase —
       // 61,892 reads — and its 429s are the limiter working, not a failure). Orders stay below 100 per window so
       // that each is counted in Redis one by one (no lease), as by default: every order makes a Redis round trip.
+      // The window is 1 s: a quick machine places ~200 orders per buyer in a 5 s phase (batched orders answer in
+      // 2 ms), which a 10 s window of 99 refuses — the limiter working again — while 99 per second none reaches.
       RATE_LIMIT_READS: '100000000/10',
-      RATE_LIMIT_ORDERS: '99/10',
+      RATE_LIMIT_ORDERS: '99/1',
       RUN_SCHEDULER: 'false',
     })
     ctx = createTestContext({ redisKeyPrefix: `${unique('stall')}:` })
@@ -83,7 +85,7 @@ describeWithRedisServer('Redis hangs (SIGSTOP)', () => {
 
   test('reads and orders keep their p99 through the stall; /readyz says degraded (200); all heals after', async () => {
     const { drop } = await liveDrop(ctx, { initialStock: 100_000, perUserLimit: 1000 })
-    // 6 buyers per order loop: none reaches its 99 orders per 10 s (nor the 1,000-unit per-buyer limit).
+    // 6 buyers per order loop: none reaches its 99 orders per second (nor the 1,000-unit per-buyer limit).
     const users = await Promise.all(Array.from({ length: 24 }, async () => (await registerUser(ctx.api)).accessToken))
     const tokens = [0, 1, 2, 3].map((i) => users.slice(i * 6, i * 6 + 6))
     expect((await readyz()).body.status).toBe('ready')
