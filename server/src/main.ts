@@ -4,8 +4,8 @@ import { createLogger } from './logger'
 import { resolveBackends } from './boot'
 import { createDeps } from './deps'
 import { createApp } from './app'
-import { checkPooledSettings, createSql, directSqlUrl, migrate } from './db'
-import { applySearchLanguage } from './search/service'
+import { checkPooledSettings } from './db'
+import { prepareSchema } from './schema'
 import { seedDemo } from './seed'
 import { lastResort } from './lib/http'
 import { storefrontAssets } from './storefront/assets'
@@ -34,21 +34,7 @@ const config = backends.config
 const tracing = config.otel.endpoint ? await startTracing({ ...config.otel, endpoint: config.otel.endpoint }, `${hostname()}:${config.port}:${process.pid}`) : null
 if (tracing) log.info({ endpoint: config.otel.endpoint, protocol: config.otel.protocol }, 'tracing: exporting spans over OTLP')
 const deps = createDeps(config, log, tracing)
-// Migrations (and the search columns' language) take the direct connection when there is one: DDL and its
-// locks are no business of a pooler.
-const migrationUrl = directSqlUrl(config)
-if (migrationUrl === null || migrationUrl === config.databaseUrl) {
-  await migrate(deps.sql, log)
-  if (await applySearchLanguage(deps, config.search.language)) log.info({ language: config.search.language }, 'search: columns rebuilt for the configured language')
-} else {
-  const direct = createSql(migrationUrl, { ...config, dbPoolMax: 1, dbPoolMode: 'session', dbPrepare: true })
-  try {
-    await migrate(direct, log)
-    if (await applySearchLanguage({ sql: direct }, config.search.language)) log.info({ language: config.search.language }, 'search: columns rebuilt for the configured language')
-  } finally {
-    await direct.end({ timeout: 5 })
-  }
-}
+if ((await prepareSchema(config, deps.sql, log)).searchRebuilt) log.info({ language: config.search.language }, 'search: columns rebuilt for the configured language')
 if (config.dbPoolMode === 'transaction') await checkPooledSettings(deps.sql, log)
 const demo = backends.embedded || process.env.SEED_DEMO === 'true' ? await seedDemo(deps) : null
 // The embedded PostgreSQL writes what start-up changed (a new cluster, migrations, the seed) now rather than in
