@@ -12,7 +12,9 @@ import { testPort } from '../../test/helpers'
  */
 const ROOT = join(import.meta.dir, '..', '..', '..')
 const PORT = testPort(3590)
-const PG_PORT = testPort(54590)
+// Below the kernel's ephemeral range (32768–60999): a port there can be taken at any moment as the local end of
+// some outgoing connection of the suite, and PostgreSQL then cannot listen ("could not create any TCP/IP sockets").
+const PG_PORT = testPort(3591)
 // PostgreSQL runs as an unprivileged user when the tests run as root: it must be able to enter the folder.
 const dataDir = mkdtempSync(join(tmpdir(), 'livedrop-ctrlc-'))
 chmodSync(dataDir, 0o755)
