@@ -16,6 +16,7 @@ import { ordersRoutes } from './orders/routes'
 import { followsRoutes } from './follows/routes'
 import { notificationsRoutes } from './notifications/routes'
 import { eventsRoutes } from './events/routes'
+import { redeemTicket } from './events/service'
 import { webhooksRoutes } from './webhooks/routes'
 import { queueRoutes } from './queue/routes'
 import { storefrontRoutes } from './storefront/routes'
@@ -57,20 +58,20 @@ export function createApp(deps: Deps) {
       draining: () => deps.lifecycle.draining,
     }))
     .use(metricsRoutes(deps.metrics))
-    .use(authRoutes(deps.auth))
-    .use(usersRoutes(deps.users, deps.tokens))
-    .use(creatorsRoutes(deps.creators, deps.tokens, deps.cache))
-    .use(productsRoutes(deps.products, deps.tokens, deps.cache))
+    .use(authRoutes(deps))
+    .use(usersRoutes(deps))
+    .use(creatorsRoutes(deps))
+    .use(productsRoutes(deps))
     .use(productImagesRoutes(deps.images, deps.tokens))
     .use(deps.localImageStore ? localStorageRoutes(deps.images, deps.localImageStore) : new Elysia())
-    .use(dropsRoutes(deps.drops, deps.tokens, deps.cache))
-    .use(searchRoutes({ sql: deps.sql, cache: deps.cache }))
-    .use(queueRoutes(deps.queue, deps.queueStreams, deps.tokens, (ticket) => deps.live.redeemTicket(ticket)))
-    .use(ordersRoutes(deps.orders, deps.tokens))
-    .use(followsRoutes(deps.follows, deps.tokens))
-    .use(notificationsRoutes(deps.notifications, deps.tokens))
-    .use(eventsRoutes(deps.live, deps.tokens, deps.config.rateLimit.trustedProxies))
-    .use(webhooksRoutes(deps.webhooks, deps.tokens))
+    .use(dropsRoutes(deps))
+    .use(searchRoutes(deps))
+    .use(queueRoutes(deps, (ticket) => redeemTicket(deps, ticket)))
+    .use(ordersRoutes(deps))
+    .use(followsRoutes(deps))
+    .use(notificationsRoutes(deps))
+    .use(eventsRoutes(deps, deps.config.rateLimit.trustedProxies))
+    .use(webhooksRoutes(deps))
     .use(storefrontRoutes())
 }
 

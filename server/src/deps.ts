@@ -3,25 +3,20 @@ import { createSql, directSqlUrl, type Sql } from './db'
 import { createLogger, type Logger } from './logger'
 import { createBackplane, type Backplane } from './redis'
 import { createTokenService, type TokenService } from './platform/tokens'
-import { createAuthService, type AuthService } from './auth/service'
-import { createUsersService, type UsersService } from './users/service'
-import { createCreatorsService, type CreatorsService } from './creators/service'
-import { createProductsService, type ProductsService } from './products/service'
 import { createMetrics, type Metrics } from './lib/metrics'
 import { createMemoryPubSub, createRedisPubSub, type PubSub } from './lib/pubsub'
 import { cacheKeys, createCache, memoryStore, redisStore, type Cache } from './lib/cache'
 import { createRateLimiter, type RateLimiter } from './lib/rate-limit'
 import { createLifecycle, type Lifecycle } from './lib/lifecycle'
-import { createDropsService, type DropsService } from './drops/service'
+import { getDrop } from './drops/service'
 import { createScheduler, type Scheduler } from './drops/scheduler'
 import { deleteExpiredKeys } from './orders/repo'
 import { deleteEmptyRefreshFamilies, deleteExpiredRefreshTokens } from './auth/repo'
-import { createOrdersService, type OrdersService } from './orders/service'
-import { createFollowsService, type FollowsService } from './follows/service'
-import { createNotificationsService, type NotificationsService } from './notifications/service'
-import { createLiveService, type LiveService } from './events/service'
+import { createOrdering, type Ordering } from './orders/ordering'
+import type { Outcome } from './orders/batch'
+import { createLive, type Live } from './events/live'
 import { createHmac } from 'node:crypto'
-import { createQueueService, type QueueService } from './queue/service'
+import { createWaitingRoom, type WaitingRoom } from './queue/room'
 import { createQueueStreams, type QueueStreams } from './queue/live'
 import { createAdmissionTokens } from './queue/token'
 import { createPow } from './queue/pow'
@@ -30,41 +25,57 @@ import { createMemoryQueueStore } from './queue/memory-store'
 import { createMaintenance, type Maintenance } from './ops/maintenance'
 import { relayLag } from './events/repo'
 import { oldestSnapshotAge } from './ops/repo'
-import { createWebhooksService, type WebhooksService } from './webhooks/service'
+import type { WebhooksDeps } from './webhooks/service'
 import { createWebhookWorker, type WebhookWorker } from './webhooks/worker'
 import { createSealer } from './webhooks/secrets'
+import { getCreator } from './creators/service'
 import type { Tracing } from './lib/tracing/setup'
 import { traceSql } from './lib/tracing/sql'
 import { traceEvents } from './lib/tracing/events'
 import { createImageStore } from './products/images/create-store'
 import type { LocalStore } from './products/images/local-store'
-import { imagesOfProducts, sweepAbandonedUploads, type ImagesDeps } from './products/images/service'
+import { sweepAbandonedUploads, type ImagesDeps } from './products/images/service'
 
-/** Everything the routes need, built once at boot from the resolved config. */
+/**
+ * What the features report and the wiring reacts to (cache invalidation, business metrics); the features know
+ * nothing of either. Each feature's deps type names the hooks it calls.
+ */
+export interface Hooks {
+  /** awaited: the creator's own next request finds it (a new search epoch) */
+  creatorAdded(creatorId: string): Promise<void>
+  /** awaited: the writer's next read sees the change (the cached product and search answers go first) */
+  productChanged(productId: string): Promise<void>
+  dropChanged(dropId: string): void
+  followersChanged(creatorId: string): void
+  orderDecided(outcome: Outcome, dropId: string, availableStock?: number): void
+}
+
+/**
+ * Everything the verbs and routes need, built once at boot from the resolved config. A verb is a function
+ * `verb(deps, …)` in its feature's service.ts whose deps type names the part of this it uses; what is here
+ * besides clients and settings is each instance's running machinery (the order combiner, the waiting room's
+ * admitter, the live hub, the workers).
+ */
 export interface Deps {
   config: Config
   log: Logger
   sql: Sql
   backplane: Backplane
   tokens: TokenService
-  auth: AuthService
-  users: UsersService
-  creators: CreatorsService
-  products: ProductsService
+  hooks: Hooks
   /** product images: what their routes need (the storage among it) */
   images: ImagesDeps
   /** the storage when it is the server's own folder: its upload and media routes are then served */
   localImageStore: LocalStore | null
-  drops: DropsService
-  orders: OrdersService
-  follows: FollowsService
+  /** The order combiner and the sold-out book (orders/ordering.ts). */
+  ordering: Ordering
   /** The waiting room of queued drops; its admitter is started by main.ts (or a test) with queue.start(). */
-  queue: QueueService
+  queue: WaitingRoom
   queueStreams: QueueStreams
-  notifications: NotificationsService
-  /** Outbox relay, notifier, SSE streams; background parts started by main.ts (or a test) with live.start(). */
-  live: LiveService
-  webhooks: WebhooksService
+  /** Outbox relay, hub, notifier, stream opening; background parts started by main.ts (or a test) with live.start(). */
+  live: Live
+  /** The webhook endpoints' settings (sealer, SSRF policy, retry window). */
+  webhooks: WebhooksDeps['webhooks']
   /** Webhook fan-out and delivery; started by main.ts (or a test) with webhookWorker.start(). */
   webhookWorker: WebhookWorker
   /** Moves drops on time; started by main.ts (or a test), never by createDeps. */
@@ -117,70 +128,67 @@ export function createDeps(config: Config & { databaseUrl: string; jwtSecret: st
     ? createRateLimiter({ client: backplane.client, breaker: backplane.breaker, prefix: config.redisKeyPrefix, limits: config.rateLimit, metrics, log })
     : null
   const lifecycle = createLifecycle((err) => log.error({ err }, 'drain hook failed'))
-  const creators = createCreatorsService({ sql })
-  const users = createUsersService({ sql, creators })
+  // What the features report, turned into cache invalidations and business metrics.
+  const hooks: Hooks = {
+    // Search answers list creators and products: a new search epoch makes them findable at once (see CACHED.search).
+    creatorAdded: () => cache.invalidate(cacheKeys.searchEpoch),
+    productChanged: (productId) => cache.invalidate(cacheKeys.product(productId), cacheKeys.searchEpoch),
+    // Search answers include drops' status and times: any change to a drop starts a new search epoch.
+    dropChanged: (dropId) => void cache.invalidate(cacheKeys.drop(dropId), cacheKeys.searchEpoch),
+    followersChanged: (creatorId) => void cache.invalidate(cacheKeys.creator(creatorId)),
+    orderDecided: (outcome, dropId, availableStock) => {
+      if (outcome === 'confirmed') {
+        metrics.ordersConfirmed.inc()
+        if (availableStock === 0) metrics.stockOuts.inc()
+      } else if (outcome !== 'cancelled') metrics.ordersRefused.inc({ reason: outcome })
+      // Stock moves with every order and every cancel: a drop may be served up to 1 s stale, so these
+      // invalidations are coalesced per drop (a rush would otherwise send nearly every read to the database).
+      if (outcome === 'confirmed' || outcome === 'cancelled') cache.invalidateSoon(cacheKeys.drop(dropId))
+    },
+  }
   // Its own key by default, derived like the queue's so that every instance sharing JWT_SECRET agrees on it.
   const uploadSigningKey = createHmac('sha256', config.jwtSecret).update('livedrop local image uploads').digest('base64url')
   const imageStore = createImageStore(config.images.storage, { publicUrl: config.publicUrl, signingKey: uploadSigningKey })
-  const products = createProductsService({ sql, creators, imagesOf: (ids) => imagesOfProducts({ sql, store: imageStore.store }, ids) })
   const images: ImagesDeps = {
-    sql, store: imageStore.store, creators, config: config.images, log,
+    sql, store: imageStore.store, config: config.images, log,
     onChange: (productId) => void cache.invalidate(cacheKeys.product(productId)),
   }
-  const auth = createAuthService({ sql, tokens, users, refreshTtlSec: config.refreshTokenTtlSec, refreshGraceSec: config.refreshGraceSec, jwtSecret: config.jwtSecret })
-  const drops = createDropsService({ sql, creators, products })
   // Its own keys by default, derived so that every instance sharing JWT_SECRET agrees on them.
   const queueKey = (use: string) => createHmac('sha256', config.queue.tokenSecret ?? config.jwtSecret).update(`livedrop ${use}`).digest('base64url')
-  const queue = createQueueService({
+  const queue = createWaitingRoom({
     // Behind the breaker: while Redis hangs every line step fails at once (a 503 with Retry-After), no request
-    // waits out a timeout, and nothing falls back to memory — the line lives in Redis only (see service.ts).
+    // waits out a timeout, and nothing falls back to memory — the line lives in Redis only (see room.ts).
     store: backplane.client ? backplane.breaker.guard(createRedisQueueStore(backplane.client, config.redisKeyPrefix)) : createMemoryQueueStore(),
-    drops, creators, pubsub, log, tickMs: config.queue.tickMs,
+    readDrop: (dropId) => getDrop({ sql }, dropId),
+    pubsub, log, tickMs: config.queue.tickMs,
     channel: `${config.redisKeyPrefix}queue:changed`,
     tokens: createAdmissionTokens(config.queue.tokenSecret ?? queueKey('admission tokens')),
     pow: createPow(queueKey('proof-of-work challenges')),
   })
-  const queueStreams = createQueueStreams({ queue, drops, log })
-  const orders = createOrdersService({
-    sql, pubsub, admission: queue, restockChannel: `${config.redisKeyPrefix}orders:restock`, leaseSec: config.idempotencyLeaseSec,
-    batching: config.orders.batching, maxBatch: config.orders.maxBatch, batchWindowMs: config.orders.batchWindowMs,
+  const queueStreams = createQueueStreams({ sql, queue, log })
+  const ordering = createOrdering({
+    sql, pubsub, restockChannel: `${config.redisKeyPrefix}orders:restock`,
+    maxBatch: config.orders.maxBatch, batchWindowMs: config.orders.batchWindowMs, outcome: (...a) => hooks.orderDecided(...a),
   })
-  const follows = createFollowsService({ sql, creators, users })
-  const notifications = createNotificationsService({ sql })
   const eventTracing = tracing ? traceEvents(tracing.tracer) : undefined
-  const live = createLiveService({
-    sql, pubsub, log, notifications, channelPrefix: config.redisKeyPrefix,
+  const live = createLive({
+    sql, pubsub, log, channelPrefix: config.redisKeyPrefix,
     onConnections: (stream, delta) => metrics.sseConnections.inc({ stream }, delta),
     caps: config.streams,
     onCapRefused: (scope) => metrics.rateLimited.inc({ class: scope === 'address' ? 'streamsPerAddress' : 'streamsPerUser' }),
-    sessionActive: (sessionId) => auth.isSessionActive(sessionId),
-    creatorIdOf: async (userId) => (await creators.findByUser(userId))?.id ?? null,
     tracing: eventTracing,
   })
   const sealer = createSealer(config.webhooks.secretKey ?? config.jwtSecret)
   const ssrfPolicy = { allowHttpLoopback: config.webhooks.allowHttpLoopback }
-  const webhooks = createWebhooksService({ sql, creators, sealer, policy: ssrfPolicy, retryWindowSec: config.webhooks.retryWindowSec })
+  const webhooks: WebhooksDeps['webhooks'] = { sealer, policy: ssrfPolicy, retryWindowSec: config.webhooks.retryWindowSec }
   const webhookWorker = createWebhookWorker({
     sql, log, sealer, config: { ...config.webhooks, policy: ssrfPolicy },
-    ownerOf: async (creatorId) => (await creators.get(creatorId)).userId,
+    ownerOf: async (creatorId) => (await getCreator({ sql }, creatorId)).userId,
     tracing: eventTracing,
   })
   // Draining closes the streams (clients reconnect elsewhere with Last-Event-ID) before the pools close.
   lifecycle.onDrain(() => live.closeStreams())
   lifecycle.onDrain(() => queueStreams.close())
-  // Cache invalidation and business metrics hang off the features' hooks; the features know nothing of either.
-  // Search answers include drops' status and times: any change to a drop starts a new search epoch.
-  drops.onChange((dropId) => void cache.invalidate(cacheKeys.drop(dropId), cacheKeys.searchEpoch))
-  follows.onChange((creatorId) => void cache.invalidate(cacheKeys.creator(creatorId)))
-  orders.onOutcome((outcome, dropId, availableStock) => {
-    if (outcome === 'confirmed') {
-      metrics.ordersConfirmed.inc()
-      if (availableStock === 0) metrics.stockOuts.inc()
-    } else if (outcome !== 'cancelled') metrics.ordersRefused.inc({ reason: outcome })
-    // Stock moves with every order and every cancel: a drop may be served up to 1 s stale, so these
-    // invalidations are coalesced per drop (a rush would otherwise send nearly every read to the database).
-    if (outcome === 'confirmed' || outcome === 'cancelled') cache.invalidateSoon(cacheKeys.drop(dropId))
-  })
   const scheduler = createScheduler({
     sql,
     log,
@@ -200,15 +208,15 @@ export function createDeps(config: Config & { databaseUrl: string; jwtSecret: st
     ],
   })
   return {
-    config, log, sql, backplane, tokens, auth, users, creators, products, images, localImageStore: imageStore.local, drops, orders, scheduler, maintenance,
-    lifecycle, metrics, pubsub, cache, rateLimiter, tracing, follows, notifications, live, webhooks, webhookWorker, queue, queueStreams,
+    config, log, sql, backplane, tokens, hooks, images, localImageStore: imageStore.local, ordering, scheduler, maintenance,
+    lifecycle, metrics, pubsub, cache, rateLimiter, tracing, live, webhooks, webhookWorker, queue, queueStreams,
     async close() {
       await scheduler.stop()
       await maintenance.stop()
       await webhookWorker.stop()
       queueStreams.close()
       await queue.stop()
-      orders.close()
+      ordering.close()
       await live.stop()
       cache.close()
       await pubsub.close()

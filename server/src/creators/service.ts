@@ -7,10 +7,14 @@ import * as repo from './repo'
 /** A creator's row, for features that join creators in their own SQL (follows lists them). */
 export type { CreatorRow } from './repo'
 
-export interface CreatorsService {
-  create(userId: string, input: CreateCreatorRequest): Promise<Creator>
-  get(creatorId: string): Promise<Creator>
-  findByUser(userId: string, tx?: Tx): Promise<Creator | null>
+/** What the creators' verbs need: the pool, or a transaction to read inside it. */
+export interface CreatorsDeps {
+  sql: Tx
+}
+
+/** Creating a creator also reports it (deps.ts starts a new search epoch: search answers list creators). */
+export interface CreatorsWriteDeps extends CreatorsDeps {
+  hooks: { creatorAdded(creatorId: string): Promise<void> }
 }
 
 export const toCreator = (r: repo.CreatorRow): Creator => ({
@@ -22,19 +26,20 @@ export const toCreator = (r: repo.CreatorRow): Creator => ({
   createdAt: r.createdAt.toISOString(),
 })
 
-export function createCreatorsService(deps: { sql: Tx }): CreatorsService {
-  return {
-    async create(userId, input) {
-      return toCreator(await repo.insertCreator(deps.sql, { id: newId(), userId, handle: input.handle, displayName: input.displayName }))
-    },
-    async get(creatorId) {
-      const row = await repo.findCreator(deps.sql, creatorId)
-      if (!row) throw notFound('creator')
-      return toCreator(row)
-    },
-    async findByUser(userId, tx = deps.sql) {
-      const row = await repo.findCreatorByUser(tx, userId)
-      return row ? toCreator(row) : null
-    },
-  }
+export async function createCreator(deps: CreatorsWriteDeps, userId: string, input: CreateCreatorRequest): Promise<Creator> {
+  const creator = toCreator(await repo.insertCreator(deps.sql, { id: newId(), userId, handle: input.handle, displayName: input.displayName }))
+  await deps.hooks.creatorAdded(creator.id)
+  return creator
+}
+
+export async function getCreator(deps: CreatorsDeps, creatorId: string): Promise<Creator> {
+  const row = await repo.findCreator(deps.sql, creatorId)
+  if (!row) throw notFound('creator')
+  return toCreator(row)
+}
+
+/** The creator profile of a user; null when the user is not a creator. */
+export async function findCreatorByUser(deps: CreatorsDeps, userId: string): Promise<Creator | null> {
+  const row = await repo.findCreatorByUser(deps.sql, userId)
+  return row ? toCreator(row) : null
 }

@@ -68,10 +68,15 @@ describe('cancelling a live drop', () => {
     expect(stock.every((e) => e.event === 'drop.stock')).toBe(true)
     expect(stock.at(-1)!.data.data.availableStock).toBe(20)
 
-    // Stored notifications: one per cancelled order, for its buyer.
-    for (let i = 0; i < 50 && (await deps.live.notifierTick()) > 0; i++);
-    const notes = await api('GET', '/v1/me/notifications', { token: bob.accessToken })
-    const bobCancelled = notes.body.items.filter((n: any) => n.type === 'order.cancelled' && n.data.reason === 'drop_cancelled')
+    // Stored notifications: one per cancelled order, for its buyer. The background notifier runs too (started
+    // above) and holds the cursor while it works (a tick here then returns 0 at once): wait for its commit.
+    let bobCancelled: any[] = []
+    for (const until = Date.now() + 5000; Date.now() < until; await Bun.sleep(50)) {
+      await deps.live.notifierTick()
+      const notes = await api('GET', '/v1/me/notifications', { token: bob.accessToken })
+      bobCancelled = notes.body.items.filter((n: any) => n.type === 'order.cancelled' && n.data.reason === 'drop_cancelled')
+      if (bobCancelled.length) break
+    }
     expect(bobCancelled.map((n: any) => n.data.order.id)).toEqual([b1.body.id])
 
     // Idempotent: the same answer, and nothing new anywhere.

@@ -3,20 +3,18 @@ import { AppError, notFound } from '../errors'
 import { newId } from '../lib/ids'
 import { decodeCursor, toPage, type Page } from '../lib/pagination'
 import type { CreateDropRequest, Drop, DropAccessInput, DropAudit, UpdateDropRequest } from '../contract/schemas.gen'
-import type { CreatorsService } from '../creators/service'
-import type { ProductsService } from '../products/service'
+import { findCreatorByUser } from '../creators/service'
+import { getProduct, type ProductsDeps } from '../products/service'
 import { appendEvent } from '../platform/outbox'
 import * as repo from './repo'
 
-export interface DropsService {
-  create(userId: string, input: CreateDropRequest): Promise<Drop>
-  get(dropId: string): Promise<Drop>
-  list(q: { status?: repo.DropStatus; creatorId?: string; limit: number; cursor?: string }): Promise<Page<Drop>>
-  update(userId: string, dropId: string, patch: UpdateDropRequest): Promise<Drop>
-  cancel(userId: string, dropId: string): Promise<Drop>
-  audit(userId: string, dropId: string): Promise<DropAudit>
-  /** Called after any change to a drop row, e.g. to invalidate caches. */
-  onChange(listener: (dropId: string) => void): void
+/** What the drops' verbs need; a drop's product is read through the products' verbs (ownership, price). */
+export interface DropsDeps extends ProductsDeps {
+  sql: Sql
+  hooks: {
+    /** After any change to a drop row (deps.ts invalidates the cached drop and the search epoch). */
+    dropChanged(dropId: string): void
+  }
 }
 
 export const toDrop = (r: repo.DropRow): Drop => ({
@@ -60,139 +58,130 @@ function checkSchedule(startsAt: Date, endsAt: Date | null, now = Date.now()) {
   }
 }
 
-export function createDropsService(deps: { sql: Sql; creators: CreatorsService; products: ProductsService }): DropsService {
-  const { sql } = deps
-  const listeners: Array<(dropId: string) => void> = []
-  const changed = (dropId: string) => listeners.forEach((l) => l(dropId))
+/** The drop, when the user is its creator: 404 when there is no such drop, 403 when it is somebody else's. */
+async function ownedDrop(tx: Tx, userId: string, dropId: string): Promise<repo.DropRow> {
+  const [drop, creator] = await Promise.all([repo.findDrop(tx, dropId), findCreatorByUser({ sql: tx }, userId)])
+  if (!drop) throw notFound('drop')
+  if (!creator || creator.id !== drop.creatorId) throw new AppError('FORBIDDEN', 'Only the drop owner can do this')
+  return drop
+}
 
-  async function ownedDrop(userId: string, dropId: string, tx: Tx = sql): Promise<repo.DropRow> {
-    const [drop, creator] = await Promise.all([repo.findDrop(tx, dropId), deps.creators.findByUser(userId, tx)])
-    if (!drop) throw notFound('drop')
-    if (!creator || creator.id !== drop.creatorId) throw new AppError('FORBIDDEN', 'Only the drop owner can do this')
-    return drop
+export async function createDrop(deps: DropsDeps, userId: string, input: CreateDropRequest): Promise<Drop> {
+  const startsAt = new Date(input.startsAt)
+  const endsAt = input.endsAt ? new Date(input.endsAt) : null
+  checkSchedule(startsAt, endsAt)
+  const [product, creator] = await Promise.all([
+    getProduct(deps, input.productId).catch((e) => {
+      if (e instanceof AppError && e.status === 404) throw new AppError('NOT_FOUND', 'product not found', { errors: [{ field: '/productId', message: 'no such product' }] })
+      throw e
+    }),
+    findCreatorByUser(deps, userId),
+  ])
+  if (!creator || creator.id !== product.creatorId) throw new AppError('FORBIDDEN', "Only the product's creator can schedule a drop of it")
+  if (input.lowStockThreshold !== undefined && input.lowStockThreshold >= input.initialStock) {
+    throw new AppError('VALIDATION_FAILED', 'lowStockThreshold must be below initialStock', { errors: [{ field: '/lowStockThreshold', message: 'must be below initialStock' }] })
   }
+  const row = await deps.sql.begin(async (tx) => {
+    const row = await repo.insertDrop(tx, {
+      id: newId(),
+      productId: product.id,
+      creatorId: creator.id,
+      startsAt,
+      endsAt,
+      initialStock: input.initialStock,
+      lowStockThreshold: input.lowStockThreshold ?? null,
+      perUserLimit: input.perUserLimit ?? null,
+      ...accessRow(input.access),
+      unitPriceCents: product.priceCents,
+      currency: product.currency,
+    })
+    // Wakes every instance's scheduler: this drop may be due sooner than what it sleeps towards.
+    await repo.notifyScheduleChanged(tx)
+    return row
+  })
+  // A new drop is a change too (search answers list drops).
+  deps.hooks.dropChanged(row.id)
+  return toDrop(row)
+}
 
+export async function getDrop(deps: { sql: Tx }, dropId: string): Promise<Drop> {
+  const row = await repo.findDrop(deps.sql, dropId)
+  if (!row) throw notFound('drop')
+  return toDrop(row)
+}
+
+export async function listDrops(deps: { sql: Tx }, q: { status?: repo.DropStatus; creatorId?: string; limit: number; cursor?: string }): Promise<Page<Drop>> {
+  const scheduled = q.status === 'scheduled'
+  const after = decodeCursor(q.cursor, scheduled ? ['time', 'uuid'] : ['uuid'])
+  const rows = await repo.listDrops(deps.sql, { status: q.status, creatorId: q.creatorId, after, limit: q.limit })
+  return toPage(rows, q.limit, toDrop, (r) => (scheduled ? [r.startsAt.toISOString(), r.id] : [r.id]))
+}
+
+export async function updateDrop(deps: Pick<DropsDeps, 'sql' | 'hooks'>, userId: string, dropId: string, patch: UpdateDropRequest): Promise<Drop> {
+  const row = await deps.sql.begin(async (tx) => {
+    const current = await ownedDrop(tx, userId, dropId)
+    const locked = await repo.lockDrop(tx, dropId)
+    if (!locked || locked.status !== 'scheduled') {
+      throw new AppError('DROP_NOT_SCHEDULED', `A drop can only be changed while scheduled; this one is ${locked?.status ?? current.status}`)
+    }
+    const startsAt = patch.startsAt !== undefined ? new Date(patch.startsAt) : locked.startsAt
+    const endsAt = patch.endsAt !== undefined ? (patch.endsAt === null ? null : new Date(patch.endsAt)) : locked.endsAt
+    if (patch.startsAt !== undefined || patch.endsAt !== undefined) checkSchedule(startsAt, endsAt)
+    const initialStock = patch.initialStock ?? locked.initialStock
+    const lowStockThreshold = patch.lowStockThreshold !== undefined ? patch.lowStockThreshold : locked.lowStockThreshold
+    if (lowStockThreshold !== null && lowStockThreshold >= initialStock) {
+      throw new AppError('VALIDATION_FAILED', 'lowStockThreshold must be below initialStock', { errors: [{ field: '/lowStockThreshold', message: 'must be below initialStock' }] })
+    }
+    const updated = await repo.updateScheduledDrop(tx, dropId, {
+      startsAt,
+      endsAt,
+      initialStock,
+      lowStockThreshold,
+      perUserLimit: patch.perUserLimit !== undefined ? patch.perUserLimit : locked.perUserLimit,
+      ...(patch.access !== undefined ? accessRow(patch.access) : {
+        accessMode: locked.accessMode, admitPerSecond: locked.admitPerSecond, preQueueSeconds: locked.preQueueSeconds, admissionTtlSeconds: locked.admissionTtlSeconds,
+        accessChallenge: locked.accessChallenge, challengeDifficulty: locked.challengeDifficulty,
+      }),
+    })
+    if (!updated) throw new AppError('DROP_NOT_SCHEDULED', 'A drop can only be changed while scheduled')
+    await repo.recordAdjustment(tx, dropId, initialStock - locked.initialStock)
+    await repo.notifyScheduleChanged(tx)
+    return updated
+  })
+  deps.hooks.dropChanged(dropId)
+  return toDrop(row)
+}
+
+export async function cancelDrop(deps: Pick<DropsDeps, 'sql' | 'hooks'>, userId: string, dropId: string): Promise<Drop> {
+  const result = await deps.sql.begin(async (tx) => {
+    const current = await ownedDrop(tx, userId, dropId)
+    await repo.lockConfirmedOrders(tx, dropId)
+    const row = await repo.cancelDropRow(tx, dropId, `user:${userId}`)
+    if (row) {
+      // A live drop's buyers get their money's worth back in the same transaction: their orders are
+      // cancelled (events with reason drop_cancelled, which the notifier stores for them), the stock returns.
+      const { drop } = await repo.cancelDropOrders(tx, dropId)
+      await appendEvent(tx, { type: 'drop.cancelled', dropId, creatorId: drop.creatorId, data: toDrop(drop) })
+      await repo.notifyScheduleChanged(tx)
+      return drop
+    }
+    const now = (await repo.findDrop(tx, dropId)) ?? current
+    if (now.status === 'cancelled') return now
+    throw new AppError('DROP_NOT_CANCELLABLE', `Only scheduled or live drops can be cancelled; this one is ${now.status}`)
+  })
+  deps.hooks.dropChanged(dropId)
+  return toDrop(result)
+}
+
+export async function auditDrop(deps: { sql: Tx }, userId: string, dropId: string): Promise<DropAudit> {
+  const [drop, creator] = await Promise.all([repo.findDrop(deps.sql, dropId), findCreatorByUser(deps, userId)])
+  // Owner-only read: anybody else learns nothing, not even that the drop has an audit.
+  if (!drop || !creator || creator.id !== drop.creatorId) throw notFound('drop')
+  const a = await repo.auditDrop(deps.sql, dropId)
+  if (!a) throw notFound('drop')
   return {
-    onChange: (l) => void listeners.push(l),
-
-    async create(userId, input) {
-      const startsAt = new Date(input.startsAt)
-      const endsAt = input.endsAt ? new Date(input.endsAt) : null
-      checkSchedule(startsAt, endsAt)
-      const [product, creator] = await Promise.all([
-        deps.products.get(input.productId).catch((e) => {
-          if (e instanceof AppError && e.status === 404) throw new AppError('NOT_FOUND', 'product not found', { errors: [{ field: '/productId', message: 'no such product' }] })
-          throw e
-        }),
-        deps.creators.findByUser(userId),
-      ])
-      if (!creator || creator.id !== product.creatorId) throw new AppError('FORBIDDEN', "Only the product's creator can schedule a drop of it")
-      if (input.lowStockThreshold !== undefined && input.lowStockThreshold >= input.initialStock) {
-        throw new AppError('VALIDATION_FAILED', 'lowStockThreshold must be below initialStock', { errors: [{ field: '/lowStockThreshold', message: 'must be below initialStock' }] })
-      }
-      const row = await sql.begin(async (tx) => {
-        const row = await repo.insertDrop(tx, {
-          id: newId(),
-          productId: product.id,
-          creatorId: creator.id,
-          startsAt,
-          endsAt,
-          initialStock: input.initialStock,
-          lowStockThreshold: input.lowStockThreshold ?? null,
-          perUserLimit: input.perUserLimit ?? null,
-          ...accessRow(input.access),
-          unitPriceCents: product.priceCents,
-          currency: product.currency,
-        })
-        // Wakes every instance's scheduler: this drop may be due sooner than what it sleeps towards.
-        await repo.notifyScheduleChanged(tx)
-        return row
-      })
-      // A new drop is a change too (search answers list drops).
-      changed(row.id)
-      return toDrop(row)
-    },
-
-    async get(dropId) {
-      const row = await repo.findDrop(sql, dropId)
-      if (!row) throw notFound('drop')
-      return toDrop(row)
-    },
-
-    async list(q) {
-      const scheduled = q.status === 'scheduled'
-      const after = decodeCursor(q.cursor, scheduled ? ['time', 'uuid'] : ['uuid'])
-      const rows = await repo.listDrops(sql, { status: q.status, creatorId: q.creatorId, after, limit: q.limit })
-      return toPage(rows, q.limit, toDrop, (r) => (scheduled ? [r.startsAt.toISOString(), r.id] : [r.id]))
-    },
-
-    async update(userId, dropId, patch) {
-      const row = await sql.begin(async (tx) => {
-        const current = await ownedDrop(userId, dropId, tx)
-        const locked = await repo.lockDrop(tx, dropId)
-        if (!locked || locked.status !== 'scheduled') {
-          throw new AppError('DROP_NOT_SCHEDULED', `A drop can only be changed while scheduled; this one is ${locked?.status ?? current.status}`)
-        }
-        const startsAt = patch.startsAt !== undefined ? new Date(patch.startsAt) : locked.startsAt
-        const endsAt = patch.endsAt !== undefined ? (patch.endsAt === null ? null : new Date(patch.endsAt)) : locked.endsAt
-        if (patch.startsAt !== undefined || patch.endsAt !== undefined) checkSchedule(startsAt, endsAt)
-        const initialStock = patch.initialStock ?? locked.initialStock
-        const lowStockThreshold = patch.lowStockThreshold !== undefined ? patch.lowStockThreshold : locked.lowStockThreshold
-        if (lowStockThreshold !== null && lowStockThreshold >= initialStock) {
-          throw new AppError('VALIDATION_FAILED', 'lowStockThreshold must be below initialStock', { errors: [{ field: '/lowStockThreshold', message: 'must be below initialStock' }] })
-        }
-        const updated = await repo.updateScheduledDrop(tx, dropId, {
-          startsAt,
-          endsAt,
-          initialStock,
-          lowStockThreshold,
-          perUserLimit: patch.perUserLimit !== undefined ? patch.perUserLimit : locked.perUserLimit,
-          ...(patch.access !== undefined ? accessRow(patch.access) : {
-            accessMode: locked.accessMode, admitPerSecond: locked.admitPerSecond, preQueueSeconds: locked.preQueueSeconds, admissionTtlSeconds: locked.admissionTtlSeconds,
-            accessChallenge: locked.accessChallenge, challengeDifficulty: locked.challengeDifficulty,
-          }),
-        })
-        if (!updated) throw new AppError('DROP_NOT_SCHEDULED', 'A drop can only be changed while scheduled')
-        await repo.recordAdjustment(tx, dropId, initialStock - locked.initialStock)
-        await repo.notifyScheduleChanged(tx)
-        return updated
-      })
-      changed(dropId)
-      return toDrop(row)
-    },
-
-    async cancel(userId, dropId) {
-      const result = await sql.begin(async (tx) => {
-        const current = await ownedDrop(userId, dropId, tx)
-        await repo.lockConfirmedOrders(tx, dropId)
-        const row = await repo.cancelDropRow(tx, dropId, `user:${userId}`)
-        if (row) {
-          // A live drop's buyers get their money's worth back in the same transaction: their orders are
-          // cancelled (events with reason drop_cancelled, which the notifier stores for them), the stock returns.
-          const { drop } = await repo.cancelDropOrders(tx, dropId)
-          await appendEvent(tx, { type: 'drop.cancelled', dropId, creatorId: drop.creatorId, data: toDrop(drop) })
-          await repo.notifyScheduleChanged(tx)
-          return drop
-        }
-        const now = (await repo.findDrop(tx, dropId)) ?? current
-        if (now.status === 'cancelled') return now
-        throw new AppError('DROP_NOT_CANCELLABLE', `Only scheduled or live drops can be cancelled; this one is ${now.status}`)
-      })
-      changed(dropId)
-      return toDrop(result)
-    },
-
-    async audit(userId, dropId) {
-      const [drop, creator] = await Promise.all([repo.findDrop(sql, dropId), deps.creators.findByUser(userId)])
-      // Owner-only read: anybody else learns nothing, not even that the drop has an audit.
-      if (!drop || !creator || creator.id !== drop.creatorId) throw notFound('drop')
-      const a = await repo.auditDrop(sql, dropId)
-      if (!a) throw notFound('drop')
-      return {
-        dropId,
-        ...a,
-        invariantHolds: a.initialStock === a.availableStock + a.confirmedQuantity && a.ledgerSum === a.availableStock && a.availableStock >= 0,
-      }
-    },
+    dropId,
+    ...a,
+    invariantHolds: a.initialStock === a.availableStock + a.confirmedQuantity && a.ledgerSum === a.availableStock && a.availableStock >= 0,
   }
 }

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, expect, test } from 'bun:test'
 import { createTestContext, registerCreator, registerUser, testConfig } from '../../test/helpers'
 import { readSse, type SseReader } from '../../test/sse'
+import { openUserStream } from './service'
 
 const ctx = createTestContext({ rateLimit: { ...testConfig().rateLimit, enabled: false } })
 const { api, deps } = ctx
@@ -34,7 +35,7 @@ test('50 drops going live in one second reach followers < 2 s, with 8,000 other 
   // Everybody else connected to this instance (users of other creators).
   const others: SseReader[] = []
   for (let i = 0; i < 8000; i += 200) {
-    others.push(...(await Promise.all(Array.from({ length: 200 }, async () => readSse(await deps.live.openUserStream({ userId: crypto.randomUUID(), sessionId: null, expiresAtMs: null }))))))
+    others.push(...(await Promise.all(Array.from({ length: 200 }, async () => readSse(await openUserStream(deps, { userId: crypto.randomUUID(), sessionId: null, expiresAtMs: null }))))))
   }
   await Bun.sleep(500) // the follow events above are routed by now
 

@@ -1,15 +1,14 @@
 import { Elysia } from 'elysia'
 import { operations as op } from '../contract/schemas.gen'
-import { authGuard } from '../platform/auth-guard'
-import type { TokenService } from '../platform/tokens'
+import { authGuard, type AuthGuardDeps } from '../platform/auth-guard'
 import { unauthorized } from '../errors'
 import { clientIp, proxyMatcher } from '../lib/rate-limit'
-import type { LiveService } from './service'
+import { issueTicket, openCreatorStream, openDropStream, openUserStream, redeemTicket, type EventsDeps } from './service'
 
 type Server = { requestIP(request: Request): { address: string } | null } | null
 
 /** The SSE streams and the tickets that open the personal one without an Authorization header. */
-export const eventsRoutes = (live: LiveService, tokens: TokenService, trustedProxies: string[]) => {
+export const eventsRoutes = (deps: EventsDeps & AuthGuardDeps, trustedProxies: string[]) => {
   const trusted = proxyMatcher(trustedProxies)
   // The same client address as the rate limiter's (TRUSTED_PROXIES); in-process requests have none.
   const streamRequest = (request: Request, server: Server, lastEventId: string | undefined) => ({
@@ -20,22 +19,22 @@ export const eventsRoutes = (live: LiveService, tokens: TokenService, trustedPro
   /** The personal streams' caller. A header wins over a ticket (and a bad header is a 401 even with a ticket): no silent fallback. */
   const streamPrincipal = async (request: Request, ticket: string | undefined) => {
     const authorization = request.headers.get('authorization')
-    const principal = authorization ? await tokens.authenticate(authorization)
-      : ticket ? await live.redeemTicket(ticket)
+    const principal = authorization ? await deps.tokens.authenticate(authorization)
+      : ticket ? await redeemTicket(deps, ticket)
       : null
     if (!principal) throw unauthorized('Send a Bearer token or a ?ticket= from POST /v1/realtime/tickets')
     return principal
   }
   return new Elysia()
-    .use(authGuard(tokens))
+    .use(authGuard(deps.tokens))
     .get('/v1/drops/:dropId/events', ({ params, headers, request, server }) =>
-      live.openDropStream(params.dropId, streamRequest(request, server, headers['last-event-id'])), op.streamDropEvents)
+      openDropStream(deps, params.dropId, streamRequest(request, server, headers['last-event-id'])), op.streamDropEvents)
     .get('/v1/me/events', async ({ query, headers, request, server }) =>
-      live.openUserStream(await streamPrincipal(request, query.ticket), streamRequest(request, server, headers['last-event-id'])), op.streamMyEvents)
+      openUserStream(deps, await streamPrincipal(request, query.ticket), streamRequest(request, server, headers['last-event-id'])), op.streamMyEvents)
     .get('/v1/webhooks/events', async ({ query, headers, request, server }) =>
-      live.openCreatorStream(await streamPrincipal(request, query.ticket), streamRequest(request, server, headers['last-event-id'])), op.streamWebhookEvents)
+      openCreatorStream(deps, await streamPrincipal(request, query.ticket), streamRequest(request, server, headers['last-event-id'])), op.streamWebhookEvents)
     .post('/v1/realtime/tickets', async ({ principal, set }) => {
       set.status = 201
-      return live.issueTicket(principal)
+      return issueTicket(deps, principal)
     }, { ...op.createRealtimeTicket, auth: true })
 }

@@ -1,277 +1,68 @@
 import { createHash, randomBytes } from 'node:crypto'
 import type { Sql } from '../db'
-import type { Logger } from '../logger'
 import { AppError, notFound, unauthorized } from '../errors'
-import type { PubSub } from '../lib/pubsub'
-import { createSseResponse, encodeFrame, encodeRetry } from '../lib/sse'
-import { createStreamCaps, type StreamCapLimits } from '../lib/stream-caps'
 import type { RealtimeTicket } from '../contract/schemas.gen'
-import type { NotificationsService } from '../notifications/service'
-import { createNotifier } from '../notifications/notifier'
-import { createHub, frameOf, stockFrame, webhookFrameOf, type StreamKind, type Subscriber } from './hub'
-import { createRelay, type Relay } from './relay'
-import type { EventTracing } from '../lib/tracing/events'
+import { unreadNotificationCount } from '../notifications/service'
+import { findCreatorByUser } from '../creators/service'
+import type { Live, StreamPrincipal, StreamRequest } from './live'
 import * as repo from './repo'
 
-export interface LiveOptions {
+export type { StreamPrincipal, StreamRequest } from './live'
+
+/** What the stream verbs need: the pool and this instance's live machinery (live.ts). */
+export interface EventsDeps {
   sql: Sql
-  pubsub: PubSub
-  log: Logger
-  notifications: NotificationsService
-  /** Pub/sub channel prefix (REDIS_KEY_PREFIX); the database name is appended so environments never mix. */
-  channelPrefix: string
-  heartbeatMs?: number
-  retryMs?: number
-  /**
-   * On drain each stream gets its own `retry:` between retryMs / 2 and retryMs / 2 + this, so that the
-   * clients of an instance that goes away come back spread out, not all together retryMs later.
-   */
-  drainSpreadMs?: number
-  /** Most events a reconnecting client gets replayed; further behind → `reset`. */
-  replayWindow?: number
-  ticketTtlSec?: number
-  maxBufferedBytes?: number
-  stockIntervalMs?: number
-  reconcileMs?: number
-  relayIdleMs?: number
-  onConnections?: (kind: StreamKind, delta: number) => void
-  /** Open streams allowed per client address and per user on this instance (default: no cap). */
-  caps?: StreamCapLimits
-  /** A stream refused by a cap (metrics). */
-  onCapRefused?: (scope: 'address' | 'user') => void
-  /** Whether a log-in session is still active (auth's service); a personal stream never opens for an ended one. */
-  sessionActive?: (sessionId: string) => Promise<boolean>
-  /** The creator a user is (creators' service), for the webhook event stream; null when not a creator. */
-  creatorIdOf?: (userId: string) => Promise<string | null>
-  /** tracing on: the relay and the fan-out continue the traces stored with the events */
-  tracing?: EventTracing
+  live: Live
 }
 
-/** Who a personal stream is for, and until when (the access token's `exp`, or that of the token behind a ticket). */
-export interface StreamPrincipal {
-  userId: string
-  sessionId: string | null
-  expiresAtMs: number | null
-}
-
-export interface StreamRequest {
-  /** the Last-Event-ID header */
-  lastEventId?: string
-  /** aborts when the client goes away */
-  signal?: AbortSignal
-  /** the client's address (TRUSTED_PROXIES applied); null for in-process requests, which are not capped */
-  address?: string | null
-}
-
-// setTimeout's delay is a signed 32-bit count of ms (~24.8 days); a longer one fires at once.
-const MAX_TIMER_MS = 2 ** 31 - 1
-
-export type LiveService = ReturnType<typeof createLiveService>
+/** How long a realtime ticket may wait to be redeemed. */
+const TICKET_TTL_SEC = 60
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest()
 
-/** Last-Event-ID is the seq of the last event received; anything else is treated as "no id". */
-function parseLastEventId(raw: string | undefined | null): number | null {
-  if (!raw || !/^\d{1,15}$/.test(raw)) return null
-  return Number(raw)
+/** A drop's public stream: its state, then its events (stock at most once a second). */
+export async function openDropStream(deps: EventsDeps, dropId: string, req: StreamRequest = {}): Promise<Response> {
+  const { sql } = deps
+  const exists = await repo.findDropState(sql, dropId)
+  if (!exists) throw notFound('drop')
+  return deps.live.open('drop', dropId, req, null,
+    async () => (await repo.findDropState(sql, dropId)) ?? exists,
+    (after, head, limit) => repo.dropEventsAfter(sql, dropId, after, head, limit),
+    (after, head) => repo.dropStockAfter(sql, dropId, after, head))
+}
+
+/** The caller's personal stream: unread count, then their orders, notifications and session events. */
+export async function openUserStream(deps: EventsDeps, principal: StreamPrincipal, req: StreamRequest = {}): Promise<Response> {
+  const { sql } = deps
+  const { userId } = principal
+  return deps.live.open('user', userId, req, principal,
+    async () => ({ unreadNotifications: await unreadNotificationCount(deps, userId) }),
+    (after, head, limit) => repo.userEventsAfter(sql, userId, after, head, limit))
 }
 
 /**
- * Everything live: the relay (outbox → pub/sub), the hub (pub/sub → this instance's streams), the notifier
- * (outbox → stored notifications), the two SSE streams and realtime tickets. `start()` runs the background
- * parts (main.ts, or a test); streams opened before `start()` still get their opening state and replay.
+ * The events of the caller's own drops as their webhooks get them (`GET /v1/webhooks/events`): what
+ * `livedrop listen` forwards. Only creators have webhooks (403 NOT_A_CREATOR, as for POST /v1/webhooks).
  */
-export function createLiveService(opts: LiveOptions) {
-  const { sql, log } = opts
-  const retryMs = opts.retryMs ?? 2000
-  const drainSpreadMs = opts.drainSpreadMs ?? 5000
-  const replayWindow = opts.replayWindow ?? 1000
-  const ticketTtlSec = opts.ticketTtlSec ?? 60
-  const maxBufferedBytes = opts.maxBufferedBytes ?? 1024 * 1024
-  const caps = createStreamCaps(opts.caps ?? { perAddress: 0, perUser: 0 }, opts.onCapRefused)
-  const hub = createHub({
-    sql, pubsub: opts.pubsub, log,
-    heartbeatMs: opts.heartbeatMs, stockIntervalMs: opts.stockIntervalMs, reconcileMs: opts.reconcileMs,
-    onConnections: opts.onConnections, tracing: opts.tracing,
-  })
-  const notifier = createNotifier({ sql, log })
-  let relay: Relay | null = null
-  let channel: Promise<string> | null = null
-  let started: Promise<void> | null = null
+export async function openCreatorStream(deps: EventsDeps, principal: StreamPrincipal, req: StreamRequest = {}): Promise<Response> {
+  const { sql } = deps
+  const creatorId = (await findCreatorByUser(deps, principal.userId))?.id
+  if (!creatorId) throw new AppError('NOT_A_CREATOR', 'Only creators have webhook events; become one with POST /v1/creators')
+  return deps.live.open('creator', creatorId, req, principal,
+    async () => ({ creatorId }),
+    (after, head, limit) => repo.creatorEventsAfter(sql, creatorId, after, head, limit))
+}
 
-  // One channel per database: two environments sharing a Redis must never read each other's seqs.
-  const channelName = () => (channel ??= sql<{ db: string }[]>`select current_database() as db`.then(([r]) => `${opts.channelPrefix}events:${r.db}`))
-  const getRelay = async () => (relay ??= createRelay({ sql, pubsub: opts.pubsub, channel: await channelName(), log, idleMs: opts.relayIdleMs, tracing: opts.tracing }))
+/** A ticket carries the session and the expiry of the access token that asked for it. */
+export async function issueTicket(deps: Pick<EventsDeps, 'sql'>, principal: StreamPrincipal): Promise<RealtimeTicket> {
+  const ticket = randomBytes(32).toString('base64url')
+  const expiresAt = await repo.insertTicket(deps.sql, sha256(ticket), principal, TICKET_TTL_SEC)
+  return { ticket, expiresAt: expiresAt.toISOString() }
+}
 
-  /**
-   * Opens a stream: registers it first (live frames buffer), then reads the head seq and the state, so every
-   * event is either covered by the state/replay (seq ≤ head) or arrives live (seq > head); the subscriber's
-   * lastSent drops the overlap. The state may already reflect an order whose event is not numbered yet; its
-   * drop.stock then repeats the same figure — harmless, and never the other way round (stale after fresh).
-   *
-   * A personal stream is also bound to its session and its token. The session is checked after the head is
-   * read: a revocation committed before that is seen by the check (401), one committed after it gets a seq above
-   * the head and reaches this stream live (`stream.closed`). At the token's `exp` the stream ends the same way.
-   */
-  async function open(
-    kind: StreamKind,
-    id: string,
-    req: StreamRequest,
-    principal: StreamPrincipal | null,
-    state: () => Promise<unknown>,
-    replay: (after: number, head: number, limit: number) => Promise<repo.EventRow[]>,
-    stock?: (after: number, head: number) => Promise<repo.EventRow | undefined>,
-  ): Promise<Response> {
-    if (principal?.expiresAtMs != null && principal.expiresAtMs <= Date.now()) throw unauthorized('The access token has expired')
-    const release = caps.acquire({ address: req.address, userId: principal?.userId })
-    const lastEventId = parseLastEventId(req.lastEventId)
-    let sub: Subscriber | null = null
-    let expiry: ReturnType<typeof setTimeout> | undefined
-    const { response, writer } = createSseResponse({
-      retryMs, maxBufferedBytes, signal: req.signal,
-      onClose: () => {
-        clearTimeout(expiry)
-        release()
-        if (sub) hub.remove(sub)
-      },
-    })
-    sub = hub.add(kind, id, writer, principal?.sessionId ?? null)
-    const current = sub
-    if (principal?.expiresAtMs != null) {
-      const expiresAtMs = principal.expiresAtMs
-      const arm = () => {
-        const left = expiresAtMs - Date.now()
-        expiry = left > MAX_TIMER_MS ? setTimeout(arm, MAX_TIMER_MS) : setTimeout(() => hub.end(current, 'token_expired'), Math.max(0, left))
-      }
-      arm()
-    }
-    // Closed before it was registered (the client went away first): its close hook found nothing to remove.
-    if (writer.closed) {
-      clearTimeout(expiry)
-      hub.remove(current)
-    }
-    try {
-      // Before the head: every event routed while the interests load has a seq the opening covers.
-      await current.ready
-      const head = await repo.headSeq(sql)
-      if (principal?.sessionId && opts.sessionActive && !(await opts.sessionActive(principal.sessionId))) {
-        throw unauthorized('The session has ended (logged out or revoked); log in again')
-      }
-      const sendState = async (type: 'state' | 'reset') => {
-        writer.write(encodeFrame(head, type, { type, ...(kind === 'drop' ? { dropId: id } : {}), data: await state(), createdAt: new Date().toISOString() }))
-      }
-      if (lastEventId === null) {
-        await sendState('state')
-      } else if (lastEventId > head) {
-        // An id this outbox never issued (another environment, a restored database): start over.
-        await sendState('reset')
-      } else if (lastEventId < head) {
-        const oldest = await repo.oldestSeq(sql)
-        const rows = lastEventId + 1 < oldest ? null : await replay(lastEventId, head, replayWindow + 1)
-        if (!rows || rows.length > replayWindow) await sendState('reset')
-        else writeReplay(kind, id, rows, await stock?.(lastEventId, head), writer.write)
-      }
-      current.lastSent = head
-      hub.release(current)
-    } catch (err) {
-      writer.close()
-      throw err
-    }
-    return response
-  }
-
-  /**
-   * Replayed events, in order. A drop stream's replay holds the drop's own events plus at most one stock
-   * event (the newest order's), placed at its seq among them: what the stock is now, not every step.
-   */
-  function writeReplay(kind: StreamKind, id: string, rows: repo.EventRow[], stock: repo.EventRow | undefined, write: (f: Uint8Array) => boolean) {
-    const dropId = id
-    const frame = kind === 'creator' ? (r: repo.EventRow) => webhookFrameOf(r, id) : frameOf
-    let pending = kind === 'drop' ? stock : undefined
-    const flush = (before: number) => {
-      if (pending && pending.seq < before && typeof pending.data.availableStock === 'number') {
-        write(stockFrame(pending.seq, dropId, pending.data.availableStock, pending.createdAt))
-        pending = undefined
-      }
-    }
-    for (const r of rows) {
-      flush(r.seq)
-      write(frame(r))
-    }
-    flush(Infinity)
-  }
-
-  return {
-    async start(parts: { relay?: boolean; notifier?: boolean } = {}) {
-      started ??= (async () => {
-        await hub.start(await channelName())
-        if (parts.relay ?? true) (await getRelay()).start()
-        if (parts.notifier ?? true) notifier.start()
-      })()
-      await started
-    },
-    async stop() {
-      if (!started) return
-      await started
-      await relay?.stop()
-      await notifier.stop()
-      await hub.stop()
-      started = null
-    },
-    /** Closes every open stream (shutdown): each gets a jittered `retry:` and reconnects, to another instance. */
-    closeStreams: () => hub.closeAll(() => encodeRetry(retryMs / 2 + Math.random() * drainSpreadMs)),
-    relayTick: async () => (await getRelay()).tick(),
-    /** How far each outbox consumer is behind (metrics; a stuck one holds back pruning). */
-    consumerLag: () => repo.consumerLag(sql),
-    notifierTick: () => notifier.tick(),
-    subscriptions: () => hub.subscriptions(),
-    streamKeys: () => hub.keys(),
-    watchedUsers: () => hub.watchedUsers(),
-    watchedCreators: () => hub.watchedCreators(),
-
-    async openDropStream(dropId: string, req: StreamRequest = {}) {
-      const exists = await repo.findDropState(sql, dropId)
-      if (!exists) throw notFound('drop')
-      return open('drop', dropId, req, null,
-        async () => (await repo.findDropState(sql, dropId)) ?? exists,
-        (after, head, limit) => repo.dropEventsAfter(sql, dropId, after, head, limit),
-        (after, head) => repo.dropStockAfter(sql, dropId, after, head))
-    },
-
-    async openUserStream(principal: StreamPrincipal, req: StreamRequest = {}) {
-      const { userId } = principal
-      return open('user', userId, req, principal,
-        async () => ({ unreadNotifications: await opts.notifications.unreadCount(userId) }),
-        (after, head, limit) => repo.userEventsAfter(sql, userId, after, head, limit))
-    },
-
-    /**
-     * The events of the caller's own drops as their webhooks get them (`GET /v1/webhooks/events`): what
-     * `livedrop listen` forwards. Only creators have webhooks (403 NOT_A_CREATOR, as for POST /v1/webhooks).
-     */
-    async openCreatorStream(principal: StreamPrincipal, req: StreamRequest = {}) {
-      const creatorId = await opts.creatorIdOf?.(principal.userId)
-      if (!creatorId) throw new AppError('NOT_A_CREATOR', 'Only creators have webhook events; become one with POST /v1/creators')
-      return open('creator', creatorId, req, principal,
-        async () => ({ creatorId }),
-        (after, head, limit) => repo.creatorEventsAfter(sql, creatorId, after, head, limit))
-    },
-
-    /** A ticket carries the session and the expiry of the access token that asked for it. */
-    async issueTicket(principal: StreamPrincipal): Promise<RealtimeTicket> {
-      const ticket = randomBytes(32).toString('base64url')
-      const expiresAt = await repo.insertTicket(sql, sha256(ticket), principal, ticketTtlSec)
-      return { ticket, expiresAt: expiresAt.toISOString() }
-    },
-
-    /** → the ticket's principal, once; an unknown, used or expired ticket is a 401. */
-    async redeemTicket(ticket: string): Promise<StreamPrincipal> {
-      const principal = await repo.redeemTicket(sql, sha256(ticket))
-      if (!principal) throw unauthorized('The ticket is unknown, used or expired; get a new one from POST /v1/realtime/tickets')
-      return principal
-    },
-
-    /** Keys of the stream caps still held (0 once every stream is gone). */
-    capKeys: () => caps.size(),
-  }
+/** → the ticket's principal, once; an unknown, used or expired ticket is a 401. */
+export async function redeemTicket(deps: Pick<EventsDeps, 'sql'>, ticket: string): Promise<StreamPrincipal> {
+  const principal = await repo.redeemTicket(deps.sql, sha256(ticket))
+  if (!principal) throw unauthorized('The ticket is unknown, used or expired; get a new one from POST /v1/realtime/tickets')
+  return principal
 }

@@ -3,6 +3,7 @@ import { createTestContext, registerCreator, registerUser, testConfig, type Test
 import { readSse, untilNumbered, type SseEvent } from '../../test/sse'
 import { validateResponse } from '../contract/validate'
 import { appendEvent } from '../platform/outbox'
+import { openUserStream } from './service'
 
 // Stream opens are reads; these tests open a thousand of them from one client.
 const ctx = createTestContext({ rateLimit: { ...testConfig().rateLimit, enabled: false } })
@@ -222,11 +223,11 @@ describe('personal stream', () => {
   })
 
   test('heartbeats are sent on idle streams', async () => {
-    const { createLiveService } = await import('./service')
-    const live = createLiveService({ sql: deps.sql, pubsub: deps.pubsub, log: deps.log, notifications: deps.notifications, channelPrefix: 'test-hb:', heartbeatMs: 50 })
+    const { createLive } = await import('./live')
+    const live = createLive({ sql: deps.sql, pubsub: deps.pubsub, log: deps.log, channelPrefix: 'test-hb:', heartbeatMs: 50 })
     await live.start({ relay: false, notifier: false })
     const u = await registerUser(api)
-    const s = await readSse(await live.openUserStream({ userId: u.user.id, sessionId: null, expiresAtMs: null }), "/v1/me/events")
+    const s = await readSse(await openUserStream({ sql: deps.sql, live }, { userId: u.user.id, sessionId: null, expiresAtMs: null }), "/v1/me/events")
     await s.next()
     await Bun.sleep(200)
     expect(s.comments).toBeGreaterThanOrEqual(2)

@@ -1,21 +1,20 @@
 import { Elysia } from 'elysia'
 import { operations as op } from '../contract/schemas.gen'
-import { authGuard } from '../platform/auth-guard'
-import type { TokenService } from '../platform/tokens'
-import type { FollowsService } from './service'
+import { authGuard, type AuthGuardDeps } from '../platform/auth-guard'
+import { followCreator, listFollowers, listFollowing, unfollowCreator, type FollowsDeps } from './service'
 
-export const followsRoutes = (follows: FollowsService, tokens: TokenService) =>
+export const followsRoutes = (deps: FollowsDeps & AuthGuardDeps) =>
   new Elysia()
-    .use(authGuard(tokens))
+    .use(authGuard(deps.tokens))
     .post('/v1/creators/:creatorId/follow', async ({ userId, params, set }) => {
-      await follows.follow(userId, params.creatorId)
+      await followCreator(deps, userId, params.creatorId)
       set.status = 204
     }, { ...op.followCreator, auth: true })
     .delete('/v1/creators/:creatorId/follow', async ({ userId, params, set }) => {
-      await follows.unfollow(userId, params.creatorId)
+      await unfollowCreator(deps, userId, params.creatorId)
       set.status = 204
     }, { ...op.unfollowCreator, auth: true })
     .get('/v1/creators/:creatorId/followers', ({ params, query }) =>
-      follows.followers(params.creatorId, { limit: query.limit ?? 20, cursor: query.cursor }), op.listFollowers)
+      listFollowers(deps, params.creatorId, { limit: query.limit ?? 20, cursor: query.cursor }), op.listFollowers)
     .get('/v1/users/:userId/following', ({ params, query }) =>
-      follows.following(params.userId, { limit: query.limit ?? 20, cursor: query.cursor }), op.listFollowing)
+      listFollowing(deps, params.userId, { limit: query.limit ?? 20, cursor: query.cursor }), op.listFollowing)

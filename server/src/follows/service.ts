@@ -3,17 +3,16 @@ import { appendEvent } from '../platform/outbox'
 import { AppError } from '../errors'
 import { decodeCursor, toPage, type Page } from '../lib/pagination'
 import type { FollowedCreator, Follower } from '../contract/schemas.gen'
-import type { CreatorsService } from '../creators/service'
-import type { UsersService } from '../users/service'
+import { getCreator } from '../creators/service'
+import { getPublicUser } from '../users/service'
 import * as repo from './repo'
 
-export interface FollowsService {
-  follow(userId: string, creatorId: string): Promise<void>
-  unfollow(userId: string, creatorId: string): Promise<void>
-  followers(creatorId: string, q: { limit: number; cursor?: string }): Promise<Page<Follower>>
-  following(userId: string, q: { limit: number; cursor?: string }): Promise<Page<FollowedCreator>>
-  /** Called after a follow or unfollow changed a creator's followerCount (e.g. to invalidate caches). */
-  onChange(listener: (creatorId: string) => void): void
+export interface FollowsDeps {
+  sql: Sql
+  hooks: {
+    /** A follow or unfollow changed a creator's followerCount (deps.ts invalidates the cached creator). */
+    followersChanged(creatorId: string): void
+  }
 }
 
 /**
@@ -26,41 +25,36 @@ async function withEvent(tx: Tx, userId: string, creatorId: string, following: b
   return true
 }
 
-export function createFollowsService(deps: { sql: Sql; creators: CreatorsService; users: UsersService }): FollowsService {
-  const { sql } = deps
-  const listeners: Array<(creatorId: string) => void> = []
-  const changed = (creatorId: string) => listeners.forEach((l) => l(creatorId))
-  return {
-    onChange: (l) => void listeners.push(l),
-    async follow(userId, creatorId) {
-      const creator = await deps.creators.get(creatorId)
-      if (creator.userId === userId) throw new AppError('CANNOT_FOLLOW_SELF', 'You cannot follow your own creator profile')
-      if (await sql.begin((tx) => withEvent(tx, userId, creatorId, true, repo.insertFollow(tx, creatorId, userId)))) changed(creatorId)
+export async function followCreator(deps: FollowsDeps, userId: string, creatorId: string): Promise<void> {
+  const creator = await getCreator(deps, creatorId)
+  if (creator.userId === userId) throw new AppError('CANNOT_FOLLOW_SELF', 'You cannot follow your own creator profile')
+  if (await deps.sql.begin((tx) => withEvent(tx, userId, creatorId, true, repo.insertFollow(tx, creatorId, userId)))) deps.hooks.followersChanged(creatorId)
+}
+
+export async function unfollowCreator(deps: FollowsDeps, userId: string, creatorId: string): Promise<void> {
+  await getCreator(deps, creatorId)
+  if (await deps.sql.begin((tx) => withEvent(tx, userId, creatorId, false, repo.deleteFollow(tx, creatorId, userId)))) deps.hooks.followersChanged(creatorId)
+}
+
+export async function listFollowers(deps: FollowsDeps, creatorId: string, q: { limit: number; cursor?: string }): Promise<Page<Follower>> {
+  await getCreator(deps, creatorId)
+  const after = decodeCursor(q.cursor, ['time', 'uuid'])
+  const rows = await repo.listFollowers(deps.sql, creatorId, after, q.limit)
+  return toPage(rows, q.limit, (r) => ({
+    user: { id: r.userId, username: r.username, createdAt: r.userCreatedAt.toISOString() },
+    followedAt: r.followedAt.toISOString(),
+  }), (r) => [r.followedAt.toISOString(), r.userId])
+}
+
+export async function listFollowing(deps: FollowsDeps, userId: string, q: { limit: number; cursor?: string }): Promise<Page<FollowedCreator>> {
+  await getPublicUser(deps, userId)
+  const after = decodeCursor(q.cursor, ['time', 'uuid'])
+  const rows = await repo.listFollowing(deps.sql, userId, after, q.limit)
+  return toPage(rows, q.limit, (r) => ({
+    creator: {
+      id: r.id, userId: r.userId, handle: r.handle, displayName: r.displayName,
+      followerCount: r.followerCount, createdAt: r.createdAt.toISOString(),
     },
-    async unfollow(userId, creatorId) {
-      await deps.creators.get(creatorId)
-      if (await sql.begin((tx) => withEvent(tx, userId, creatorId, false, repo.deleteFollow(tx, creatorId, userId)))) changed(creatorId)
-    },
-    async followers(creatorId, q) {
-      await deps.creators.get(creatorId)
-      const after = decodeCursor(q.cursor, ['time', 'uuid'])
-      const rows = await repo.listFollowers(sql, creatorId, after, q.limit)
-      return toPage(rows, q.limit, (r) => ({
-        user: { id: r.userId, username: r.username, createdAt: r.userCreatedAt.toISOString() },
-        followedAt: r.followedAt.toISOString(),
-      }), (r) => [r.followedAt.toISOString(), r.userId])
-    },
-    async following(userId, q) {
-      await deps.users.getPublic(userId)
-      const after = decodeCursor(q.cursor, ['time', 'uuid'])
-      const rows = await repo.listFollowing(sql, userId, after, q.limit)
-      return toPage(rows, q.limit, (r) => ({
-        creator: {
-          id: r.id, userId: r.userId, handle: r.handle, displayName: r.displayName,
-          followerCount: r.followerCount, createdAt: r.createdAt.toISOString(),
-        },
-        followedAt: r.followedAt.toISOString(),
-      }), (r) => [r.followedAt.toISOString(), r.id])
-    },
-  }
+    followedAt: r.followedAt.toISOString(),
+  }), (r) => [r.followedAt.toISOString(), r.id])
 }

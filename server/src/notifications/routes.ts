@@ -1,16 +1,15 @@
 import { Elysia } from 'elysia'
 import { operations as op } from '../contract/schemas.gen'
-import { authGuard } from '../platform/auth-guard'
-import type { TokenService } from '../platform/tokens'
-import type { NotificationsService } from './service'
+import { authGuard, type AuthGuardDeps } from '../platform/auth-guard'
+import { listNotifications, markAllNotificationsRead, markNotificationRead, type NotificationsDeps } from './service'
 
-export const notificationsRoutes = (notifications: NotificationsService, tokens: TokenService) =>
+export const notificationsRoutes = (deps: NotificationsDeps & AuthGuardDeps) =>
   new Elysia({ prefix: '/v1/me/notifications' })
-    .use(authGuard(tokens))
+    .use(authGuard(deps.tokens))
     .get('', ({ userId, query }) =>
-      notifications.list(userId, { unread: query.unread, limit: query.limit ?? 20, cursor: query.cursor }), { ...op.listNotifications, auth: true })
+      listNotifications(deps, userId, { unread: query.unread, limit: query.limit ?? 20, cursor: query.cursor }), { ...op.listNotifications, auth: true })
     .post('/read-all', async ({ userId, set }) => {
-      await notifications.markAllRead(userId)
+      await markAllNotificationsRead(deps, userId)
       set.status = 204
     }, { ...op.markAllNotificationsRead, auth: true })
-    .post('/:notificationId/read', ({ userId, params }) => notifications.markRead(userId, params.notificationId), { ...op.markNotificationRead, auth: true })
+    .post('/:notificationId/read', ({ userId, params }) => markNotificationRead(deps, userId, params.notificationId), { ...op.markNotificationRead, auth: true })

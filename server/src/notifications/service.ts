@@ -4,11 +4,8 @@ import { decodeCursor, toPage, type Page } from '../lib/pagination'
 import type { Notification } from '../contract/schemas.gen'
 import * as repo from './repo'
 
-export interface NotificationsService {
-  list(userId: string, q: { unread?: boolean; limit: number; cursor?: string }): Promise<Page<Notification>>
-  markRead(userId: string, id: string): Promise<Notification>
-  markAllRead(userId: string): Promise<number>
-  unreadCount(userId: string): Promise<number>
+export interface NotificationsDeps {
+  sql: Sql
 }
 
 export const toNotification = (r: repo.NotificationRow): Notification => ({
@@ -19,20 +16,19 @@ export const toNotification = (r: repo.NotificationRow): Notification => ({
   createdAt: r.createdAt.toISOString(),
 })
 
-export function createNotificationsService(deps: { sql: Sql }): NotificationsService {
-  const { sql } = deps
-  return {
-    async list(userId, q) {
-      const after = decodeCursor(q.cursor, ['int'])
-      const rows = await repo.listNotifications(sql, userId, { unread: q.unread, after, limit: q.limit })
-      return toPage(rows, q.limit, toNotification, (r) => [Number(r.eventSeq)])
-    },
-    async markRead(userId, id) {
-      const row = await repo.markRead(sql, userId, id)
-      if (!row) throw notFound('notification')
-      return toNotification(row)
-    },
-    markAllRead: (userId) => repo.markAllRead(sql, userId),
-    unreadCount: (userId) => repo.countUnread(sql, userId),
-  }
+export async function listNotifications(deps: NotificationsDeps, userId: string, q: { unread?: boolean; limit: number; cursor?: string }): Promise<Page<Notification>> {
+  const after = decodeCursor(q.cursor, ['int'])
+  const rows = await repo.listNotifications(deps.sql, userId, { unread: q.unread, after, limit: q.limit })
+  return toPage(rows, q.limit, toNotification, (r) => [Number(r.eventSeq)])
 }
+
+export async function markNotificationRead(deps: NotificationsDeps, userId: string, id: string): Promise<Notification> {
+  const row = await repo.markRead(deps.sql, userId, id)
+  if (!row) throw notFound('notification')
+  return toNotification(row)
+}
+
+/** → how many were unread */
+export const markAllNotificationsRead = (deps: NotificationsDeps, userId: string): Promise<number> => repo.markAllRead(deps.sql, userId)
+
+export const unreadNotificationCount = (deps: NotificationsDeps, userId: string): Promise<number> => repo.countUnread(deps.sql, userId)

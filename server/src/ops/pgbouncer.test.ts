@@ -7,6 +7,7 @@ import { createLogger } from '../logger'
 import { createScheduler } from '../drops/scheduler'
 import { createMaintenance } from './maintenance'
 import { deleteExpiredKeys } from '../orders/repo'
+import { openUserStream } from '../events/service'
 
 /**
  * LiveDrop through a real PgBouncer in transaction pooling mode (port 6450 of the run's block, three server
@@ -104,7 +105,7 @@ describeWithPgBouncer('through PgBouncer (transaction pooling)', () => {
     // pipelining them, PgBouncer handed a server connection on between a pipelined query's Parse and its Bind.
     await ctx.deps.live.start()
     const opened = await Promise.race([
-      Promise.all(Array.from({ length: 200 }, () => ctx.deps.live.openUserStream({ userId: crypto.randomUUID(), sessionId: null, expiresAtMs: null }))),
+      Promise.all(Array.from({ length: 200 }, () => openUserStream(ctx.deps, { userId: crypto.randomUUID(), sessionId: null, expiresAtMs: null }))),
       Bun.sleep(20_000).then(() => null),
     ])
     expect(opened).not.toBeNull()

@@ -1,9 +1,8 @@
 import { Elysia } from 'elysia'
 import { operations as op } from '../contract/schemas.gen'
 import { AppError, PROBLEM_CONTENT_TYPE } from '../errors'
-import { authGuard } from '../platform/auth-guard'
-import type { TokenService } from '../platform/tokens'
-import type { OrdersService } from './service'
+import { authGuard, type AuthGuardDeps } from '../platform/auth-guard'
+import { cancelOrder, getOrder, listOrders, placeOrder, type OrdersDeps } from './service'
 
 // The Idempotency-Key header is checked here rather than by the generated header schema so that a missing
 // key gets its own documented code (IDEMPOTENCY_KEY_MISSING) instead of a generic INVALID_PARAMETER.
@@ -19,17 +18,17 @@ function idempotencyKey(value: string | undefined): string {
   return value
 }
 
-export const ordersRoutes = (orders: OrdersService, tokens: TokenService) =>
+export const ordersRoutes = (deps: OrdersDeps & AuthGuardDeps) =>
   new Elysia()
-    .use(authGuard(tokens))
+    .use(authGuard(deps.tokens))
     .post('/v1/orders', async ({ userId, body, headers, set }) => {
-      const result = await orders.place(userId, idempotencyKey(headers['idempotency-key']), body, String(set.headers['x-request-id']), headers['admission-token'])
+      const result = await placeOrder(deps, userId, idempotencyKey(headers['idempotency-key']), body, String(set.headers['x-request-id']), headers['admission-token'])
       const responseHeaders: Record<string, string> = {
         'content-type': result.status < 400 ? 'application/json' : PROBLEM_CONTENT_TYPE,
       }
       if (result.replayed) responseHeaders['idempotent-replayed'] = 'true'
       return new Response(result.body, { status: result.status, headers: responseHeaders })
     }, { body: op.createOrder.body, auth: true })
-    .get('/v1/orders/:orderId', ({ userId, params }) => orders.get(userId, params.orderId), { ...op.getOrder, auth: true })
-    .post('/v1/orders/:orderId/cancel', ({ userId, params }) => orders.cancel(userId, params.orderId), { ...op.cancelOrder, auth: true })
-    .get('/v1/me/orders', ({ userId, query }) => orders.list(userId, { limit: query.limit ?? 20, cursor: query.cursor }), { ...op.listMyOrders, auth: true })
+    .get('/v1/orders/:orderId', ({ userId, params }) => getOrder(deps, userId, params.orderId), { ...op.getOrder, auth: true })
+    .post('/v1/orders/:orderId/cancel', ({ userId, params }) => cancelOrder(deps, userId, params.orderId), { ...op.cancelOrder, auth: true })
+    .get('/v1/me/orders', ({ userId, query }) => listOrders(deps, userId, { limit: query.limit ?? 20, cursor: query.cursor }), { ...op.listMyOrders, auth: true })

@@ -33,6 +33,8 @@ export interface TokenService {
   verifyAccessToken(token: string): Promise<Principal>
   /** The principal of an `Authorization: Bearer …` header value, or throws 401. */
   authenticate(header: string | null | undefined): Promise<Principal>
+  /** The refresh token that succeeds this one in its family (see createSuccessorDeriver). */
+  refreshSuccessor(token: string): { token: string; hash: Buffer }
   accessTtlSec: number
 }
 
@@ -70,6 +72,7 @@ export function createTokenService(config: Pick<Config, 'jwtSecret' | 'jwtIssuer
   }
   return {
     accessTtlSec: config.accessTokenTtlSec,
+    refreshSuccessor: createSuccessorDeriver(config.jwtSecret),
     issueAccessToken(userId, opts = {}) {
       const iat = opts.issuedAtSec ?? Math.floor(Date.now() / 1000)
       return new SignJWT(opts.sessionId ? { sid: opts.sessionId } : {})

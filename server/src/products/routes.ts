@@ -1,25 +1,17 @@
 import { Elysia } from 'elysia'
 import { operations as op } from '../contract/schemas.gen'
-import { authGuard } from '../platform/auth-guard'
-import type { TokenService } from '../platform/tokens'
-import type { ProductsService } from './service'
+import { authGuard, type AuthGuardDeps } from '../platform/auth-guard'
+import { createProduct, getProduct, listProducts, updateProduct, type ProductsWriteDeps } from './service'
 import { CACHED, cacheKeys, entryResponse, type Cache } from '../lib/cache'
 
-export const productsRoutes = (products: ProductsService, tokens: TokenService, cache: Cache) =>
+export const productsRoutes = (deps: ProductsWriteDeps & AuthGuardDeps & { cache: Cache }) =>
   new Elysia({ prefix: '/v1/products' })
-    .use(authGuard(tokens))
+    .use(authGuard(deps.tokens))
     .post('', async ({ userId, body, set }) => {
-      const created = await products.create(userId, body)
-      // Search answers list products: a new search epoch makes the product findable at once (see CACHED.search).
-      await cache.invalidate(cacheKeys.searchEpoch)
       set.status = 201
-      return created
+      return createProduct(deps, userId, body)
     }, { ...op.createProduct, auth: true })
-    .get('', ({ query }) => products.list({ creatorId: query.creatorId, limit: query.limit ?? 20, cursor: query.cursor }), op.listProducts)
+    .get('', ({ query }) => listProducts(deps, { creatorId: query.creatorId, limit: query.limit ?? 20, cursor: query.cursor }), op.listProducts)
     .get('/:productId', async ({ params, request }) =>
-      entryResponse(await cache.get(CACHED.product, cacheKeys.product(params.productId), () => products.get(params.productId)), request), op.getProduct)
-    .patch('/:productId', async ({ userId, params, body }) => {
-      const updated = await products.update(userId, params.productId, body)
-      await cache.invalidate(cacheKeys.product(params.productId), cacheKeys.searchEpoch)
-      return updated
-    }, { ...op.updateProduct, auth: true })
+      entryResponse(await deps.cache.get(CACHED.product, cacheKeys.product(params.productId), () => getProduct(deps, params.productId)), request), op.getProduct)
+    .patch('/:productId', ({ userId, params, body }) => updateProduct(deps, userId, params.productId, body), { ...op.updateProduct, auth: true })

@@ -3,14 +3,19 @@ import { AppError, notFound } from '../errors'
 import { newId } from '../lib/ids'
 import { decodeCursor, toPage, type Page } from '../lib/pagination'
 import type { CreateProductRequest, Product, ProductImage, UpdateProductRequest } from '../contract/schemas.gen'
-import type { CreatorsService } from '../creators/service'
+import { findCreatorByUser } from '../creators/service'
+import { imagesOfProducts, type ImagesDeps } from './images/service'
 import * as repo from './repo'
 
-export interface ProductsService {
-  create(userId: string, input: CreateProductRequest): Promise<Product>
-  get(productId: string): Promise<Product>
-  update(userId: string, productId: string, patch: UpdateProductRequest): Promise<Product>
-  list(q: { creatorId?: string; limit: number; cursor?: string }): Promise<Page<Product>>
+/** What the products' verbs need: the pool and where the products' attached images are read from. */
+export interface ProductsDeps {
+  sql: Tx
+  images: Pick<ImagesDeps, 'sql' | 'store'>
+}
+
+/** A product written is reported (deps.ts drops its cached copies and starts a new search epoch). */
+export interface ProductsWriteDeps extends ProductsDeps {
+  hooks: { productChanged(productId: string): Promise<void> }
 }
 
 export const toProduct = (r: repo.ProductRow, images: ProductImage[]): Product => ({
@@ -25,46 +30,43 @@ export const toProduct = (r: repo.ProductRow, images: ProductImage[]): Product =
   images,
 })
 
-export function createProductsService(deps: {
-  sql: Tx
-  creators: CreatorsService
-  /** each product's attached images (products/images/), in one read for a page */
-  imagesOf(productIds: string[]): Promise<Map<string, ProductImage[]>>
-}): ProductsService {
-  const { sql } = deps
-  const withImages = async (row: repo.ProductRow) => toProduct(row, (await deps.imagesOf([row.id])).get(row.id) ?? [])
-  return {
-    async create(userId, input) {
-      const creator = await deps.creators.findByUser(userId)
-      if (!creator) throw new AppError('NOT_A_CREATOR', 'Only creators can add products; become one with POST /v1/creators')
-      const row = await repo.insertProduct(sql, {
-        id: newId(),
-        creatorId: creator.id,
-        title: input.title,
-        description: input.description ?? '',
-        priceCents: input.priceCents,
-        currency: input.currency,
-      })
-      return toProduct(row, [])
-    },
-    async get(productId) {
-      const row = await repo.findProduct(sql, productId)
-      if (!row) throw notFound('product')
-      return withImages(row)
-    },
-    async update(userId, productId, patch) {
-      const [row, creator] = await Promise.all([repo.findProduct(sql, productId), deps.creators.findByUser(userId)])
-      if (!row) throw notFound('product')
-      if (!creator || creator.id !== row.creatorId) throw new AppError('FORBIDDEN', 'Only the product owner can change it')
-      const updated = await repo.updateProduct(sql, productId, patch)
-      if (!updated) throw notFound('product')
-      return withImages(updated)
-    },
-    async list(q) {
-      const after = decodeCursor(q.cursor, ['uuid'])
-      const rows = await repo.listProducts(sql, { creatorId: q.creatorId, after, limit: q.limit })
-      const images = await deps.imagesOf(rows.slice(0, q.limit).map((r) => r.id))
-      return toPage(rows, q.limit, (r) => toProduct(r, images.get(r.id) ?? []), (r) => [r.id])
-    },
-  }
+const withImages = async (deps: ProductsDeps, row: repo.ProductRow) =>
+  toProduct(row, (await imagesOfProducts(deps.images, [row.id])).get(row.id) ?? [])
+
+export async function createProduct(deps: ProductsWriteDeps, userId: string, input: CreateProductRequest): Promise<Product> {
+  const creator = await findCreatorByUser(deps, userId)
+  if (!creator) throw new AppError('NOT_A_CREATOR', 'Only creators can add products; become one with POST /v1/creators')
+  const row = await repo.insertProduct(deps.sql, {
+    id: newId(),
+    creatorId: creator.id,
+    title: input.title,
+    description: input.description ?? '',
+    priceCents: input.priceCents,
+    currency: input.currency,
+  })
+  await deps.hooks.productChanged(row.id)
+  return toProduct(row, [])
+}
+
+export async function getProduct(deps: ProductsDeps, productId: string): Promise<Product> {
+  const row = await repo.findProduct(deps.sql, productId)
+  if (!row) throw notFound('product')
+  return withImages(deps, row)
+}
+
+export async function updateProduct(deps: ProductsWriteDeps, userId: string, productId: string, patch: UpdateProductRequest): Promise<Product> {
+  const [row, creator] = await Promise.all([repo.findProduct(deps.sql, productId), findCreatorByUser(deps, userId)])
+  if (!row) throw notFound('product')
+  if (!creator || creator.id !== row.creatorId) throw new AppError('FORBIDDEN', 'Only the product owner can change it')
+  const updated = await repo.updateProduct(deps.sql, productId, patch)
+  if (!updated) throw notFound('product')
+  await deps.hooks.productChanged(productId)
+  return withImages(deps, updated)
+}
+
+export async function listProducts(deps: ProductsDeps, q: { creatorId?: string; limit: number; cursor?: string }): Promise<Page<Product>> {
+  const after = decodeCursor(q.cursor, ['uuid'])
+  const rows = await repo.listProducts(deps.sql, { creatorId: q.creatorId, after, limit: q.limit })
+  const images = await imagesOfProducts(deps.images, rows.slice(0, q.limit).map((r) => r.id))
+  return toPage(rows, q.limit, (r) => toProduct(r, images.get(r.id) ?? []), (r) => [r.id])
 }

@@ -2,7 +2,8 @@ import type { Logger } from '../logger'
 import { AppError } from '../errors'
 import { createSseResponse, encodeFrame, type SseWriter } from '../lib/sse'
 import type { Drop, QueuePlace } from '../contract/schemas.gen'
-import type { QueueService } from './service'
+import { getDrop } from '../drops/service'
+import { getQueuePlace, type QueueDeps } from './service'
 import type { Entry } from './store'
 
 interface Stream {
@@ -19,7 +20,7 @@ interface Stream {
  * `queue.position` at most about once a second per buyer, then `queue.admitted` or `queue.closed`, which end
  * the stream. Nothing is numbered: a reconnecting client simply gets its current place again.
  */
-export function createQueueStreams(deps: { queue: QueueService; drops: { get(id: string): Promise<Drop> }; log: Logger; pollMs?: number; heartbeatMs?: number }) {
+export function createQueueStreams(deps: QueueDeps & { log: Logger; pollMs?: number; heartbeatMs?: number }) {
   const { queue, log } = deps
   const pollMs = deps.pollMs ?? 1000
   const byDrop = new Map<string, Set<Stream>>()
@@ -59,7 +60,7 @@ export function createQueueStreams(deps: { queue: QueueService; drops: { get(id:
     busy.add(dropId)
     try {
       const list = [...streams]
-      const [drop, entries] = await Promise.all([deps.drops.get(dropId), queue.entries(dropId, list.map((s) => s.userId))])
+      const [drop, entries] = await Promise.all([getDrop(deps, dropId), queue.entries(dropId, list.map((s) => s.userId))])
       list.forEach((s, i) => {
         if (!s.writer.closed && send(s, drop, entries[i], false)) streams.delete(s)
       })
@@ -82,8 +83,8 @@ export function createQueueStreams(deps: { queue: QueueService; drops: { get(id:
   return {
     /** Opens the caller's stream; 404 when the caller is not in this drop's line. */
     async open(userId: string, dropId: string, signal?: AbortSignal): Promise<Response> {
-      await queue.place(userId, dropId) // 404 unless the caller is in line
-      const drop = await deps.drops.get(dropId)
+      await getQueuePlace(deps, userId, dropId) // 404 unless the caller is in line
+      const drop = await getDrop(deps, dropId)
       let set = byDrop.get(dropId)
       if (!set) byDrop.set(dropId, (set = new Set()))
       const streams = set

@@ -1,7 +1,8 @@
 import { afterAll, describe, expect, test } from 'bun:test'
 import { createTestContext, describeWithRedis, registerCreator, registerUser, testRedisPrefix, type TestContext } from '../../test/helpers'
 import { readSse } from '../../test/sse'
-import { createQueueService } from './service'
+import { createWaitingRoom } from './room'
+import { getDrop } from '../drops/service'
 import { createAdmissionTokens } from './token'
 import { createPow } from './pow'
 import { solveChallenge } from 'altcha-lib'
@@ -93,8 +94,8 @@ describeWithRedis('waiting room (Redis)', () => {
       expect((await join(ctx, drop.id, b.accessToken)).body.status).toBe('pre_queue')
     }
     // A queue service of its own with a seeded shuffle over the same line (the app's uses crypto randomness).
-    const seeded = createQueueService({
-      store: deps.queue.store, drops: deps.drops, creators: deps.creators, tokens: createAdmissionTokens(SECRET), pow: createPow(SECRET),
+    const seeded = createWaitingRoom({
+      store: deps.queue.store, readDrop: (id) => getDrop(deps, id), tokens: createAdmissionTokens(SECRET), pow: createPow(SECRET),
       pubsub: deps.pubsub, channel: `${testRedisPrefix()}queue:test`, log: deps.log, tickMs: 50, random: seededRandom(42),
     })
     await goLive(ctx, drop.id)
@@ -183,17 +184,17 @@ describeWithRedis('waiting room (Redis)', () => {
     const users = await Promise.all(Array.from({ length: 3 }, () => registerUser(api)))
     for (const u of users) expect((await join(ctx, drop.id, u.accessToken)).status).toBe(200)
     let during: (() => Promise<void>) | null = null
-    const racing = createQueueService({
-      store: deps.queue.store, creators: deps.creators, tokens: createAdmissionTokens(SECRET), pow: createPow(SECRET),
+    const racing = createWaitingRoom({
+      store: deps.queue.store, tokens: createAdmissionTokens(SECRET), pow: createPow(SECRET),
       pubsub: deps.pubsub, channel: `${testRedisPrefix()}queue:test`, log: deps.log, tickMs: 50,
       // The tick's stock read, with an order landing right after it.
-      drops: { get: async (id: string) => {
-        const d = await deps.drops.get(id)
+      readDrop: async (id: string) => {
+        const d = await getDrop(deps, id)
         const work = during
         during = null
         if (work) await work()
         return d
-      } },
+      },
     })
     try {
       await racing.tick() // initial credit 1: the first buyer

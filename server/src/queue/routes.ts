@@ -1,32 +1,31 @@
 import { Elysia } from 'elysia'
 import { operations as op } from '../contract/schemas.gen'
-import { authGuard } from '../platform/auth-guard'
-import type { TokenService } from '../platform/tokens'
-import type { QueueService } from './service'
+import { authGuard, type AuthGuardDeps } from '../platform/auth-guard'
+import { getQueuePlace, getQueueStats, issueChallenge, joinQueue, type QueueDeps } from './service'
 import type { QueueStreams } from './live'
 import { unauthorized } from '../errors'
 
 /** Redeems a single-use realtime ticket (the events feature issues them) → whose it is; a bad one throws 401. */
 export type RedeemTicket = (ticket: string) => Promise<{ userId: string }>
 
-export const queueRoutes = (queue: QueueService, streams: QueueStreams, tokens: TokenService, redeemTicket: RedeemTicket) =>
+export const queueRoutes = (deps: QueueDeps & AuthGuardDeps & { queueStreams: QueueStreams }, redeemTicket: RedeemTicket) =>
   new Elysia()
-    .get('/v1/challenges', ({ query }) => queue.challenge(query.dropId), op.getChallenge)
+    .get('/v1/challenges', ({ query }) => issueChallenge(deps, query.dropId), op.getChallenge)
     // A browser's EventSource cannot send Authorization: the stream also takes a ticket, as /v1/me/events does.
     .get('/v1/drops/:dropId/queue/events', async ({ params, query, request }) => {
       const authorization = request.headers.get('authorization')
       // A header wins over a ticket (and a bad header is a 401 even with a ticket): no silent fallback.
-      const principal = authorization ? await tokens.authenticate(authorization)
+      const principal = authorization ? await deps.tokens.authenticate(authorization)
         : query.ticket ? await redeemTicket(query.ticket)
         : null
       if (!principal) throw unauthorized('Send a Bearer token or a ?ticket= from POST /v1/realtime/tickets')
-      return streams.open(principal.userId, params.dropId, request.signal)
+      return deps.queueStreams.open(principal.userId, params.dropId, request.signal)
     }, op.streamQueueEvents)
-    .use(lineRoutes(queue, tokens))
+    .use(lineRoutes(deps))
 
-const lineRoutes = (queue: QueueService, tokens: TokenService) =>
+const lineRoutes = (deps: QueueDeps & AuthGuardDeps) =>
   new Elysia({ prefix: '/v1/drops/:dropId/queue' })
-    .use(authGuard(tokens))
-    .post('', ({ userId, params, headers }) => queue.join(userId, params.dropId, headers.altcha), { ...op.joinQueue, auth: true })
-    .get('', ({ userId, params }) => queue.place(userId, params.dropId), { ...op.getMyQueuePlace, auth: true })
-    .get('/stats', ({ userId, params }) => queue.stats(userId, params.dropId), { ...op.getQueueStats, auth: true })
+    .use(authGuard(deps.tokens))
+    .post('', ({ userId, params, headers }) => joinQueue(deps, userId, params.dropId, headers.altcha), { ...op.joinQueue, auth: true })
+    .get('', ({ userId, params }) => getQueuePlace(deps, userId, params.dropId), { ...op.getMyQueuePlace, auth: true })
+    .get('/stats', ({ userId, params }) => getQueueStats(deps, userId, params.dropId), { ...op.getQueueStats, auth: true })

@@ -1,11 +1,10 @@
 import { Elysia } from 'elysia'
 import { operations as op } from '../contract/schemas.gen'
-import { authGuard } from '../platform/auth-guard'
-import type { TokenService } from '../platform/tokens'
-import type { UsersService } from './service'
+import { authGuard, type AuthGuardDeps } from '../platform/auth-guard'
+import { getMe, getPublicUser, type UsersDeps } from './service'
 
-export const usersRoutes = (users: UsersService, tokens: TokenService) =>
+export const usersRoutes = (deps: UsersDeps & AuthGuardDeps) =>
   new Elysia()
-    .use(authGuard(tokens))
-    .get('/v1/me', ({ userId }) => users.getMe(userId), { ...op.getMe, auth: true })
-    .get('/v1/users/:userId', ({ params }) => users.getPublic(params.userId), op.getUser)
+    .use(authGuard(deps.tokens))
+    .get('/v1/me', ({ userId }) => getMe(deps, userId), { ...op.getMe, auth: true })
+    .get('/v1/users/:userId', ({ params }) => getPublicUser(deps, params.userId), op.getUser)

@@ -5,7 +5,7 @@ import { decodeCursor, toPage, type Page } from '../lib/pagination'
 import type {
   CreateWebhookRequest, UpdateWebhookRequest, Webhook, WebhookDelivery, WebhookSecret, WebhookWithSecret,
 } from '../contract/schemas.gen'
-import type { CreatorsService } from '../creators/service'
+import { findCreatorByUser } from '../creators/service'
 import * as repo from './repo'
 import { newSecret, type Sealer } from './secrets'
 import { checkWebhookUrl, type Resolve, type SsrfPolicy } from './ssrf'
@@ -13,16 +13,18 @@ import { checkWebhookUrl, type Resolve, type SsrfPolicy } from './ssrf'
 /** How long a rotated-out secret keeps signing alongside the new one. */
 export const ROTATION_GRACE_SEC = 24 * 3600
 
-export interface WebhooksService {
-  create(userId: string, input: CreateWebhookRequest): Promise<WebhookWithSecret>
-  list(userId: string, q: { limit: number; cursor?: string }): Promise<Page<Webhook>>
-  get(userId: string, id: string): Promise<Webhook>
-  update(userId: string, id: string, patch: UpdateWebhookRequest): Promise<Webhook>
-  remove(userId: string, id: string): Promise<void>
-  rotateSecret(userId: string, id: string): Promise<WebhookSecret>
-  test(userId: string, id: string): Promise<WebhookDelivery>
-  deliveries(userId: string, id: string, q: { limit: number; cursor?: string }): Promise<Page<WebhookDelivery>>
-  redeliver(userId: string, id: string, deliveryId: string): Promise<WebhookDelivery>
+/** What the webhooks' verbs need: the pool and the endpoints' settings (deps.ts builds them once). */
+export interface WebhooksDeps {
+  sql: Sql
+  webhooks: {
+    /** seals each endpoint's signing secret at rest */
+    sealer: Sealer
+    policy: SsrfPolicy
+    /** how long a delivery is retried */
+    retryWindowSec: number
+    /** tests pass their own name resolution */
+    resolve?: Resolve
+  }
 }
 
 export const toWebhook = (r: repo.EndpointRow): Webhook => ({
@@ -48,87 +50,85 @@ export const toDelivery = (r: repo.DeliveryRow, attempts: repo.AttemptRow[]): We
   log: attempts.map((a) => ({ attempt: a.attempt, statusCode: a.statusCode, latencyMs: a.latencyMs, error: a.error, at: a.at.toISOString() })),
 })
 
-export function createWebhooksService(deps: {
-  sql: Sql
-  creators: CreatorsService
-  sealer: Sealer
-  policy: SsrfPolicy
-  retryWindowSec: number
-  resolve?: Resolve
-}): WebhooksService {
-  const { sql, sealer } = deps
+/** Webhooks belong to a creator; for anyone else every endpoint id is "not found" (never 403: no existence leak). */
+async function creatorIdOf(deps: WebhooksDeps, userId: string): Promise<string | null> {
+  return (await findCreatorByUser(deps, userId))?.id ?? null
+}
 
-  /** Webhooks belong to a creator; for anyone else every endpoint id is "not found" (never 403: no existence leak). */
-  async function creatorIdOf(userId: string): Promise<string | null> {
-    return (await deps.creators.findByUser(userId))?.id ?? null
-  }
-  async function owned(userId: string, id: string): Promise<repo.EndpointRow> {
-    const creatorId = await creatorIdOf(userId)
-    const row = creatorId ? await repo.findEndpoint(sql, creatorId, id) : undefined
-    if (!row) throw notFound('webhook')
-    return row
-  }
-  const notACreator = () => new AppError('NOT_A_CREATOR', 'Only creators have webhooks; become one with POST /v1/creators')
-  const checkedUrl = async (url: string) => (await checkWebhookUrl(url, deps.policy, deps.resolve)).url.toString()
+async function owned(deps: WebhooksDeps, userId: string, id: string): Promise<repo.EndpointRow> {
+  const creatorId = await creatorIdOf(deps, userId)
+  const row = creatorId ? await repo.findEndpoint(deps.sql, creatorId, id) : undefined
+  if (!row) throw notFound('webhook')
+  return row
+}
 
-  return {
-    async create(userId, input) {
-      const creatorId = await creatorIdOf(userId)
-      if (!creatorId) throw notACreator()
-      const url = await checkedUrl(input.url)
-      const secret = newSecret()
-      const row = await repo.insertEndpoint(sql, {
-        id: newId(), creatorId, url, description: input.description ?? '', events: input.events, secretSealed: sealer.seal(secret),
-      })
-      return { ...toWebhook(row), secret }
-    },
-    async list(userId, q) {
-      const creatorId = await creatorIdOf(userId)
-      if (!creatorId) throw notACreator()
-      const after = decodeCursor(q.cursor, ['uuid'])
-      const rows = await repo.listEndpoints(sql, creatorId, { after, limit: q.limit })
-      return toPage(rows, q.limit, toWebhook, (r) => [r.id])
-    },
-    async get(userId, id) {
-      return toWebhook(await owned(userId, id))
-    },
-    async update(userId, id, patch) {
-      const current = await owned(userId, id)
-      const url = patch.url === undefined ? undefined : await checkedUrl(patch.url)
-      const row = await repo.updateEndpoint(sql, current.creatorId, id, { ...patch, url })
-      if (!row) throw notFound('webhook')
-      return toWebhook(row)
-    },
-    async remove(userId, id) {
-      const current = await owned(userId, id)
-      if (!(await repo.deleteEndpoint(sql, current.creatorId, id))) throw notFound('webhook')
-    },
-    async rotateSecret(userId, id) {
-      const current = await owned(userId, id)
-      const secret = newSecret()
-      const row = await repo.rotateSecret(sql, current.creatorId, id, sealer.seal(secret), ROTATION_GRACE_SEC)
-      if (!row) throw notFound('webhook')
-      return { secret, previousSecretExpiresAt: row.previousExpiresAt!.toISOString() }
-    },
-    async test(userId, id) {
-      const endpoint = await owned(userId, id)
-      const eventId = `evt_ping_${newId()}`
-      const body = JSON.stringify({ id: eventId, type: 'ping', createdAt: new Date().toISOString(), creatorId: endpoint.creatorId, dropId: null, data: { webhookId: endpoint.id } })
-      const row = await repo.insertDelivery(sql, { id: newId(), endpointId: endpoint.id, eventId, eventType: 'ping', body, retryWindowSec: deps.retryWindowSec })
-      return toDelivery(row, [])
-    },
-    async deliveries(userId, id, q) {
-      const endpoint = await owned(userId, id)
-      const after = decodeCursor(q.cursor, ['uuid'])
-      const rows = await repo.listDeliveries(sql, endpoint.id, { after, limit: q.limit })
-      const attempts = await repo.attemptsOf(sql, rows.slice(0, q.limit).map((r) => r.id))
-      return toPage(rows, q.limit, (r) => toDelivery(r, attempts.filter((a) => a.deliveryId === r.id)), (r) => [r.id])
-    },
-    async redeliver(userId, id, deliveryId) {
-      const endpoint = await owned(userId, id)
-      const row = await repo.requeueDelivery(sql, endpoint.id, deliveryId, deps.retryWindowSec)
-      if (!row) throw notFound('delivery')
-      return toDelivery(row, await repo.attemptsOf(sql, [row.id]))
-    },
-  }
+const notACreator = () => new AppError('NOT_A_CREATOR', 'Only creators have webhooks; become one with POST /v1/creators')
+const checkedUrl = async (deps: WebhooksDeps, url: string) => (await checkWebhookUrl(url, deps.webhooks.policy, deps.webhooks.resolve)).url.toString()
+
+export async function createWebhook(deps: WebhooksDeps, userId: string, input: CreateWebhookRequest): Promise<WebhookWithSecret> {
+  const creatorId = await creatorIdOf(deps, userId)
+  if (!creatorId) throw notACreator()
+  const url = await checkedUrl(deps, input.url)
+  const secret = newSecret()
+  const row = await repo.insertEndpoint(deps.sql, {
+    id: newId(), creatorId, url, description: input.description ?? '', events: input.events, secretSealed: deps.webhooks.sealer.seal(secret),
+  })
+  return { ...toWebhook(row), secret }
+}
+
+export async function listWebhooks(deps: WebhooksDeps, userId: string, q: { limit: number; cursor?: string }): Promise<Page<Webhook>> {
+  const creatorId = await creatorIdOf(deps, userId)
+  if (!creatorId) throw notACreator()
+  const after = decodeCursor(q.cursor, ['uuid'])
+  const rows = await repo.listEndpoints(deps.sql, creatorId, { after, limit: q.limit })
+  return toPage(rows, q.limit, toWebhook, (r) => [r.id])
+}
+
+export async function getWebhook(deps: WebhooksDeps, userId: string, id: string): Promise<Webhook> {
+  return toWebhook(await owned(deps, userId, id))
+}
+
+export async function updateWebhook(deps: WebhooksDeps, userId: string, id: string, patch: UpdateWebhookRequest): Promise<Webhook> {
+  const current = await owned(deps, userId, id)
+  const url = patch.url === undefined ? undefined : await checkedUrl(deps, patch.url)
+  const row = await repo.updateEndpoint(deps.sql, current.creatorId, id, { ...patch, url })
+  if (!row) throw notFound('webhook')
+  return toWebhook(row)
+}
+
+export async function deleteWebhook(deps: WebhooksDeps, userId: string, id: string): Promise<void> {
+  const current = await owned(deps, userId, id)
+  if (!(await repo.deleteEndpoint(deps.sql, current.creatorId, id))) throw notFound('webhook')
+}
+
+export async function rotateWebhookSecret(deps: WebhooksDeps, userId: string, id: string): Promise<WebhookSecret> {
+  const current = await owned(deps, userId, id)
+  const secret = newSecret()
+  const row = await repo.rotateSecret(deps.sql, current.creatorId, id, deps.webhooks.sealer.seal(secret), ROTATION_GRACE_SEC)
+  if (!row) throw notFound('webhook')
+  return { secret, previousSecretExpiresAt: row.previousExpiresAt!.toISOString() }
+}
+
+/** A `ping` delivery to the endpoint, queued like any other (202). */
+export async function testWebhook(deps: WebhooksDeps, userId: string, id: string): Promise<WebhookDelivery> {
+  const endpoint = await owned(deps, userId, id)
+  const eventId = `evt_ping_${newId()}`
+  const body = JSON.stringify({ id: eventId, type: 'ping', createdAt: new Date().toISOString(), creatorId: endpoint.creatorId, dropId: null, data: { webhookId: endpoint.id } })
+  const row = await repo.insertDelivery(deps.sql, { id: newId(), endpointId: endpoint.id, eventId, eventType: 'ping', body, retryWindowSec: deps.webhooks.retryWindowSec })
+  return toDelivery(row, [])
+}
+
+export async function listWebhookDeliveries(deps: WebhooksDeps, userId: string, id: string, q: { limit: number; cursor?: string }): Promise<Page<WebhookDelivery>> {
+  const endpoint = await owned(deps, userId, id)
+  const after = decodeCursor(q.cursor, ['uuid'])
+  const rows = await repo.listDeliveries(deps.sql, endpoint.id, { after, limit: q.limit })
+  const attempts = await repo.attemptsOf(deps.sql, rows.slice(0, q.limit).map((r) => r.id))
+  return toPage(rows, q.limit, (r) => toDelivery(r, attempts.filter((a) => a.deliveryId === r.id)), (r) => [r.id])
+}
+
+export async function redeliverWebhookDelivery(deps: WebhooksDeps, userId: string, id: string, deliveryId: string): Promise<WebhookDelivery> {
+  const endpoint = await owned(deps, userId, id)
+  const row = await repo.requeueDelivery(deps.sql, endpoint.id, deliveryId, deps.webhooks.retryWindowSec)
+  if (!row) throw notFound('delivery')
+  return toDelivery(row, await repo.attemptsOf(deps.sql, [row.id]))
 }

@@ -1,7 +1,7 @@
 import type { Sql } from '../../db'
 import type { ImagesConfig } from '../../config'
 import type { Logger } from '../../logger'
-import type { CreatorsService } from '../../creators/service'
+import { findCreatorByUser } from '../../creators/service'
 import type { CreateImageUploadRequest, ImageUpload, ProductImage } from '../../contract/schemas.gen'
 import { AppError, notFound } from '../../errors'
 import { newId } from '../../lib/ids'
@@ -13,7 +13,6 @@ import { uploadKey, variantKey, type ObjectStore } from './storage'
 export interface ImagesDeps {
   sql: Sql
   store: ObjectStore
-  creators: CreatorsService
   config: ImagesConfig
   log: Logger
   /** the product's representation changed (its cached copies must go) */
@@ -25,7 +24,7 @@ export const ABANDON_GRACE_SEC = 300
 
 /** Images belong to the product's creator; for anybody else the product is "not found" (no existence leak). */
 async function ownedProduct(deps: ImagesDeps, userId: string, productId: string) {
-  const [product, creator] = await Promise.all([findProduct(deps.sql, productId), deps.creators.findByUser(userId)])
+  const [product, creator] = await Promise.all([findProduct(deps.sql, productId), findCreatorByUser(deps, userId)])
   if (!product || !creator || creator.id !== product.creatorId) throw notFound('product')
   return product
 }
