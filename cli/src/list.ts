@@ -1,6 +1,8 @@
 import type { Command } from 'commander'
 import { UsageError } from './errors'
 import { id, int, str } from './parse'
+import type { Context } from './context'
+import { myCreatorId } from './commands/auth'
 
 /** The one `--limit` every list verb takes: how many rows to show, walking as many pages as that needs. */
 export const limitOption = (cmd: Command): Command => cmd.option('--limit <n>', 'at most this many (default 20, up to 1000)')
@@ -21,11 +23,23 @@ export async function take<T>(items: AsyncIterable<T>, limit: number, keep: (ite
   return out
 }
 
-/** `--mine` / `--creator <id>`: whose items a list shows ('me' is resolved by the caller, after parsing). */
+/** Whose items a list shows: one creator's, the caller's own ('me', resolved when the verb runs), or anybody's. */
+export type Owner = string | 'me' | undefined
+
+/** What every list verb filtered by owner parses (--mine / --creator, --limit). */
+export interface OwnedListOptions {
+  creator: Owner
+  limit: number
+}
+
+/** The creator id to filter by: --mine is the caller's own creator profile (one read of /v1/me). */
+export const ownerId = async (ctx: Context, owner: Owner): Promise<string | undefined> => (owner === 'me' ? myCreatorId(ctx) : owner)
+
+/** `--mine` / `--creator <id>`: whose items a list shows. */
 export const ownerOptions = (cmd: Command, noun: string): Command =>
   cmd.option('--mine', `only your ${noun}`).option('--creator <creatorId>', `only this creator's ${noun}`)
 
-export function parseOwner(opts: Record<string, unknown>): string | 'me' | undefined {
+export function parseOwner(opts: Record<string, unknown>): Owner {
   if (opts.mine && opts.creator) throw new UsageError('use --mine or --creator, not both')
   return opts.mine ? 'me' : opts.creator !== undefined ? id(opts.creator, '--creator') : undefined
 }

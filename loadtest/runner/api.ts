@@ -42,6 +42,12 @@ export function createApi(baseUrl: string) {
   return { baseUrl, sdk, call, must }
 }
 
+/**
+ * An SDK client acting as one buyer, for what takes no per-call headers (its streams). The runner keeps only
+ * buyers' access tokens: a run's stream never outlives one, so there is no refresh token to give.
+ */
+export const sdkFor = (api: Api, token: string): LiveDrop => createLiveDrop({ baseUrl: api.baseUrl, tokens: { accessToken: token, refreshToken: '' } })
+
 /** Per-call credentials for an SDK call: `api.sdk.GET('/v1/me', as(token))`. */
 export const as = (token: string) => ({ headers: { authorization: `Bearer ${token}` } })
 

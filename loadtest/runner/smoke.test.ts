@@ -80,8 +80,15 @@ describe('loadtest smoke: queue (CI size)', () => {
     const { report } = await run(opts({ scenario: 'queue', users: 300, subscribers: 40 }))
     correctness(report)
     no5xx(report)
-    const extra = report.extra as { admittedPre: number; admittedPost: number; audit: { confirmedQuantity: number; initialStock: number } }
+    const extra = report.extra as {
+      admittedPre: number; admittedPost: number; audit: { confirmedQuantity: number; initialStock: number }
+      told: { observed: number; missing: number; reasons: Record<string, number> }
+    }
     expect(extra.audit.confirmedQuantity).toBe(extra.audit.initialStock)
+    // the sampled buyers' queue streams (the SDK's subscribe) were really read: each one left waiting heard sold_out
+    expect(extra.told.observed).toBeGreaterThan(0)
+    expect(extra.told.missing).toBe(0)
+    expect(extra.told.reasons).toEqual({ sold_out: extra.told.observed })
     // both halves of the line were admitted, so both order checks had data
     expect(extra.admittedPre).toBeGreaterThan(0)
     expect(extra.admittedPost).toBeGreaterThan(0)

@@ -1,9 +1,8 @@
-import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
-import { type Browser } from 'playwright-core'
-import { CHROMIUM, hasChromium, launchChromium } from '../../server/test/browser'
+import { describe, expect, test } from 'bun:test'
+import { CHROMIUM, hasChromium, useChromium } from '../../server/test/browser'
 import { testConfig } from '../../server/test/helpers'
 import { createSdkContext } from '../test/helpers'
-import { buildSdk, serveSdkPage } from '../test/build'
+import { buildSdk, sdkPage } from '../test/build'
 
 /**
  * A real browser (Debian's Chromium, headless, driven by playwright-core) loads the *built* SDK
@@ -19,29 +18,14 @@ const t = createSdkContext({
 })
 /** Requests for the proof-of-work worker's script: the browser solved in a Web Worker. */
 let workerFetches = 0
-let browser: Browser | undefined
-let server: ReturnType<typeof Bun.serve> | undefined
-
-beforeAll(async () => {
-  if (!hasChromium) return
-  await buildSdk()
-  await t.deps.live.start()
-  server = serveSdkPage({ app: t.app, onWorker: () => workerFetches++ })
-  browser = await launchChromium()
-}, 120_000)
-
-afterAll(async () => {
-  await browser?.close()
-  server?.stop(true)
-  await t.close()
-})
+const chromium = useChromium(t, sdkPage({ app: t.app, onWorker: () => workerFetches++ }), { before: () => Promise.all([buildSdk(), t.deps.live.start()]) })
 
 /** A fresh page on the app with the SDK loaded; `errors` collects the page's uncaught errors. */
 async function openApp() {
-  const page = await browser!.newPage()
+  const page = await chromium.browser().newPage()
   const errors: string[] = []
   page.on('pageerror', (e) => errors.push(String(e)))
-  await page.goto(`http://127.0.0.1:${server!.port}/app/`)
+  await page.goto(chromium.url('/app/'))
   await page.waitForFunction(() => (window as any).sdkLoaded === true, null, { timeout: 10_000 })
   return { page, errors }
 }

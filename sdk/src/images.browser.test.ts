@@ -1,13 +1,12 @@
-import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
+import { describe, expect, test } from 'bun:test'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { type Browser } from 'playwright-core'
-import { CHROMIUM, hasChromium, launchChromium } from '../../server/test/browser'
+import { CHROMIUM, hasChromium, useChromium } from '../../server/test/browser'
 import { testConfig, testPort } from '../../server/test/helpers'
 import { photo } from '../../server/test/images'
 import { createSdkContext } from '../test/helpers'
-import { buildSdk, serveSdkPage } from '../test/build'
+import { buildSdk, sdkPage } from '../test/build'
 
 /**
  * uploadProductImage in a real browser (headless Chromium, the built SDK bundle): the person picks a file in an
@@ -20,21 +19,9 @@ const dir = mkdtempSync(join(tmpdir(), 'livedrop-browser-images-'))
 const port = testPort(3624)
 const base = testConfig()
 const t = createSdkContext({ publicUrl: `http://127.0.0.1:${port}`, images: { ...base.images, storage: { kind: 'local', dir: join(dir, 'media') } } })
-let browser: Browser | undefined
-let server: ReturnType<typeof Bun.serve> | undefined
-
-beforeAll(async () => {
-  if (!hasChromium) return
-  await buildSdk()
-  server = serveSdkPage({ app: t.app, port, body: '<input id="file" type="file" accept="image/*"><img id="shown">' })
-  browser = await launchChromium()
-}, 120_000)
-
-afterAll(async () => {
-  await browser?.close()
-  server?.stop(true)
-  await t.close()
-  rmSync(dir, { recursive: true, force: true })
+const chromium = useChromium(t, { ...sdkPage({ app: t.app, body: '<input id="file" type="file" accept="image/*"><img id="shown">' }), port }, {
+  before: buildSdk,
+  after: () => rmSync(dir, { recursive: true, force: true }),
 })
 
 describe.skipIf(!hasChromium)('uploadProductImage in headless Chromium', () => {
@@ -44,7 +31,7 @@ describe.skipIf(!hasChromium)('uploadProductImage in headless Chromium', () => {
     const file = join(dir, 'lamp.jpg')
     writeFileSync(file, await photo(1280, 960))
 
-    const page = await browser!.newPage()
+    const page = await chromium.browser().newPage()
     const errors: string[] = []
     page.on('pageerror', (e) => errors.push(String(e)))
     await page.goto(`http://127.0.0.1:${port}/app/`)

@@ -34,10 +34,11 @@ export function useBuiltSdkOverHttp(ctx: { app: { handle(req: Request): Response
 
 /**
  * A page that loads the *built* browser bundle (window.LiveDrop, window.sdkLoaded) at /app/, served with the
- * bundle and its proof-of-work worker next to the API on one origin, as an app would host them. `body` is the
- * page's own markup; `onWorker` counts fetches of the worker script.
+ * bundle and its proof-of-work worker next to the API on one origin, as an app would host them: the handler
+ * for useChromium (server/test/browser.ts). `body` is the page's own markup; `onWorker` counts fetches of the
+ * worker script.
  */
-export function serveSdkPage(o: { app: { handle(req: Request): Response | Promise<Response> }; body?: string; port?: number; onWorker?: () => void }) {
+export function sdkPage(o: { app: { handle(req: Request): Response | Promise<Response> }; body?: string; onWorker?: () => void }) {
   const page = `<!doctype html>
 <html><head><meta charset="utf-8"><title>LiveDrop SDK in a browser</title></head>
 <body>${o.body ?? ''}
@@ -48,12 +49,8 @@ export function serveSdkPage(o: { app: { handle(req: Request): Response | Promis
 </script>
 </body></html>`
   const js = { 'content-type': 'text/javascript' }
-  return Bun.serve({
-    port: o.port ?? 0,
-    hostname: '127.0.0.1',
-    idleTimeout: 0, // SSE streams stay open between heartbeats
-    maxRequestBodySize: Number.MAX_SAFE_INTEGER, // image uploads go through this origin too
-    fetch(req) {
+  return {
+    fetch(req: Request) {
       const { pathname } = new URL(req.url)
       if (pathname === '/app/') return new Response(page, { headers: { 'content-type': 'text/html; charset=utf-8' } })
       if (pathname === '/sdk/livedrop.browser.js') return new Response(Bun.file(join(sdkDir, 'dist/livedrop.browser.js')), { headers: js })
@@ -63,5 +60,5 @@ export function serveSdkPage(o: { app: { handle(req: Request): Response | Promis
       }
       return o.app.handle(req)
     },
-  })
+  }
 }

@@ -3,10 +3,9 @@ import { defineCommand, type CommandGroup } from '../command'
 import type { Context } from '../context'
 import { UsageError, unwrap } from '../errors'
 import { currencyDigits, formatMoney, table } from '../output'
-import { limitOption, ownerOptions, pageSize, parseLimit, parseOwner, take } from '../list'
+import { limitOption, ownerId, ownerOptions, pageSize, parseLimit, parseOwner, take, type OwnedListOptions } from '../list'
 import { contractInt, contractText, id, requireStr, str } from '../parse'
 import { formatLocal } from '../time'
-import { myCreatorId } from './auth'
 import { productImagesCommands } from './product-images'
 
 /** "19.99" in a currency → minor units, refusing more decimals than the currency has. */
@@ -83,19 +82,14 @@ export const createProduct = defineCommand<CreateProductOptions>({
   },
 })
 
-export interface ListProductsOptions {
-  creator: string | 'me' | undefined
-  limit: number
-}
-
-export const listProducts = defineCommand<ListProductsOptions>({
+export const listProducts = defineCommand<OwnedListOptions>({
   name: 'list',
   summary: 'List products (yours with --mine)',
   examples: ['livedrop products list --mine', 'livedrop products list --creator <creatorId> --limit 50', 'livedrop products list --mine --json'],
   configure: (cmd) => void limitOption(ownerOptions(cmd, 'products')),
   parse: ({ opts }) => ({ creator: parseOwner(opts), limit: parseLimit(opts) }),
   async run(ctx, o) {
-    const creatorId = o.creator === 'me' ? await myCreatorId(ctx) : o.creator
+    const creatorId = await ownerId(ctx, o.creator)
     const items = await take(ctx.sdk().paginate('/v1/products', { params: { query: { creatorId, limit: pageSize(o.limit) } } }), o.limit)
     ctx.print(items, () =>
       items.length === 0

@@ -2,17 +2,16 @@ import type { SearchQuery, SearchResult } from '@livedrop/sdk'
 import { defineCommand, type CommandGroup } from '../command'
 import { UsageError } from '../errors'
 import { formatMoney, table, type Palette } from '../output'
-import { limitOption, ownerOptions, pageSize, parseLimit, parseOwner, take } from '../list'
+import { limitOption, ownerId, ownerOptions, pageSize, parseLimit, parseOwner, take, type Owner } from '../list'
 import { int, str } from '../parse'
 import { formatLocal, parseWhen } from '../time'
-import { myCreatorId } from './auth'
 import { paintStatus } from './drops/show'
 
 export interface SearchOptions {
   q: string
   type?: string
   status?: string
-  creator?: string | 'me'
+  creator?: Owner
   startsAfter?: string
   startsBefore?: string
   priceMin?: number
@@ -74,7 +73,7 @@ export const search = defineCommand<SearchOptions>({
     }
   },
   async run(ctx, o) {
-    const creatorId = o.creator === 'me' ? await myCreatorId(ctx) : o.creator
+    const creatorId = await ownerId(ctx, o.creator)
     const query = {
       q: o.q, type: o.type, status: o.status, creatorId, startsAfter: o.startsAfter, startsBefore: o.startsBefore,
       priceMin: o.priceMin, priceMax: o.priceMax, limit: pageSize(o.limit),

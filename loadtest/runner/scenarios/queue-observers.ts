@@ -1,8 +1,9 @@
 /**
  * Real queue streams (`GET /v1/drops/{id}/queue/events`) held by a sample of the buyers: each records when its
- * `queue.closed` (or `queue.admitted`) arrived. A plain fetch reader (the runner talks HTTP directly, like the
- * rest of its load), parsing only the `event:` lines it needs.
+ * `queue.closed` (or `queue.admitted`) arrived. Read through the SDK's subscribe, as a buyer's app would.
  */
+import { type Api, sdkFor } from '../api'
+
 interface Observer {
   i: number
   closedAt: number | null
@@ -11,34 +12,23 @@ interface Observer {
   abort: AbortController
 }
 
-export function openObservers(baseUrl: string, dropId: string) {
+export function openObservers(api: Api, dropId: string) {
   const all: Observer[] = []
   return {
     open(i: number, token: string) {
       const o: Observer = { i, closedAt: null, reason: null, admitted: false, abort: new AbortController() }
       all.push(o)
       void (async () => {
-        const res = await fetch(`${baseUrl}/v1/drops/${dropId}/queue/events`, { headers: { accept: 'text/event-stream', authorization: `Bearer ${token}` }, signal: o.abort.signal })
-        if (!res.ok || !res.body) return
-        const reader = res.body.getReader()
-        const decoder = new TextDecoder()
-        let text = ''
-        for (;;) {
-          const { value, done } = await reader.read()
-          if (done) return
-          text += decoder.decode(value, { stream: true })
-          if (text.includes('event: queue.admitted')) {
+        for await (const e of sdkFor(api, token).subscribe({ queueOf: dropId }, { signal: o.abort.signal })) {
+          if (e.type === 'queue.admitted') {
             o.admitted = true
             return
           }
-          const m = /event: queue\.closed\ndata: (.*)\n/.exec(text)
-          if (m) {
+          if (e.type === 'queue.closed') {
             o.closedAt = Date.now()
-            o.reason = (JSON.parse(m[1]!) as { data: { reason: string } }).data.reason
+            o.reason = e.data.reason
             return
           }
-          // Only the last partial event matters once earlier ones were positions.
-          if (text.length > 8192) text = text.slice(-2048)
         }
       })().catch(() => {})
     },

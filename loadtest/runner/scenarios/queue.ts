@@ -68,13 +68,13 @@ export async function queueOnce(api: Api, runId: string, o: QueueOptions): Promi
     },
   }), 'POST /v1/drops')
   const buyers: Buyer[] = users.map((user, i) => ({ i, user, joinedAt: 0, joined: 'failed', position: null, admittedAt: null, token: null, order: null }))
-  const soldOut = watchSoldOut(api.baseUrl, drop.id)
+  const soldOut = watchSoldOut(api, drop.id)
   await new Promise((r) => setTimeout(r, Math.max(0, windowStart - Date.now())))
 
   // 1. Arrivals: every buyer joins once, at its arrival time.
   log(`queue: ${o.arrivals} joins in ${o.windowSec}s, the drop starts ${o.preQueueSec}s in, ${o.units} units at ${o.admitPerSecond}/s…`)
   const observerIds = new Set(pickRandom(buyers.length, o.observers))
-  const observers = openObservers(api.baseUrl, drop.id)
+  const observers = openObservers(api, drop.id)
   const joins = await runLoad({
     baseUrl: api.baseUrl, rate: o.arrivals / o.windowSec, durationSec: o.windowSec, expected: [200], timeoutSec: 30,
     next: (j) => ({ method: 'POST', path: `/v1/drops/${drop.id}/queue`, headers: AUTH(buyers[j]!.user), name: 'POST /v1/drops/{id}/queue', meta: j }),
@@ -217,7 +217,8 @@ function pickRandom(n: number, k: number): number[] {
 }
 
 /** The drop's sold-out moment: `createdAt` of `drop.sold_out` on its public stream (server time). */
-function watchSoldOut(baseUrl: string, dropId: string) {
+/** When the drop's public stream said `drop.sold_out` (the event's own createdAt), read through the SDK. */
+function watchSoldOut(api: Api, dropId: string) {
   const state: { at: number | null; wait(ms: number): Promise<number | null> } = {
     at: null,
     async wait(ms) {
@@ -228,16 +229,9 @@ function watchSoldOut(baseUrl: string, dropId: string) {
   }
   const abort = new AbortController()
   void (async () => {
-    const res = await fetch(`${baseUrl}/v1/drops/${dropId}/events`, { headers: { accept: 'text/event-stream' }, signal: abort.signal })
-    const reader = res.body!.getReader()
-    let text = ''
-    for (;;) {
-      const { value, done } = await reader.read()
-      if (done) return
-      text += new TextDecoder().decode(value)
-      const m = /event: drop\.sold_out\ndata: (.*)\n/.exec(text)
-      if (m) {
-        state.at = Date.parse(JSON.parse(m[1]!).createdAt)
+    for await (const e of api.sdk.subscribe({ dropId }, { signal: abort.signal })) {
+      if (e.type === 'drop.sold_out') {
+        state.at = e.createdAt ? Date.parse(e.createdAt) : Date.now()
         abort.abort()
         return
       }

@@ -7,17 +7,17 @@
  * relay and the fan-out. The spread first→last subscriber isolates the fan-out. Against a remote --target
  * the two clocks differ, so the figure is only as good as their sync.
  *
- * Subscribers are raw TCP sockets with a minimal HTTP/1.1 + chunked + SSE parser: thousands of them cost a few
- * MB in the generator, where thousands of fetch streams would compete with the server for the same CPU.
+ * Subscribers are raw TCP sockets (../sse-socket.ts): thousands of them cost a few MB in the generator, where
+ * thousands of fetch streams would compete with the server for the same CPU.
  */
-import { createParser } from 'eventsource-parser'
-import { connect, type Socket } from 'node:net'
+import type { Socket } from 'node:net'
 import { TARGETS } from '../../workloads'
 import * as hdr from 'hdr-histogram-js'
 import { newHistogram, summarize, type Summary } from '../engine'
 import type { Check } from '../report'
 import type { Api } from '../api'
 import { createDrop, createProduct, type Seeded } from '../seed'
+import { openSseSocket } from '../sse-socket'
 
 export interface Subscriber {
   socket: Socket
@@ -30,64 +30,8 @@ export interface Subscriber {
   error: string | null
 }
 
-/** Decodes an HTTP/1.1 response (chunked or not) into SSE events, calling onEvent(type) per complete event. */
-function parser(sub: Subscriber, onEvent: (type: string, data: string) => void) {
-  let head = ''
-  let headDone = false
-  let chunked = false
-  let raw = Buffer.alloc(0)
-  // SSE fields by eventsource-parser (what the SDK uses); this function only undoes HTTP/1.1 framing.
-  const sse = createParser({ onEvent: (m) => onEvent(m.event ?? 'message', m.data) })
-  let chunkLeft = 0
-
-  const feedText = (s: string) => sse.feed(s)
-
-  return (chunk: Buffer) => {
-    if (!headDone) {
-      head += chunk.toString('latin1')
-      const end = head.indexOf('\r\n\r\n')
-      if (end === -1) return
-      const lines = head.slice(0, end).split('\r\n')
-      sub.status = Number(lines[0]!.split(' ')[1])
-      for (const l of lines.slice(1)) {
-        const [k, ...v] = l.split(':')
-        const key = k!.trim().toLowerCase()
-        const value = v.join(':').trim()
-        if (key === 'content-type') sub.contentType = value
-        if (key === 'transfer-encoding' && /chunked/i.test(value)) chunked = true
-      }
-      headDone = true
-      chunk = Buffer.from(head.slice(end + 4), 'latin1')
-    }
-    if (!chunked) return feedText(chunk.toString('utf8'))
-    raw = Buffer.concat([raw, chunk])
-    for (;;) {
-      if (chunkLeft > 0) {
-        if (raw.length === 0) return
-        const take = Math.min(chunkLeft, raw.length)
-        feedText(raw.subarray(0, take).toString('utf8'))
-        raw = raw.subarray(take)
-        chunkLeft -= take
-        if (chunkLeft > 0) return
-        continue
-      }
-      // chunk header (after the previous chunk's CRLF)
-      const nl = raw.indexOf('\r\n')
-      if (nl === -1) return
-      const line = raw.subarray(0, nl).toString('latin1')
-      raw = raw.subarray(nl + 2)
-      if (line === '') continue
-      chunkLeft = parseInt(line, 16)
-      if (chunkLeft === 0) return
-    }
-  }
-}
-
 export function subscribe(baseUrl: string, path: string, onLive: (sub: Subscriber) => void): Promise<Subscriber> {
-  const url = new URL(baseUrl)
   return new Promise((resolve) => {
-    const socket = connect(Number(url.port || 80), url.hostname)
-    const sub: Subscriber = { socket, status: null, contentType: null, liveAt: null, eventAt: null, events: 0, error: null }
     let settled = false
     const settle = () => {
       if (!settled) {
@@ -95,30 +39,29 @@ export function subscribe(baseUrl: string, path: string, onLive: (sub: Subscribe
         resolve(sub)
       }
     }
-    const feed = parser(sub, (type, data) => {
-      sub.events++
-      if (type === 'drop.live' && sub.liveAt === null) {
-        sub.liveAt = Date.now()
-        try {
-          const at = Date.parse(JSON.parse(data).createdAt)
-          if (Number.isFinite(at)) sub.eventAt = at
-        } catch {}
-        onLive(sub)
-      }
-    })
-    socket.setNoDelay(true)
-    socket.on('connect', () => socket.write(`GET ${path} HTTP/1.1\r\nHost: ${url.host}\r\nAccept: text/event-stream\r\nCache-Control: no-cache\r\n\r\n`))
-    socket.on('data', (c: Buffer) => {
-      feed(c)
-      if (sub.status !== null) settle()
-    })
-    socket.on('error', (e) => {
-      sub.error = e.message
-      settle()
-    })
-    socket.on('close', () => {
-      if (sub.status === null) sub.error ??= 'closed before answering'
-      settle()
+    const sub: Subscriber = { socket: null as never, status: null, contentType: null, liveAt: null, eventAt: null, events: 0, error: null }
+    sub.socket = openSseSocket(baseUrl, path, {}, {
+      head(h) {
+        sub.status = h.status
+        sub.contentType = h.headers['content-type'] ?? null
+        settle()
+      },
+      event(m) {
+        sub.events++
+        if (m.event === 'drop.live' && sub.liveAt === null) {
+          sub.liveAt = Date.now()
+          try {
+            const at = Date.parse(JSON.parse(m.data).createdAt)
+            if (Number.isFinite(at)) sub.eventAt = at
+          } catch {}
+          onLive(sub)
+        }
+      },
+      end(err) {
+        if (err) sub.error = err.message
+        else if (sub.status === null) sub.error ??= 'closed before answering'
+        settle()
+      },
     })
     setTimeout(() => {
       sub.error ??= sub.status === null ? 'no answer within 15 s' : null

@@ -1,31 +1,17 @@
-import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
-import { type Browser } from 'playwright-core'
-import { CHROMIUM, hasChromium, launchChromium } from '../../test/browser'
+import { describe, expect, test } from 'bun:test'
+import { CHROMIUM, hasChromium, useChromium } from '../../test/browser'
 import { createTestContext } from '../../test/helpers'
 
 /** /docs in a real browser: the reference targets the origin it was served from, not the spec's localhost:3000. */
 if (!hasChromium) console.error(`SKIPPED: /docs browser test: no Chromium at ${CHROMIUM} (apt-get install -y chromium)`)
 
 const ctx = createTestContext()
-let browser: Browser | undefined
-let server: ReturnType<typeof Bun.serve> | undefined
-
-beforeAll(async () => {
-  if (!hasChromium) return
-  server = Bun.serve({ port: 0, hostname: '127.0.0.1', fetch: (req) => ctx.app.handle(req) })
-  browser = await launchChromium()
-}, 60_000)
-
-afterAll(async () => {
-  await browser?.close()
-  server?.stop(true)
-  await ctx.close()
-})
+const chromium = useChromium(ctx, { fetch: (req) => ctx.app.handle(req) })
 
 describe.skipIf(!hasChromium)('/docs', () => {
   test('the Server box and the generated snippets use the page origin', async () => {
-    const origin = `http://127.0.0.1:${server!.port}`
-    const page = await browser!.newPage()
+    const origin = chromium.url()
+    const page = await chromium.browser().newPage()
     const offsite: string[] = []
     page.on('request', (r) => {
       if (!r.url().startsWith(origin) && !r.url().startsWith('data:')) offsite.push(r.url())

@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
+import { describe, expect, test } from 'bun:test'
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
-import { type Browser, type Page } from 'playwright-core'
-import { CHROMIUM, hasChromium, launchChromium } from '../../test/browser'
+import { type Page } from 'playwright-core'
+import { CHROMIUM, hasChromium, useChromium } from '../../test/browser'
 import { createTestContext, liveDrop, registerCreator, registerUser, unique } from '../../test/helpers'
 import { solveChallenge } from 'altcha-lib'
 import { deriveKey } from 'altcha-lib/algorithms/sha'
@@ -17,44 +17,31 @@ if (!hasChromium) console.error(`SKIPPED: storefront browser test: no Chromium a
 const SHOTS = join(import.meta.dir, '..', '..', '..', 'results', 'storefront')
 
 const ctx = createTestContext({ queue: { tokenSecret: 'storefront-queue-secret-0123456789abcdef01', tickMs: 100 } })
-let browser: Browser | undefined
-let server: ReturnType<typeof Bun.serve> | undefined
-let base = ''
 // Every answer the browser gets (streams aside) is checked against openapi.yaml, like the in-process tests do.
 const contractProblems: string[] = []
 
-beforeAll(async () => {
-  if (!hasChromium) return
-  mkdirSync(SHOTS, { recursive: true })
-  await ctx.deps.live.start()
-  server = Bun.serve({
-    port: 0,
-    hostname: '127.0.0.1',
-    idleTimeout: 0, // SSE streams stay open between heartbeats
-    async fetch(req) {
-      const res = await ctx.app.handle(req)
-      const type = res.headers.get('content-type')
-      if (!type?.startsWith('text/event-stream')) {
-        const text = await res.clone().text()
-        const body = text === '' ? undefined : /json/.test(type ?? '') ? JSON.parse(text) : text
-        const problems = validateResponse(req.method, new URL(req.url).pathname, res.status, text === '' ? null : type, body)
-        if (problems.length) contractProblems.push(`${req.method} ${req.url}: ${problems.join('; ')}`)
-      }
-      return res
-    },
-  })
-  base = `http://127.0.0.1:${server.port}`
-  browser = await launchChromium()
-}, 120_000)
-
-afterAll(async () => {
-  await browser?.close()
-  server?.stop(true)
-  await ctx.close()
+const chromium = useChromium(ctx, {
+  async fetch(req) {
+    const res = await ctx.app.handle(req)
+    const type = res.headers.get('content-type')
+    if (!type?.startsWith('text/event-stream')) {
+      const text = await res.clone().text()
+      const body = text === '' ? undefined : /json/.test(type ?? '') ? JSON.parse(text) : text
+      const problems = validateResponse(req.method, new URL(req.url).pathname, res.status, text === '' ? null : type, body)
+      if (problems.length) contractProblems.push(`${req.method} ${req.url}: ${problems.join('; ')}`)
+    }
+    return res
+  },
+}, {
+  before: async () => {
+    mkdirSync(SHOTS, { recursive: true })
+    await ctx.deps.live.start()
+  },
 })
+const base = () => chromium.url()
 
 async function openPage(viewport: { width: number; height: number }): Promise<{ page: Page; errors: string[] }> {
-  const context = await browser!.newContext({ viewport, locale: 'en-GB', timezoneId: 'UTC' })
+  const context = await chromium.browser().newContext({ viewport, locale: 'en-GB', timezoneId: 'UTC' })
   const page = await context.newPage()
   const errors: string[] = []
   page.on('pageerror', (e) => errors.push(String(e)))
@@ -77,7 +64,7 @@ describe.skipIf(!hasChromium)('the storefront in headless Chromium', () => {
 
     // Alice, on a phone-width screen, starts at the home page: the live drop and the upcoming one with its countdown.
     const a = await openPage({ width: 390, height: 844 })
-    await a.page.goto(`${base}/`)
+    await a.page.goto(`${base()}/`)
     const liveCard = a.page.getByRole('region', { name: 'Live now' }).getByRole('listitem').filter({ has: a.page.locator(`a[href="/drops/${drop.id}"]`) })
     await expect(liveCard.getByText('Live · 1 left')).toBeTruthy()
     await liveCard.getByText('Live · 1 left').waitFor()
@@ -87,7 +74,7 @@ describe.skipIf(!hasChromium)('the storefront in headless Chromium', () => {
 
     // Into the drop page (client-side navigation), then sign up inline with the keyboard only.
     await liveCard.getByRole('link', { name: 'Hot item' }).click()
-    await a.page.waitForURL(`${base}/drops/${drop.id}`)
+    await a.page.waitForURL(`${base()}/drops/${drop.id}`)
     await a.page.getByRole('heading', { level: 1, name: 'Hot item' }).waitFor()
     expect(await status(a.page).textContent()).toBe('Live now')
     expect(await a.page.getByRole('progressbar', { name: 'Stock left' }).getAttribute('aria-valuenow')).toBe('1')
@@ -105,7 +92,7 @@ describe.skipIf(!hasChromium)('the storefront in headless Chromium', () => {
 
     // Bob, on a desktop screen, opens the drop page directly and signs in inline.
     const b = await openPage({ width: 1280, height: 800 })
-    await b.page.goto(`${base}/drops/${drop.id}`)
+    await b.page.goto(`${base()}/drops/${drop.id}`)
     await b.page.getByRole('heading', { level: 2, name: 'Sign in to buy' }).waitFor()
     await b.page.getByLabel('Email').fill(bob.email)
     await b.page.getByLabel('Password').fill(bob.password)
@@ -158,7 +145,7 @@ describe.skipIf(!hasChromium)('the storefront in headless Chromium', () => {
     const dropId = res.body.id as string
     const buyer = await registerUser(ctx.api)
     const { page, errors } = await openPage({ width: 390, height: 844 })
-    await page.goto(`${base}/drops/${dropId}`)
+    await page.goto(`${base()}/drops/${dropId}`)
     expect(await status(page).textContent()).toBe('Upcoming')
     await page.getByText(/Opens in (59:\d\d|1:00:00)/).waitFor()
     await page.getByLabel('Email').fill(buyer.email)
@@ -185,7 +172,7 @@ describe.skipIf(!hasChromium)('the storefront in headless Chromium', () => {
     expect(await noReload(page)).toBe(true)
     await shot(page, '8-ended-phone')
 
-    await page.goto(`${base}/drops/0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b`)
+    await page.goto(`${base()}/drops/0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b`)
     await page.getByRole('heading', { level: 1, name: 'Drop not found' }).waitFor()
     expect(errors.filter((e) => !/404/.test(e))).toEqual([])
     expect(contractProblems).toEqual([])
@@ -215,7 +202,7 @@ describe.skipIf(!hasChromium)('the storefront in headless Chromium', () => {
     }
     const buyer = await registerUser(ctx.api)
     const { page, errors } = await openPage({ width: 390, height: 844 })
-    await page.goto(`${base}/drops/${dropId}`)
+    await page.goto(`${base()}/drops/${dropId}`)
     await page.getByLabel('Email').fill(buyer.email)
     await page.getByLabel('Password').fill(buyer.password)
     await page.getByLabel('Password').press('Enter')
@@ -252,7 +239,7 @@ describe.skipIf(!hasChromium)('the storefront in headless Chromium', () => {
 
     // A buyer arriving now: the sold-out drop's page offers no line to join (the API refuses it: 409 SOLD_OUT).
     const l = await openPage({ width: 1280, height: 800 })
-    await l.page.goto(`${base}/drops/${dropId}`)
+    await l.page.goto(`${base()}/drops/${dropId}`)
     await status(l.page).filter({ hasText: 'Sold out' }).waitFor()
     expect(await l.page.getByTestId('queue-join').count()).toBe(0)
     expect(errors).toEqual([])

@@ -1,14 +1,11 @@
 import { defineCommand } from '../../command'
 import { UsageError } from '../../errors'
-import { limitOption, ownerOptions, pageSize, parseLimit, parseOwner, take } from '../../list'
+import { limitOption, ownerId, ownerOptions, pageSize, parseLimit, parseOwner, take, type OwnedListOptions } from '../../list'
 import { str } from '../../parse'
-import { myCreatorId } from '../auth'
 import { dropsTable, STATUSES, type DropStatus } from './show'
 
-export interface ListDropsOptions {
+export interface ListDropsOptions extends OwnedListOptions {
   status?: DropStatus
-  creator: string | 'me' | undefined
-  limit: number
 }
 
 export const listDrops = defineCommand<ListDropsOptions>({
@@ -27,7 +24,7 @@ export const listDrops = defineCommand<ListDropsOptions>({
     }
   },
   async run(ctx, o) {
-    const creatorId = o.creator === 'me' ? await myCreatorId(ctx) : o.creator
+    const creatorId = await ownerId(ctx, o.creator)
     const items = await take(ctx.sdk().paginate('/v1/drops', { params: { query: { status: o.status, creatorId, limit: pageSize(o.limit) } } }), o.limit)
     const now = ctx.now()
     // The table names each drop's product (one read per distinct product); --json keeps the API's own objects.
