@@ -3,6 +3,7 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { firstUntraversable } from './embedded'
+import { testPort } from '../test/helpers'
 
 // As root, the embedded PostgreSQL runs as the user "postgres", who cannot enter a 0700 folder of root's
 // (a clone under /root). Before: `npm start` died with "EACCES … initdb" from inside the package and
@@ -35,7 +36,7 @@ describe('embedded PostgreSQL in a folder its user cannot enter', () => {
     const t0 = performance.now()
     const proc = Bun.spawn([process.execPath, 'server/src/main.ts'], {
       cwd: ROOT,
-      env: { PATH: process.env.PATH ?? '', LIVEDROP_DATA_DIR: join(closed, '.livedrop'), EMBEDDED_PG_PORT: String(55_000 + Number(process.env.TEST_PORT_OFFSET || 0)), PORT: '0', LOG_LEVEL: 'silent' },
+      env: { PATH: process.env.PATH ?? '', LIVEDROP_DATA_DIR: join(closed, '.livedrop'), EMBEDDED_PG_PORT: String(testPort(3592)) /* below the ephemeral port range, see ctrl-c.test.ts */, PORT: '0', LOG_LEVEL: 'silent' },
       stdout: 'ignore',
       stderr: 'pipe',
     })
@@ -49,7 +50,7 @@ describe('embedded PostgreSQL in a folder its user cannot enter', () => {
 
   test.skipIf(!asRoot)('as root: a test run without a database ends within seconds, saying why', async () => {
     const t0 = performance.now()
-    const env: Record<string, string> = { PATH: process.env.PATH ?? '', TEST_EMBEDDED_PG_DIR: join(closed, 'test-pgdata'), TEST_EMBEDDED_PG_PORT: String(55_001 + Number(process.env.TEST_PORT_OFFSET || 0)) }
+    const env: Record<string, string> = { PATH: process.env.PATH ?? '', TEST_EMBEDDED_PG_DIR: join(closed, 'test-pgdata'), TEST_EMBEDDED_PG_PORT: String(testPort(3593)) }
     // Any quick test file will do: the run must end in the preload, before it.
     const proc = Bun.spawn([process.execPath, 'test', 'server/src/lib/breaker.test.ts'], { cwd: ROOT, env, stdout: 'pipe', stderr: 'pipe' })
     const [code, stdout, stderr] = await Promise.all([proc.exited, new Response(proc.stdout).text(), new Response(proc.stderr).text()])

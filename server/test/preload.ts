@@ -22,7 +22,9 @@ async function prepareDatabase(): Promise<string> {
   if (process.env.DATABASE_URL) {
     adminUrl = process.env.DATABASE_URL
   } else {
-    const port = Number(process.env.TEST_EMBEDDED_PG_PORT || 54330)
+    // Below the kernel's ephemeral range (32768–60999): the suite opens thousands of connections, and a port in
+    // that range can be the local end of one of them just when PostgreSQL wants to listen (seen once on 54330).
+    const port = Number(process.env.TEST_EMBEDDED_PG_PORT || 25433)
     // TEST_EMBEDDED_PG_DIR: where the suite's embedded cluster lives (default .livedrop/test-pgdata).
     const pg = await startEmbeddedPostgres({ dir: process.env.TEST_EMBEDDED_PG_DIR || '.livedrop/test-pgdata', port, database: 'postgres' })
     adminUrl = pg.url

@@ -15,6 +15,7 @@
  * stats `waiting` = 0) and every buyer's place must read `closed: sold_out`. Admission order is read from the
  * admission tokens' expiry (admission time + TTL): exact per admitter batch; a batch is a tie.
  */
+import type { QueuePlace } from '@livedrop/sdk'
 import { runLoad } from '../engine'
 import { phaseReport, type Check, type PhaseReport } from '../report'
 import { createCreator, createProduct, registerUsers, type User } from '../seed'
@@ -38,7 +39,7 @@ interface Buyer {
   user: User
   /** client time the join answer arrived, and the answer */
   joinedAt: number
-  joined: 'pre_queue' | 'waiting' | 'failed'
+  joined: QueuePlace['status'] | 'failed'
   /** last known position (waiting) */
   position: number | null
   /** admission time (token expiry − TTL), when admitted */
@@ -82,7 +83,7 @@ export async function queueOnce(api: Api, runId: string, o: QueueOptions): Promi
       const b = buyers[req.meta as number]!
       b.joinedAt = Date.now()
       if (status !== 200) return
-      const place = JSON.parse(text) as { status: 'pre_queue' | 'waiting'; position: number | null }
+      const place = JSON.parse(text) as QueuePlace
       b.joined = place.status
       b.position = place.position
       if (observerIds.has(b.i)) observers.open(b.i, b.user.token)

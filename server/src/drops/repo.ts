@@ -1,8 +1,9 @@
 import type { Tx } from '../db'
 import type { CursorKey } from '../lib/pagination'
 import { eventTrace, outboxInsert } from '../platform/outbox'
+import type { Drop } from '../contract/schemas.gen'
 
-export type DropStatus = 'scheduled' | 'live' | 'ended' | 'cancelled'
+export type DropStatus = Drop['status']
 
 export interface DropRow {
   id: string
@@ -15,11 +16,11 @@ export interface DropRow {
   availableStock: number
   lowStockThreshold: number | null
   perUserLimit: number | null
-  accessMode: 'open' | 'queue'
+  accessMode: Drop['access']['mode']
   admitPerSecond: number | null
   preQueueSeconds: number | null
   admissionTtlSeconds: number | null
-  accessChallenge: 'none' | 'pow'
+  accessChallenge: Drop['access']['challenge']
   challengeDifficulty: number | null
   unitPriceCents: number
   currency: string

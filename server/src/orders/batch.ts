@@ -1,6 +1,6 @@
 import type { Sql } from '../db'
 import { AppError } from '../errors'
-import { refusalBody } from './refusal'
+import { refusalBody, type RefusalCode } from './refusal'
 import { createCombiner } from '../lib/combiner'
 import { newId } from '../lib/ids'
 import type { Order } from '../contract/schemas.gen'
@@ -15,7 +15,7 @@ export interface OrderResult {
   replayed: boolean
 }
 
-export type Outcome = 'confirmed' | 'cancelled' | 'SOLD_OUT' | 'DROP_NOT_LIVE' | 'PURCHASE_LIMIT_EXCEEDED' | 'NOT_FOUND'
+export type Outcome = 'confirmed' | 'cancelled' | RefusalCode
 export type OutcomeListener = (outcome: Outcome, dropId: string, availableStock?: number) => void
 
 export interface PlaceRequest extends BatchRequest {

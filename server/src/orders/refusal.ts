@@ -1,7 +1,8 @@
 import { problemBody } from '../errors'
+import type { ErrorCode } from '../contract/vocabulary.gen'
 
 /** Why an order was refused, and what the buyer is told about it: one wording for the batched and the unbatched path. */
-export type RefusalCode = 'NOT_FOUND' | 'DROP_NOT_LIVE' | 'SOLD_OUT' | 'PURCHASE_LIMIT_EXCEEDED'
+export type RefusalCode = Extract<ErrorCode, 'NOT_FOUND' | 'DROP_NOT_LIVE' | 'SOLD_OUT' | 'PURCHASE_LIMIT_EXCEEDED'>
 
 /** The stored answer to a refused order (a retry with the same key replays it): status and problem+json body. */
 export function refusalBody(code: RefusalCode, drop: { status: string; ended: boolean; availableStock: number }, requestId: string): { status: number; body: string } {

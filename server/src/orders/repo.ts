@@ -2,6 +2,7 @@ import type { Tx } from '../db'
 import type { CursorKey } from '../lib/pagination'
 import { eventTrace, outboxInsert } from '../platform/outbox'
 import type { ExistingKey } from './allocate'
+import type { Order } from '../contract/schemas.gen'
 
 export interface OrderRow {
   id: string
@@ -11,7 +12,7 @@ export interface OrderRow {
   unitPriceCents: number
   totalCents: number
   currency: string
-  status: 'confirmed' | 'cancelled'
+  status: Order['status']
   createdAt: Date
   cancelledAt: Date | null
 }

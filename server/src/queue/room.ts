@@ -28,6 +28,8 @@ export interface WaitingRoomOptions {
 
 export type WaitingRoom = ReturnType<typeof createWaitingRoom>
 
+type AccessMode = Drop['access']['mode']
+
 const cryptoRandom = () => randomInt(0, 2 ** 47) / 2 ** 47
 
 /**
@@ -41,11 +43,11 @@ export function createWaitingRoom(o: WaitingRoomOptions) {
   const random = o.random ?? cryptoRandom
   // A drop's access mode is fixed once it is no longer scheduled (only a scheduled drop can be edited), so
   // the order path asks the database at most once per drop and instance.
-  const settledMode = new Map<string, 'open' | 'queue'>()
+  const settledMode = new Map<string, AccessMode>()
   const listeners: Array<(dropId: string) => void> = []
   // One database read per drop however many orders arrive at once (the first seconds of a rush).
-  const reading = new Map<string, Promise<'open' | 'queue' | null>>()
-  function modeOf(dropId: string): Promise<'open' | 'queue' | null> {
+  const reading = new Map<string, Promise<AccessMode | null>>()
+  function modeOf(dropId: string): Promise<AccessMode | null> {
     let p = reading.get(dropId)
     if (!p) {
       p = o.readDrop(dropId).then((drop) => {

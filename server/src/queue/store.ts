@@ -3,7 +3,9 @@
  * (redis-store.ts: every step one Lua script, so any number of instances share the line and a restart loses
  * nobody's place) and an in-process stand-in for the zero set-up mode (memory-store.ts).
  */
-export type ClosedReason = 'sold_out' | 'ended' | 'cancelled' | 'expired' | 'order_refused'
+import type { QueueClosedReason } from '../contract/schemas.gen'
+
+export type ClosedReason = QueueClosedReason
 
 export type Entry =
   | { status: 'pre_queue' }

@@ -1,8 +1,9 @@
 import type postgres from 'postgres'
 import type { Sql, Tx } from '../db'
 import type { ParsedQuery } from './query'
+import type { SearchResultType } from '../contract/schemas.gen'
 
-export type SearchType = 'drop' | 'product' | 'creator'
+export type SearchType = SearchResultType
 export type SearchMode = 'exact' | 'typo'
 
 export interface SearchFilters {

@@ -1,5 +1,6 @@
 import type { Tx } from '../db'
 import type { CursorKey } from '../lib/pagination'
+import type { WebhookDelivery } from '../contract/schemas.gen'
 
 export interface EndpointRow {
   id: string
@@ -24,7 +25,7 @@ export interface DeliveryRow {
   eventType: string
   eventSeq: string | null
   body: string
-  status: 'pending' | 'succeeded' | 'failed'
+  status: WebhookDelivery['status']
   attempts: number
   nextAttemptAt: Date
   inFlightUntil: Date | null
