@@ -240,18 +240,36 @@ export function generateVocabulary(spec: Schema): string {
     const types = eventTypes(spec, x)
     if (types && /Event$/.test(n)) out += `  ${n}: ${JSON.stringify(types)},\n`
   }
-  out += '} as const\n\n/** The bounds of every request body field (minimum/maximum, minLength/maxLength), by schema and field. */\nexport const FIELD_LIMITS = {\n'
+  // What a client sends: request bodies (…Request) and the objects they nest (…Input, e.g. a drop's access).
+  const sent = Object.entries(schemas).filter(([n, x]) => /(Request|Input)$/.test(n) && x.type === 'object')
   const KEYS = ['minimum', 'maximum', 'minLength', 'maxLength', 'minItems', 'maxItems']
-  for (const [n, x] of Object.entries(schemas)) {
-    if (!/Request$/.test(n) || x.type !== 'object') continue
+  const fieldsOf = (x: Schema, pick: (v: Schema) => unknown) => {
     const fields: string[] = []
     for (const [f, raw] of Object.entries<Schema>(x.properties ?? {})) {
-      const v = resolve<Schema>(spec, raw)
-      // A nullable field is `type: [integer, 'null']` or a oneOf with null: its bounds are the non-null part's.
-      const b = Object.fromEntries(KEYS.filter((k) => k in v).map((k) => [k, v[k]]))
-      if (Object.keys(b).length) fields.push(`${f}: ${JSON.stringify(b)}`)
+      const v = pick(resolve<Schema>(spec, raw))
+      if (v !== undefined) fields.push(`${f}: ${JSON.stringify(v)}`)
     }
+    return fields
+  }
+  out += '} as const\n\n/** The bounds of every field a client sends (minimum/maximum, minLength/maxLength), by schema and field. */\nexport const FIELD_LIMITS = {\n'
+  for (const [n, x] of sent) {
+    // A nullable field is `type: [integer, 'null']` or a oneOf with null: its bounds are the non-null part's.
+    const fields = fieldsOf(x, (v) => {
+      const b = Object.fromEntries(KEYS.filter((k) => k in v).map((k) => [k, v[k]]))
+      return Object.keys(b).length ? b : undefined
+    })
     if (fields.length) out += `  ${n}: { ${fields.join(', ')} },\n`
+  }
+  out += '} as const\n\n/** What the server assumes for a field a client leaves out (the contract\'s `default`), by schema and field. */\nexport const FIELD_DEFAULTS = {\n'
+  for (const [n, x] of sent) {
+    const fields = fieldsOf(x, (v) => v.default)
+    if (fields.length) out += `  ${n}: { ${fields.join(', ')} },\n`
+  }
+  out += '} as const\n\n/** The shared parameters\' bounds and defaults (components.parameters), e.g. a page\'s `limit`. */\nexport const PARAMETERS = {\n'
+  for (const [n, raw] of Object.entries<Schema>(spec.components?.parameters ?? {})) {
+    const v = resolve<Schema>(spec, raw.schema ?? {})
+    const b = Object.fromEntries([...KEYS, 'default'].filter((k) => k in v).map((k) => [k, v[k]]))
+    if (Object.keys(b).length) out += `  ${n}: ${JSON.stringify(b)},\n`
   }
   out += '} as const\n'
   return out

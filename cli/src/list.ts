@@ -1,16 +1,20 @@
 import type { Command } from 'commander'
+import { PARAMETERS } from '@livedrop/sdk'
 import { UsageError } from './errors'
 import { id, int, str } from './parse'
 import type { Context } from './context'
 import { myCreatorId } from './commands/auth'
 
+/** The most rows one list verb shows (it walks as many API pages as that needs). */
+const MAX_ROWS = 1000
+
 /** The one `--limit` every list verb takes: how many rows to show, walking as many pages as that needs. */
-export const limitOption = (cmd: Command): Command => cmd.option('--limit <n>', 'at most this many (default 20, up to 1000)')
+export const limitOption = (cmd: Command): Command => cmd.option('--limit <n>', `at most this many (default ${PARAMETERS.Limit.default}, up to ${MAX_ROWS})`)
 
-export const parseLimit = (opts: Record<string, unknown>): number => int(str(opts, 'limit'), '--limit', 1, 1000) ?? 20
+export const parseLimit = (opts: Record<string, unknown>): number => int(str(opts, 'limit'), '--limit', 1, MAX_ROWS) ?? PARAMETERS.Limit.default
 
-/** The API's page size for a walk that stops at `limit` rows (the contract's maximum page is 100). */
-export const pageSize = (limit: number): number => Math.min(100, limit)
+/** The API's page size for a walk that stops at `limit` rows: never above the contract's largest page. */
+export const pageSize = (limit: number): number => Math.min(PARAMETERS.Limit.maximum, limit)
 
 /** The first `limit` items of a paginated walk that `keep` accepts; stops fetching pages once it has them. */
 export async function take<T>(items: AsyncIterable<T>, limit: number, keep: (item: T) => boolean = () => true): Promise<T[]> {

@@ -1,4 +1,4 @@
-import { FIELD_LIMITS } from '@livedrop/sdk'
+import { FIELD_DEFAULTS, FIELD_LIMITS } from '@livedrop/sdk'
 import { UsageError } from './errors'
 
 /** Flag readers shared by parse functions: each throws a UsageError naming the flag. */
@@ -30,6 +30,14 @@ type TextField<S extends keyof Limits> = { [F in keyof Limits[S]]: Limits[S][F] 
 export function contractInt<S extends keyof Limits>(raw: string | undefined, flag: string, schema: S, field: NumberField<S>): number | undefined {
   const b = FIELD_LIMITS[schema][field] as { minimum: number; maximum: number }
   return int(raw, flag, b.minimum, b.maximum)
+}
+
+/** A flag's help, from the contract: "1 – 10000; default 10" for an integer field with a default. */
+export function contractRange<S extends keyof Limits>(schema: S, field: NumberField<S>): string {
+  const b = FIELD_LIMITS[schema][field] as { minimum: number; maximum: number }
+  const d = (FIELD_DEFAULTS as Record<string, Record<string, unknown> | undefined>)[schema]?.[field as string]
+  const n = (x: number) => x.toLocaleString('en-US')
+  return `${n(b.minimum)} – ${n(b.maximum)}${d === undefined ? '' : `; default ${String(d)}`}`
 }
 
 /** Text within the lengths the contract gives this request field. */

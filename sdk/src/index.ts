@@ -1,6 +1,6 @@
 export { createLiveDrop, type LiveDrop, type LiveDropOptions, type SearchQuery } from './client.js'
 export { LiveDropError, isProblem, type Problem } from './errors.js'
-export { ENUMS, ERROR_CODES, EVENT_TYPES, FIELD_LIMITS, type ErrorCode } from './vocabulary.gen.js'
+export { ENUMS, ERROR_CODES, EVENT_TYPES, FIELD_DEFAULTS, FIELD_LIMITS, PARAMETERS, type ErrorCode } from './vocabulary.gen.js'
 export { isExpiring, type FetchLike, type RefreshOutcome, type TokenPair } from './session.js'
 export { newIdempotencyKey, type CreateOrderBody, type CreateOrderOptions } from './orders.js'
 export type { ImageContentType, ProductImage, UploadProductImageOptions, UploadProductImageResult } from './images.js'

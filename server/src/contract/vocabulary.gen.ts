@@ -83,7 +83,7 @@ export const EVENT_TYPES = {
   WebhookEvent: ["ping","order.confirmed","order.cancelled","drop.live","drop.sold_out","drop.low_stock","drop.ended","drop.cancelled"],
 } as const
 
-/** The bounds of every request body field (minimum/maximum, minLength/maxLength), by schema and field. */
+/** The bounds of every field a client sends (minimum/maximum, minLength/maxLength), by schema and field. */
 export const FIELD_LIMITS = {
   RegisterRequest: { username: {"minLength":3,"maxLength":32}, email: {"maxLength":254}, password: {"minLength":8,"maxLength":256} },
   LoginRequest: { email: {"maxLength":254}, password: {"minLength":1,"maxLength":256} },
@@ -94,7 +94,24 @@ export const FIELD_LIMITS = {
   CreateImageUploadRequest: { size: {"minimum":1} },
   CreateDropRequest: { initialStock: {"minimum":1,"maximum":1000000}, lowStockThreshold: {"minimum":0,"maximum":1000000}, perUserLimit: {"minimum":1,"maximum":1000} },
   UpdateDropRequest: { initialStock: {"minimum":1,"maximum":1000000}, lowStockThreshold: {"minimum":0,"maximum":1000000}, perUserLimit: {"minimum":1,"maximum":1000} },
+  DropAccessInput: { admitPerSecond: {"minimum":1,"maximum":10000}, preQueueSeconds: {"minimum":0,"maximum":86400}, admissionTtlSeconds: {"minimum":10,"maximum":3600}, challengeDifficulty: {"minimum":1,"maximum":10000000} },
   CreateOrderRequest: { quantity: {"minimum":1,"maximum":100} },
   CreateWebhookRequest: { url: {"minLength":1,"maxLength":2048}, events: {"minItems":1,"maxItems":7}, description: {"maxLength":500} },
   UpdateWebhookRequest: { url: {"minLength":1,"maxLength":2048}, events: {"minItems":1,"maxItems":7}, description: {"maxLength":500} },
+} as const
+
+/** What the server assumes for a field a client leaves out (the contract's `default`), by schema and field. */
+export const FIELD_DEFAULTS = {
+  CreateProductRequest: { description: "" },
+  DropAccessInput: { admitPerSecond: 10, preQueueSeconds: 900, admissionTtlSeconds: 120, challenge: "none", challengeDifficulty: 50000 },
+  CreateWebhookRequest: { description: "" },
+} as const
+
+/** The shared parameters' bounds and defaults (components.parameters), e.g. a page's `limit`. */
+export const PARAMETERS = {
+  AssetVersion: {"maxLength":64},
+  IfNoneMatch: {"maxLength":1024},
+  Limit: {"minimum":1,"maximum":100,"default":20},
+  Cursor: {"minLength":1,"maxLength":512},
+  LastEventId: {"maxLength":64},
 } as const

@@ -3,6 +3,7 @@ import { operations as op } from '../contract/schemas.gen'
 import { authGuard, type AuthGuardDeps } from '../platform/auth-guard'
 import { auditDrop, cancelDrop, createDrop, getDrop, listDrops, updateDrop, type DropsDeps } from './service'
 import { CACHED, cacheKeys, entryResponse, type Cache } from '../lib/cache'
+import { pageOf } from '../lib/pagination'
 
 export const dropsRoutes = (deps: DropsDeps & AuthGuardDeps & { cache: Cache }) =>
   new Elysia({ prefix: '/v1/drops' })
@@ -13,7 +14,7 @@ export const dropsRoutes = (deps: DropsDeps & AuthGuardDeps & { cache: Cache }) 
     }, { ...op.createDrop, auth: true })
     // Reads are served from the cache (at most 1 s stale, invalidated on change); see lib/cache.ts.
     .get('', async ({ query, request }) => {
-      const q = { status: query.status, creatorId: query.creatorId, limit: query.limit ?? 20, cursor: query.cursor }
+      const q = { status: query.status, creatorId: query.creatorId, ...pageOf(query) }
       return entryResponse(await deps.cache.get(CACHED.dropList, cacheKeys.dropList(q), () => listDrops(deps, q)), request)
     }, op.listDrops)
     .get('/:dropId', async ({ params, request }) =>

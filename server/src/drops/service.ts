@@ -7,6 +7,7 @@ import { findCreatorByUser } from '../creators/service'
 import { getProduct, type ProductsDeps } from '../products/service'
 import { appendEvent } from '../platform/outbox'
 import * as repo from './repo'
+import { FIELD_DEFAULTS } from '../contract/vocabulary.gen'
 
 /** What the drops' verbs need; a drop's product is read through the products' verbs (ownership, price). */
 export interface DropsDeps extends ProductsDeps {
@@ -38,10 +39,12 @@ export const toDrop = (r: repo.DropRow): Drop => ({
 /** The stored access settings: an open drop keeps no queue settings, a queued one gets the contract's defaults. */
 function accessRow(a: DropAccessInput | undefined): repo.DropAccessRow {
   if (!a || a.mode === 'open') return { accessMode: 'open', admitPerSecond: null, preQueueSeconds: null, admissionTtlSeconds: null, accessChallenge: 'none', challengeDifficulty: null }
-  const pow = a.challenge === 'pow'
+  const d = FIELD_DEFAULTS.DropAccessInput
+  const pow = (a.challenge ?? d.challenge) === 'pow'
   return {
-    accessMode: 'queue', admitPerSecond: a.admitPerSecond ?? 10, preQueueSeconds: a.preQueueSeconds ?? 900, admissionTtlSeconds: a.admissionTtlSeconds ?? 120,
-    accessChallenge: pow ? 'pow' : 'none', challengeDifficulty: pow ? (a.challengeDifficulty ?? 50_000) : null,
+    accessMode: 'queue', admitPerSecond: a.admitPerSecond ?? d.admitPerSecond, preQueueSeconds: a.preQueueSeconds ?? d.preQueueSeconds,
+    admissionTtlSeconds: a.admissionTtlSeconds ?? d.admissionTtlSeconds,
+    accessChallenge: pow ? 'pow' : 'none', challengeDifficulty: pow ? (a.challengeDifficulty ?? d.challengeDifficulty) : null,
   }
 }
 

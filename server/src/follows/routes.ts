@@ -2,6 +2,7 @@ import { Elysia } from 'elysia'
 import { operations as op } from '../contract/schemas.gen'
 import { authGuard, type AuthGuardDeps } from '../platform/auth-guard'
 import { followCreator, listFollowers, listFollowing, unfollowCreator, type FollowsDeps } from './service'
+import { pageOf } from '../lib/pagination'
 
 export const followsRoutes = (deps: FollowsDeps & AuthGuardDeps) =>
   new Elysia()
@@ -15,6 +16,6 @@ export const followsRoutes = (deps: FollowsDeps & AuthGuardDeps) =>
       set.status = 204
     }, { ...op.unfollowCreator, auth: true })
     .get('/v1/creators/:creatorId/followers', ({ params, query }) =>
-      listFollowers(deps, params.creatorId, { limit: query.limit ?? 20, cursor: query.cursor }), op.listFollowers)
+      listFollowers(deps, params.creatorId, pageOf(query)), op.listFollowers)
     .get('/v1/users/:userId/following', ({ params, query }) =>
-      listFollowing(deps, params.userId, { limit: query.limit ?? 20, cursor: query.cursor }), op.listFollowing)
+      listFollowing(deps, params.userId, pageOf(query)), op.listFollowing)

@@ -1,4 +1,5 @@
 import { AppError } from '../errors'
+import { PARAMETERS } from '../contract/vocabulary.gen'
 
 /**
  * Opaque keyset cursors: base64url JSON of the sort key of the last item of a page. Decoding checks the shape
@@ -10,6 +11,12 @@ export interface Page<T> {
   items: T[]
   nextCursor: string | null
 }
+
+/** A list route's page request: the `limit` the contract defaults when left out, and the cursor as given. */
+export const pageOf = (q: { limit?: number; cursor?: string }): { limit: number; cursor?: string } => ({
+  limit: q.limit ?? PARAMETERS.Limit.default,
+  cursor: q.cursor,
+})
 
 export function encodeCursor(key: CursorKey): string {
   return Buffer.from(JSON.stringify(key)).toString('base64url')

@@ -3,6 +3,7 @@ import { operations as op } from '../contract/schemas.gen'
 import { AppError, PROBLEM_CONTENT_TYPE } from '../errors'
 import { authGuard, type AuthGuardDeps } from '../platform/auth-guard'
 import { cancelOrder, getOrder, listOrders, placeOrder, type OrdersDeps } from './service'
+import { pageOf } from '../lib/pagination'
 
 // The Idempotency-Key header is checked here rather than by the generated header schema so that a missing
 // key gets its own documented code (IDEMPOTENCY_KEY_MISSING) instead of a generic INVALID_PARAMETER.
@@ -31,4 +32,4 @@ export const ordersRoutes = (deps: OrdersDeps & AuthGuardDeps) =>
     }, { body: op.createOrder.body, auth: true })
     .get('/v1/orders/:orderId', ({ userId, params }) => getOrder(deps, userId, params.orderId), { ...op.getOrder, auth: true })
     .post('/v1/orders/:orderId/cancel', ({ userId, params }) => cancelOrder(deps, userId, params.orderId), { ...op.cancelOrder, auth: true })
-    .get('/v1/me/orders', ({ userId, query }) => listOrders(deps, userId, { limit: query.limit ?? 20, cursor: query.cursor }), { ...op.listMyOrders, auth: true })
+    .get('/v1/me/orders', ({ userId, query }) => listOrders(deps, userId, pageOf(query)), { ...op.listMyOrders, auth: true })

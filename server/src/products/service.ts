@@ -6,6 +6,7 @@ import type { CreateProductRequest, Product, ProductImage, UpdateProductRequest 
 import { findCreatorByUser } from '../creators/service'
 import { imagesOfProducts, type ImagesDeps } from './images/service'
 import * as repo from './repo'
+import { FIELD_DEFAULTS } from '../contract/vocabulary.gen'
 
 /** What the products' verbs need: the pool and where the products' attached images are read from. */
 export interface ProductsDeps {
@@ -40,7 +41,7 @@ export async function createProduct(deps: ProductsWriteDeps, userId: string, inp
     id: newId(),
     creatorId: creator.id,
     title: input.title,
-    description: input.description ?? '',
+    description: input.description ?? FIELD_DEFAULTS.CreateProductRequest.description,
     priceCents: input.priceCents,
     currency: input.currency,
   })

@@ -93,7 +93,7 @@ describeWithRedis('waiting room (Redis)', () => {
       // idempotent: joining again changes nothing
       expect((await join(ctx, drop.id, b.accessToken)).body.status).toBe('pre_queue')
     }
-    // A queue service of its own with a seeded shuffle over the same line (the app's uses crypto randomness).
+    // A waiting room of its own with a seeded shuffle over the same line (the app's uses crypto randomness).
     const seeded = createWaitingRoom({
       store: deps.queue.store, readDrop: (id) => getDrop(deps, id), tokens: createAdmissionTokens(SECRET), pow: createPow(SECRET),
       pubsub: deps.pubsub, channel: `${testRedisPrefix()}queue:test`, log: deps.log, tickMs: 50, random: seededRandom(42),

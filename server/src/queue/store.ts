@@ -1,5 +1,5 @@
 /**
- * The line of one drop, as the queue service needs it. Two implementations behave the same: Redis
+ * The line of one drop, as the waiting room needs it. Two implementations behave the same: Redis
  * (redis-store.ts: every step one Lua script, so any number of instances share the line and a restart loses
  * nobody's place) and an in-process stand-in for the zero set-up mode (memory-store.ts).
  */

@@ -1,6 +1,7 @@
 import { Elysia } from 'elysia'
 import { operations as op } from '../contract/schemas.gen'
 import { authGuard, type AuthGuardDeps } from '../platform/auth-guard'
+import { pageOf } from '../lib/pagination'
 import {
   createWebhook, deleteWebhook, getWebhook, listWebhookDeliveries, listWebhooks, redeliverWebhookDelivery, rotateWebhookSecret, testWebhook,
   updateWebhook, type WebhooksDeps,
@@ -14,7 +15,7 @@ export const webhooksRoutes = (deps: WebhooksDeps & AuthGuardDeps) =>
       set.status = 201
       return created
     }, { ...op.createWebhook, auth: true })
-    .get('', ({ userId, query }) => listWebhooks(deps, userId, { limit: query.limit ?? 20, cursor: query.cursor }), { ...op.listWebhooks, auth: true })
+    .get('', ({ userId, query }) => listWebhooks(deps, userId, pageOf(query)), { ...op.listWebhooks, auth: true })
     .get('/:webhookId', ({ userId, params }) => getWebhook(deps, userId, params.webhookId), { ...op.getWebhook, auth: true })
     .patch('/:webhookId', ({ userId, params, body }) => updateWebhook(deps, userId, params.webhookId, body), { ...op.updateWebhook, auth: true })
     .delete('/:webhookId', async ({ userId, params, set }) => {
@@ -28,7 +29,7 @@ export const webhooksRoutes = (deps: WebhooksDeps & AuthGuardDeps) =>
       return delivery
     }, { ...op.testWebhook, auth: true })
     .get('/:webhookId/deliveries', ({ userId, params, query }) =>
-      listWebhookDeliveries(deps, userId, params.webhookId, { limit: query.limit ?? 20, cursor: query.cursor }), { ...op.listWebhookDeliveries, auth: true })
+      listWebhookDeliveries(deps, userId, params.webhookId, pageOf(query)), { ...op.listWebhookDeliveries, auth: true })
     .post('/:webhookId/deliveries/:deliveryId/redeliver', async ({ userId, params, set }) => {
       const delivery = await redeliverWebhookDelivery(deps, userId, params.webhookId, params.deliveryId)
       set.status = 202

@@ -9,6 +9,7 @@ import { findCreatorByUser } from '../creators/service'
 import * as repo from './repo'
 import { newSecret, type Sealer } from './secrets'
 import { checkWebhookUrl, type Resolve, type SsrfPolicy } from './ssrf'
+import { FIELD_DEFAULTS } from '../contract/vocabulary.gen'
 
 /** How long a rotated-out secret keeps signing alongside the new one. */
 export const ROTATION_GRACE_SEC = 24 * 3600
@@ -71,7 +72,7 @@ export async function createWebhook(deps: WebhooksDeps, userId: string, input: C
   const url = await checkedUrl(deps, input.url)
   const secret = newSecret()
   const row = await repo.insertEndpoint(deps.sql, {
-    id: newId(), creatorId, url, description: input.description ?? '', events: input.events, secretSealed: deps.webhooks.sealer.seal(secret),
+    id: newId(), creatorId, url, description: input.description ?? FIELD_DEFAULTS.CreateWebhookRequest.description, events: input.events, secretSealed: deps.webhooks.sealer.seal(secret),
   })
   return { ...toWebhook(row), secret }
 }

@@ -1,6 +1,6 @@
 import type { components } from '@livedrop/sdk'
 import { UsageError } from '../../errors'
-import { int } from '../../parse'
+import { contractInt } from '../../parse'
 
 export type DropAccessInput = components['schemas']['DropAccessInput']
 
@@ -16,8 +16,6 @@ export interface AccessFlags {
 
 export const ACCESS_FLAG_KEYS = ['queue', 'admitPerSecond', 'preQueue', 'admissionTtl', 'challenge', 'difficulty'] as const
 
-// The contract's ranges (DropAccessInput), so that a typo is a usage error here and not a 422 after the echo.
-const RANGES = { admitPerSecond: [1, 10_000], preQueueSeconds: [0, 86_400], admissionTtlSeconds: [10, 3600], challengeDifficulty: [1, 10_000_000] } as const
 
 /**
  * `--queue [--admit-per-second N] [--pre-queue S] [--admission-ttl S] [--challenge pow --difficulty N]` →
@@ -26,10 +24,11 @@ const RANGES = { admitPerSecond: [1, 10_000], preQueueSeconds: [0, 86_400], admi
  */
 export function checkAccessFlags(f: AccessFlags, problems: string[]): DropAccessInput | undefined {
   const given = (v: unknown) => v !== undefined && v !== false
-  const number = (v: unknown, flag: string, key: keyof typeof RANGES) => {
+  // The contract's ranges (DropAccessInput), so that a typo is a usage error here and not a 422 after the echo.
+  const number = (v: unknown, flag: string, key: 'admitPerSecond' | 'preQueueSeconds' | 'admissionTtlSeconds' | 'challengeDifficulty') => {
     if (!given(v)) return undefined
     try {
-      return int(String(v), flag, RANGES[key][0], RANGES[key][1])
+      return contractInt(String(v), flag, 'DropAccessInput', key)
     } catch (err) {
       if (!(err instanceof UsageError)) throw err
       problems.push(err.message)

@@ -3,7 +3,7 @@ import type { Drop, Product } from '@livedrop/sdk'
 import { defineCommand } from '../../command'
 import type { Context } from '../../context'
 import { CliError, EXIT, UsageError, unwrap } from '../../errors'
-import { str } from '../../parse'
+import { contractRange, str } from '../../parse'
 import { readAll } from '../../prompt'
 import { formatLocal, formatRelative } from '../../time'
 import { myCreatorId } from '../auth'
@@ -31,16 +31,16 @@ export const scheduleDrop = defineCommand<ScheduleOptions>({
     cmd
       .option('--product <productId>', 'the product to drop')
       .option('--at <time>', 'start time')
-      .option('--stock <n>', 'units for sale (1 – 1,000,000)')
+      .option('--stock <n>', `units for sale (${contractRange('CreateDropRequest', 'initialStock')})`)
       .option('--ends-at <time>', 'end time (open-ended when absent)')
       .option('--per-user-limit <n>', 'most units one buyer may hold')
       .option('--low-stock <n>', 'stock level that fires drop.low_stock')
       .option('--queue', 'put buyers through a waiting room (fair line, admission at a set rate)')
-      .option('--admit-per-second <n>', 'with --queue: buyers admitted per second (1 – 10000; default 10)')
-      .option('--pre-queue <seconds>', 'with --queue: the line opens this long before the start; early joiners are shuffled (0 – 86400; default 900)')
-      .option('--admission-ttl <seconds>', 'with --queue: how long an admitted buyer has to order (10 – 3600; default 120)')
+      .option('--admit-per-second <n>', `with --queue: buyers admitted per second (${contractRange('DropAccessInput', 'admitPerSecond')})`)
+      .option('--pre-queue <seconds>', `with --queue: the line opens this long before the start; early joiners are shuffled (${contractRange('DropAccessInput', 'preQueueSeconds')})`)
+      .option('--admission-ttl <seconds>', `with --queue: how long an admitted buyer has to order (${contractRange('DropAccessInput', 'admissionTtlSeconds')})`)
       .option('--challenge <kind>', 'with --queue: "pow" makes each join solve a proof-of-work challenge')
-      .option('--difficulty <n>', 'with --challenge pow: about how many attempts a solution takes (default 50000)')
+      .option('--difficulty <n>', `with --challenge pow: about how many attempts a solution takes (${contractRange('DropAccessInput', 'challengeDifficulty')})`)
       .option('--file <path>', 'JSON array of drops to schedule ("-" reads stdin)'),
   parse({ opts, penv }) {
     const file = str(opts, 'file')
