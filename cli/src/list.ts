@@ -3,7 +3,7 @@ import { PARAMETERS } from '@livedrop/sdk'
 import { UsageError } from './errors'
 import { id, int, str } from './parse'
 import type { Context } from './context'
-import { myCreatorId } from './commands/auth'
+import { myCreatorId } from './commands/session'
 
 /** The most rows one list verb shows (it walks as many API pages as that needs). */
 const MAX_ROWS = 1000

@@ -2,7 +2,7 @@ import { Command, CommanderError, Option } from 'commander'
 import type { CommandGroup, CommandSpec, ParseEnv } from './command'
 import { createContext, type GlobalOptions, type Runtime } from './context'
 import { EXIT, toCliError, type CliError } from './errors'
-import { authCommands } from './commands/auth'
+import { sessionCommands } from './commands/session'
 import { creatorsCommands } from './commands/creators'
 import { productsCommands } from './commands/products'
 import { dropsCommands } from './commands/drops/index'
@@ -12,7 +12,7 @@ import { listenCommands } from './commands/listen'
 import { searchCommands } from './commands/search'
 import pkg from '../package.json'
 
-export const GROUPS: CommandGroup[] = [authCommands, searchCommands, creatorsCommands, productsCommands, dropsCommands, ordersCommands, webhooksCommands, listenCommands]
+export const GROUPS: CommandGroup[] = [sessionCommands, searchCommands, creatorsCommands, productsCommands, dropsCommands, ordersCommands, webhooksCommands, listenCommands]
 
 /** What a run leaves behind for main(): the command's exit code, its global flags, the API it talked to. */
 export interface RunState {

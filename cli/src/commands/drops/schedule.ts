@@ -6,7 +6,7 @@ import { CliError, EXIT, UsageError, unwrap } from '../../errors'
 import { contractRange, str } from '../../parse'
 import { readAll } from '../../prompt'
 import { formatLocal, formatRelative } from '../../time'
-import { myCreatorId } from '../auth'
+import { myCreatorId } from '../session'
 import { checkDraft, checkDraftFile, draftBody, FLAG_NAMES, type DropDraft, type RawDraft } from './draft'
 import { ACCESS_FLAG_KEYS, checkAccessFlags } from './access'
 

@@ -5,9 +5,9 @@ import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { createTestContext, registerCreator, testConfig, type TestContext } from '../../../server/test/helpers'
-import { photo } from '../../../server/test/images'
-import { freshConfigHome, runCli, type RunOptions } from '../../test/harness'
+import { createTestContext, registerCreator, testConfig, type TestContext } from '../../../../../server/test/helpers'
+import { photo } from '../../../../../server/test/images'
+import { freshConfigHome, runCli, type RunOptions } from '../../../../test/harness'
 
 const API = 'http://cli.test'
 const dir = mkdtempSync(join(tmpdir(), 'livedrop-cli-images-'))

@@ -1,8 +1,8 @@
 // The webhooks commands against the real server in process (the SDK's fetch goes to app.handle), real Postgres
 // underneath. Endpoints point at a closed loopback port (the dev setting): nothing is delivered in these tests.
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
-import { createTestContext, registerUser, testConfig, unique, type TestContext } from '../../../server/test/helpers'
-import { freshConfigHome, runCli, type RunOptions } from '../../test/harness'
+import { createTestContext, registerUser, testConfig, unique, type TestContext } from '../../../../server/test/helpers'
+import { freshConfigHome, runCli, type RunOptions } from '../../../test/harness'
 
 const API = 'http://cli.test'
 const URL_ = 'http://127.0.0.1:9/cli-hook'

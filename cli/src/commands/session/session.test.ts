@@ -1,14 +1,14 @@
-// Run tests of the session, products, orders and log-in rules (the drops verbs have theirs beside them in drops/):
-// the commands against the real server in process, real Postgres and Redis underneath.
+// The session verbs (login, logout, whoami) and what a command without a login gets: against the real server in
+// process, real Postgres and Redis underneath.
 import { describe, expect, test } from 'bun:test'
 import { statSync, writeFileSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { registerUser, liveDrop, unique } from '../../../server/test/helpers'
-import { runCli, STACK_LINE } from '../../test/harness'
-import { useInProcessApi, API } from '../../test/in-process'
+import { registerUser } from '../../../../server/test/helpers'
+import { runCli, STACK_LINE } from '../../../test/harness'
+import { useInProcessApi, API } from '../../../test/in-process'
 
 const api = useInProcessApi()
-const { machine, creatorMachine } = api
+const { machine } = api
 
 describe('session', () => {
   test('login --password-stdin saves a 0600 profile under XDG_CONFIG_HOME; whoami; logout revokes', async () => {
@@ -102,78 +102,6 @@ describe('session', () => {
     expect(r.stderr).toContain('error: cannot reach the LiveDrop API at http://127.0.0.1:9 (NETWORK)')
     const bad = await m.run(['drops', 'list', '--api-url', 'ftp://x'])
     expect(bad.code).toBe(2)
-  })
-})
-
-describe('products', () => {
-  test('create prints the id; list --mine; get; update', async () => {
-    const m = await creatorMachine()
-    const created = await m.run(['products', 'create', '--title', 'Tour hoodie', '--price', '49.90', '--currency', 'EUR', '--description', 'Black'])
-    expect(created.code).toBe(0)
-    const productId = created.stdout.trim()
-    const [row] = await api.ctx.deps.sql`select title, price_cents, currency, creator_id from products where id = ${productId}`
-    expect(row).toEqual({ title: 'Tour hoodie', priceCents: 4990, currency: 'EUR', creatorId: m.creatorId })
-
-    const list = await m.run(['products', 'list', '--mine'], { stdoutTTY: true, env: { NO_COLOR: '1' } })
-    expect(list.stdout).toMatch(/^ID\s+TITLE\s+PRICE\s+CREATED$/m)
-    expect(list.stdout).toMatch(new RegExp(`^${productId}\\s+Tour hoodie\\s+49\\.90 EUR`, 'm'))
-    const listJson = await m.run(['products', 'list', '--mine', '--json'])
-    expect(listJson.json().map((p: { id: string }) => p.id)).toEqual([productId])
-
-    const got = await m.run(['products', 'get', productId, '--json'])
-    expect(got.json()).toMatchObject({ id: productId, priceCents: 4990 })
-
-    const upd = await m.run(['products', 'update', productId, '--price', '39', '--json'])
-    expect(upd.code).toBe(0)
-    expect(upd.json().priceCents).toBe(3900)
-    expect((await api.ctx.deps.sql`select price_cents from products where id = ${productId}`)[0].priceCents).toBe(3900)
-  })
-
-  test("someone else's product: 403 → exit 1; unknown product → exit 5", async () => {
-    const owner = await creatorMachine()
-    const other = await creatorMachine()
-    const productId = (await owner.run(['products', 'create', '--title', 'Mine', '--price-cents', '100', '--currency', 'EUR'])).stdout.trim()
-    const r = await other.run(['products', 'update', productId, '--title', 'Stolen'])
-    expect(r.code).toBe(1)
-    expect(r.stderr).toMatch(/\(FORBIDDEN\)/)
-    const missing = await other.run(['products', 'get', '0193a5b2-7c3d-7e4f-8a9b-0c1d2e3f4a5b'])
-    expect(missing.code).toBe(5)
-    expect(missing.stderr).toMatch(/\(NOT_FOUND\)/)
-  })
-
-  test('creators create twice → ALREADY_A_CREATOR, exit 6 (conflict)', async () => {
-    const m = await creatorMachine()
-    const r = await m.run(['creators', 'create', '--handle', unique('h').toLowerCase(), '--display-name', 'Again'])
-    expect(r.code).toBe(6)
-    expect(r.stderr).toMatch(/\(ALREADY_A_CREATOR\)/)
-  })
-
-  test('products create before creators create → NOT_A_CREATOR, exit 1', async () => {
-    const m = machine()
-    const u = await registerUser(api.ctx.api)
-    await m.run(['login', '--email', u.email, '--password-stdin'], { stdin: u.password })
-    const r = await m.run(['products', 'create', '--title', 'x', '--price-cents', '1', '--currency', 'EUR'])
-    expect(r.code).toBe(1)
-    expect(r.stderr).toMatch(/\(NOT_A_CREATOR\)/)
-  })
-})
-
-describe('orders', () => {
-  test('orders list shows the buyer\'s orders; --drop filters', async () => {
-    const { drop } = await liveDrop(api.ctx, { initialStock: 10 })
-    const { drop: other } = await liveDrop(api.ctx, { initialStock: 10 })
-    const m = machine()
-    const buyer = await registerUser(api.ctx.api)
-    for (const [dropId, quantity] of [[drop.id, 2], [other.id, 1]] as const) {
-      const res = await api.ctx.api('POST', '/v1/orders', { token: buyer.accessToken, headers: { 'idempotency-key': unique('k') }, body: { dropId, quantity } })
-      expect(res.status).toBe(201)
-    }
-    await m.run(['login', '--email', buyer.email, '--password-stdin'], { stdin: buyer.password })
-    const all = await m.run(['orders', 'list', '--json'])
-    expect(all.json().map((o: { dropId: string }) => o.dropId).sort()).toEqual([drop.id, other.id].sort())
-    const one = await m.run(['orders', 'list', '--drop', drop.id], { stdoutTTY: true, env: { NO_COLOR: '1' } })
-    expect(one.stdout).toMatch(new RegExp(`${drop.id}\\s+2\\s+30\\.00 EUR\\s+confirmed`))
-    expect(one.stdout).not.toContain(other.id)
   })
 })
 

@@ -1,9 +1,8 @@
 import type { ImageContentType, ProductImage } from '@livedrop/sdk'
-import { defineCommand, type CommandGroup } from '../command'
-import type { Context } from '../context'
-import { UsageError, unwrap } from '../errors'
-import { table } from '../output'
-import { id, str } from '../parse'
+import { defineCommand } from '../../../command'
+import type { Context } from '../../../context'
+import { UsageError, unwrap } from '../../../errors'
+import { id, str } from '../../../parse'
 
 const TYPES: readonly string[] = ['image/jpeg', 'image/png', 'image/webp', 'image/avif', 'image/gif']
 
@@ -60,38 +59,3 @@ export const addImage = defineCommand<AddImageOptions>({
     ctx.info(`${ctx.err.green('✓')} Added ${image.width}×${image.height} image ${image.id} to product ${o.productId}`)
   },
 })
-
-export const listImages = defineCommand<{ productId: string }>({
-  name: 'list <productId>',
-  summary: "A product's images",
-  examples: ['livedrop products images list <productId>', 'livedrop products images list <productId> --json'],
-  parse: ({ args }) => ({ productId: id(args[0], 'productId') }),
-  async run(ctx, o) {
-    const { images } = unwrap(await ctx.sdk().GET('/v1/products/{productId}', { params: { path: { productId: o.productId } } }))
-    ctx.print(images, () =>
-      images.length === 0
-        ? ''
-        : table(images, [
-            { header: 'ID', value: (i) => i.id },
-            { header: 'SIZE', value: (i) => `${i.width}×${i.height}`, align: 'right' },
-            { header: 'DISPLAY', value: (i) => i.variants.display },
-          ], ctx.out))
-    if (images.length === 0 && !ctx.json) ctx.info('No images')
-  },
-})
-
-export const removeImage = defineCommand<{ productId: string; imageId: string }>({
-  name: 'remove <productId> <imageId>',
-  summary: 'Remove an image and all its variants from one of your products',
-  examples: ['livedrop products images remove <productId> <imageId>'],
-  parse: ({ args }) => ({ productId: id(args[0], 'productId'), imageId: id(args[1], 'imageId') }),
-  async run(ctx, o) {
-    const res = await ctx.authed().DELETE('/v1/products/{productId}/images/{imageId}', { params: { path: { productId: o.productId, imageId: o.imageId } } })
-    // 204: no body to unwrap, only a refusal to turn into its error.
-    if (!res.response.ok) unwrap(res)
-    ctx.print({ id: o.imageId, removed: true }, () => '')
-    ctx.info(`${ctx.err.green('✓')} Removed image ${o.imageId}`)
-  },
-})
-
-export const productImagesCommands: CommandGroup = { name: 'images', summary: "Your products' images", commands: [addImage, listImages, removeImage] }
