@@ -1,6 +1,7 @@
 import type { Sql } from '../db'
 import { AppError } from '../errors'
 import { refusalBody, type RefusalCode } from './refusal'
+import { lostRace } from '../platform/constraints'
 import { createCombiner } from '../lib/combiner'
 import { newId } from '../lib/ids'
 import type { Order } from '../contract/schemas.gen'
@@ -132,7 +133,7 @@ export function createBatchPlacer(deps: { sql: Sql; soldOut: SoldOutBook; maxBat
       } catch (err: any) {
         // A key raced (KeyRace; 23505 when two inserts of one new key met) or two batches deadlocked on keys
         // (40P01): nothing was written, deciding again sees the other side's committed answer.
-        const retryable = err instanceof KeyRace || err?.code === '23505' || err?.code === '40P01'
+        const retryable = err instanceof KeyRace || lostRace(err)
         if (!retryable || attempt >= 4) throw err
       }
     }

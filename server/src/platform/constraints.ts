@@ -7,6 +7,15 @@ export function violatedConstraint(err: unknown): string | null {
 }
 
 /**
+ * A transaction that lost a race and wrote nothing: a unique violation (23505: two inserts of one new key met) or
+ * a deadlock (40P01). Deciding again, after the other side committed, is safe.
+ */
+export function lostRace(err: unknown): boolean {
+  const code = (err as { code?: string } | null)?.code
+  return code === '23505' || code === '40P01'
+}
+
+/**
  * The one translation of a database constraint violation into the domain error a repo promises: `map` names,
  * per constraint, the contract code and its detail. Anything else is rethrown as it came.
  */
