@@ -1,19 +1,34 @@
 import type { Tx } from '../db'
 import { currentTraceparent } from '../lib/tracing/context'
-import type { ENUMS, EVENT_TYPES } from '../contract/vocabulary.gen'
+import { ENUMS, EVENT_TYPES } from '../contract/vocabulary.gen'
+
+/** Frames a stream sends that are not events of the outbox. */
+const CONTROL_FRAMES = ['state', 'reset', 'stream.closed'] as const
 
 /** The contract's event names a client can receive (stream frames and notifications), less the stream-control frames. */
 type ContractEventType = Exclude<
   (typeof EVENT_TYPES.DropStreamEvent)[number] | (typeof EVENT_TYPES.MeStreamEvent)[number] | (typeof ENUMS.NotificationType)[number],
-  'state' | 'reset' | 'stream.closed'
+  (typeof CONTROL_FRAMES)[number]
 >
 
-export type DomainEventType =
-  | ContractEventType
+const INTERNAL_EVENTS = [
   /** A log-in session (refresh-token family) was revoked: its personal streams close. Never sent as such. */
-  | 'session.revoked'
+  'session.revoked',
   /** Internal (never sent to a client): userId followed (data.following) or unfollowed creatorId. */
-  | 'follow.changed'
+  'follow.changed',
+] as const
+
+export type DomainEventType = ContractEventType | (typeof INTERNAL_EVENTS)[number]
+
+/**
+ * Every type the outbox holds, at run time: the contract's, plus the internal ones. The outbox's CHECK constraint
+ * (the latest migration that sets outbox_type_check) must list exactly these; contract/sql-vocabulary.test.ts says so.
+ */
+export const DOMAIN_EVENT_TYPES: readonly DomainEventType[] = [
+  ...[...new Set([...EVENT_TYPES.DropStreamEvent, ...EVENT_TYPES.MeStreamEvent, ...ENUMS.NotificationType])]
+    .filter((t): t is ContractEventType => !(CONTROL_FRAMES as readonly string[]).includes(t)),
+  ...INTERNAL_EVENTS,
+]
 
 export interface DomainEvent {
   type: DomainEventType
