@@ -1,4 +1,4 @@
-import type { components, Drop } from '@livedrop/sdk'
+import type { components, Drop, DropEventType } from '@livedrop/sdk'
 import type { Context } from '../../context'
 import { EXIT, unwrap, type ExitCode } from '../../errors'
 import { progressBar, type Palette, type Stream } from '../../output'
@@ -65,7 +65,7 @@ export function lineSummary(line: NonNullable<WatchView['line']>, c: Palette): s
 const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined)
 
 /** Folds one stream event into the view (payloads as in openapi.yaml `streamDropEvents`). */
-export function applyEvent(v: WatchView, type: string, data: unknown, now: number): WatchView {
+export function applyEvent(v: WatchView, type: DropEventType, data: unknown, now: number): WatchView {
   const d = (typeof data === 'object' && data !== null ? data : {}) as Record<string, unknown>
   const next: WatchView = { ...v, last: { type, at: now } }
   if (typeof d.status === 'string') next.status = d.status
@@ -258,7 +258,7 @@ function pollQueueStats(ctx: Context, dropId: string, report: (s: QueueStats | {
   }
 }
 
-function statusOf(type: string, data: unknown): string {
+function statusOf(type: DropEventType, data: unknown): string {
   if (type === 'drop.ended') return 'ended'
   if (type === 'drop.cancelled') return 'cancelled'
   const s = (data as { status?: unknown } | null)?.status
