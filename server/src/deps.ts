@@ -168,7 +168,7 @@ export function createDeps(config: Config & { databaseUrl: string; jwtSecret: st
   const queueStreams = createQueueStreams({ sql, queue, log })
   const ordering = createOrdering({
     sql, pubsub, restockChannel: `${config.redisKeyPrefix}orders:restock`,
-    maxBatch: config.orders.maxBatch, batchWindowMs: config.orders.batchWindowMs, outcome: (...a) => hooks.orderDecided(...a),
+    maxBatch: config.orders.maxBatch, batchWindowMs: config.orders.batchWindowMs, outcome: hooks.orderDecided,
   })
   const eventTracing = tracing ? traceEvents(tracing.tracer) : undefined
   const live = createLive({
