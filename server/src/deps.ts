@@ -48,6 +48,7 @@ export interface Hooks {
   dropChanged(dropId: string): void
   followersChanged(creatorId: string): void
   orderDecided(outcome: Outcome, dropId: string, availableStock?: number): void
+  productImagesChanged(productId: string): void
 }
 
 /**
@@ -63,8 +64,8 @@ export interface Deps {
   backplane: Backplane
   tokens: TokenService
   hooks: Hooks
-  /** product images: what their routes need (the storage among it) */
-  images: ImagesDeps
+  /** Product images' storage and limits (products/images/). */
+  images: ImagesDeps['images']
   /** the storage when it is the server's own folder: its upload and media routes are then served */
   localImageStore: LocalStore | null
   /** The order combiner and the sold-out book (orders/ordering.ts). */
@@ -136,6 +137,7 @@ export function createDeps(config: Config & { databaseUrl: string; jwtSecret: st
     // Search answers include drops' status and times: any change to a drop starts a new search epoch.
     dropChanged: (dropId) => void cache.invalidate(cacheKeys.drop(dropId), cacheKeys.searchEpoch),
     followersChanged: (creatorId) => void cache.invalidate(cacheKeys.creator(creatorId)),
+    productImagesChanged: (productId) => void cache.invalidate(cacheKeys.product(productId)),
     orderDecided: (outcome, dropId, availableStock) => {
       if (outcome === 'confirmed') {
         metrics.ordersConfirmed.inc()
@@ -149,10 +151,7 @@ export function createDeps(config: Config & { databaseUrl: string; jwtSecret: st
   // Its own key by default, derived like the queue's so that every instance sharing JWT_SECRET agrees on it.
   const uploadSigningKey = createHmac('sha256', config.jwtSecret).update('livedrop local image uploads').digest('base64url')
   const imageStore = createImageStore(config.images.storage, { publicUrl: config.publicUrl, signingKey: uploadSigningKey })
-  const images: ImagesDeps = {
-    sql, store: imageStore.store, config: config.images, log,
-    onChange: (productId) => void cache.invalidate(cacheKeys.product(productId)),
-  }
+  const images: ImagesDeps['images'] = { store: imageStore.store, config: config.images }
   // Its own keys by default, derived so that every instance sharing JWT_SECRET agrees on them.
   const queueKey = (use: string) => createHmac('sha256', config.queue.tokenSecret ?? config.jwtSecret).update(`livedrop ${use}`).digest('base64url')
   const queue = createWaitingRoom({
@@ -204,7 +203,7 @@ export function createDeps(config: Config & { databaseUrl: string; jwtSecret: st
       { name: 'refresh_tokens', batch: 5000, run: deleteExpiredRefreshTokens },
       { name: 'refresh_families', batch: 5000, run: deleteEmptyRefreshFamilies },
       // Small batches: each abandoned upload is also a storage call.
-      { name: 'abandoned_image_uploads', batch: 100, run: (tx, batch) => sweepAbandonedUploads(images, tx, batch) },
+      { name: 'abandoned_image_uploads', batch: 100, run: (tx, batch) => sweepAbandonedUploads({ images }, tx, batch) },
     ],
   })
   return {

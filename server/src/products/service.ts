@@ -11,7 +11,7 @@ import { FIELD_DEFAULTS } from '../contract/vocabulary.gen'
 /** What the products' verbs need: the pool and where the products' attached images are read from. */
 export interface ProductsDeps {
   sql: Tx
-  images: Pick<ImagesDeps, 'sql' | 'store'>
+  images: Pick<ImagesDeps['images'], 'store'>
 }
 
 /** A product written is reported (deps.ts drops its cached copies and starts a new search epoch). */
@@ -32,7 +32,7 @@ export const toProduct = (r: repo.ProductRow, images: ProductImage[]): Product =
 })
 
 const withImages = async (deps: ProductsDeps, row: repo.ProductRow) =>
-  toProduct(row, (await imagesOfProducts(deps.images, [row.id])).get(row.id) ?? [])
+  toProduct(row, (await imagesOfProducts(deps, [row.id])).get(row.id) ?? [])
 
 export async function createProduct(deps: ProductsWriteDeps, userId: string, input: CreateProductRequest): Promise<Product> {
   const creator = await findCreatorByUser(deps, userId)
@@ -68,6 +68,6 @@ export async function updateProduct(deps: ProductsWriteDeps, userId: string, pro
 export async function listProducts(deps: ProductsDeps, q: { creatorId?: string; limit: number; cursor?: string }): Promise<Page<Product>> {
   const after = decodeCursor(q.cursor, ['uuid'])
   const rows = await repo.listProducts(deps.sql, { creatorId: q.creatorId, after, limit: q.limit })
-  const images = await imagesOfProducts(deps.images, rows.slice(0, q.limit).map((r) => r.id))
+  const images = await imagesOfProducts(deps, rows.slice(0, q.limit).map((r) => r.id))
   return toPage(rows, q.limit, (r) => toProduct(r, images.get(r.id) ?? []), (r) => [r.id])
 }

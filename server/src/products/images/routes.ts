@@ -1,13 +1,12 @@
 import { Elysia } from 'elysia'
 import { operations as op } from '../../contract/schemas.gen'
-import { authGuard } from '../../platform/auth-guard'
-import type { TokenService } from '../../platform/tokens'
+import { authGuard, type AuthGuardDeps } from '../../platform/auth-guard'
 import { completeImageUpload, deleteProductImage, startImageUpload, type ImagesDeps } from './service'
 
 /** The three owner operations of product images (the bytes themselves go to the storage, never through here). */
-export const productImagesRoutes = (deps: ImagesDeps, tokens: TokenService) =>
+export const productImagesRoutes = (deps: ImagesDeps & AuthGuardDeps) =>
   new Elysia({ prefix: '/v1/products' })
-    .use(authGuard(tokens))
+    .use(authGuard(deps.tokens))
     .post('/:productId/images', async ({ userId, params, body, set }) => {
       const upload = await startImageUpload(deps, userId, params.productId, body)
       set.status = 201

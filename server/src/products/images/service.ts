@@ -1,4 +1,4 @@
-import type { Sql } from '../../db'
+import type { Sql, Tx } from '../../db'
 import type { ImagesConfig } from '../../config'
 import type { Logger } from '../../logger'
 import { findCreatorByUser } from '../../creators/service'
@@ -10,13 +10,15 @@ import * as repo from './repo'
 import { inspectImage, renderVariants, VARIANT_SIDES, type VariantName } from './process'
 import { uploadKey, variantKey, type ObjectStore } from './storage'
 
+/** What the image verbs need: the pool, the storage and its limits (deps.images), and the hook they report through. */
 export interface ImagesDeps {
   sql: Sql
-  store: ObjectStore
-  config: ImagesConfig
   log: Logger
-  /** the product's representation changed (its cached copies must go) */
-  onChange(productId: string): void
+  images: { store: ObjectStore; config: ImagesConfig }
+  hooks: {
+    /** A product's images changed: its cached copies must go (images are not in search answers). */
+    productImagesChanged(productId: string): void
+  }
 }
 
 /** An upload whose URL has expired is swept this long after: a PUT that began in time may still be arriving. */
@@ -60,16 +62,16 @@ export function toProductImage(store: ObjectStore, r: repo.ImageRow): ProductIma
 }
 
 /** The attached images of each product (for product responses). */
-export async function imagesOfProducts(deps: Pick<ImagesDeps, 'sql' | 'store'>, productIds: string[]): Promise<Map<string, ProductImage[]>> {
+export async function imagesOfProducts(deps: { sql: Tx; images: Pick<ImagesDeps['images'], 'store'> }, productIds: string[]): Promise<Map<string, ProductImage[]>> {
   const out = new Map<string, ProductImage[]>(productIds.map((id) => [id, []]))
-  for (const row of await repo.readyImagesOf(deps.sql, productIds)) out.get(row.productId)!.push(toProductImage(deps.store, row))
+  for (const row of await repo.readyImagesOf(deps.sql, productIds)) out.get(row.productId)!.push(toProductImage(deps.images.store, row))
   return out
 }
 
 /** Step 1: reserve the image and sign the upload. */
 export async function startImageUpload(deps: ImagesDeps, userId: string, productId: string, input: CreateImageUploadRequest): Promise<ImageUpload> {
   await ownedProduct(deps, userId, productId)
-  const { maxBytes, maxPerProduct, uploadTtlSec } = deps.config
+  const { maxBytes, maxPerProduct, uploadTtlSec } = deps.images.config
   if (input.size !== undefined && input.size > maxBytes) {
     throw new AppError('IMAGE_TOO_LARGE', `Images may be at most ${maxBytes} bytes; this one is ${input.size}`, { extra: { maxBytes } })
   }
@@ -78,7 +80,7 @@ export async function startImageUpload(deps: ImagesDeps, userId: string, product
   // Whole seconds: both kinds of signed URL carry the expiry in seconds.
   const expiresAt = new Date((Math.floor(Date.now() / 1000) + uploadTtlSec) * 1000)
   // Signed before the row exists: signing needs no I/O, and a failure then leaves nothing behind.
-  const put = await deps.store.presignPut(key, { contentType: input.contentType, size: input.size, maxBytes, expiresAt })
+  const put = await deps.images.store.presignPut(key, { contentType: input.contentType, size: input.size, maxBytes, expiresAt })
   const row = await repo.insertPendingImage(deps.sql, {
     id, productId, contentType: input.contentType, declaredSize: input.size ?? null, uploadKey: key, uploadExpiresAt: expiresAt,
   }, maxPerProduct)
@@ -92,26 +94,26 @@ export async function startImageUpload(deps: ImagesDeps, userId: string, product
  */
 export async function completeImageUpload(deps: ImagesDeps, userId: string, productId: string, imageId: string): Promise<ProductImage> {
   const row = await ownedImage(deps, userId, productId, imageId)
-  if (row.status === 'ready') return toProductImage(deps.store, row)
+  if (row.status === 'ready') return toProductImage(deps.images.store, row)
   const refuse = async (err: AppError): Promise<never> => {
-    await deps.store.delete([row.uploadKey])
+    await deps.images.store.delete([row.uploadKey])
     await repo.deletePendingImage(deps.sql, row.id)
     throw err
   }
-  const head = await deps.store.head(row.uploadKey)
+  const head = await deps.images.store.head(row.uploadKey)
   if (!head) {
     if (row.uploadExpiresAt.getTime() > Date.now()) {
       throw new AppError('IMAGE_NOT_UPLOADED', `Nothing has been uploaded yet; PUT the bytes to the upload URL before ${row.uploadExpiresAt.toISOString()}`)
     }
     return refuse(new AppError('IMAGE_UPLOAD_EXPIRED', 'The upload URL expired before anything was uploaded; start a new upload'))
   }
-  const { maxBytes, maxPixels } = deps.config
+  const { maxBytes, maxPixels } = deps.images.config
   // The object's own length first: it is read into memory only when it is within the limit.
   if (head.size > maxBytes) return refuse(new AppError('IMAGE_TOO_LARGE', `Images may be at most ${maxBytes} bytes; the upload has ${head.size}`, { extra: { maxBytes } }))
   if (head.contentType !== undefined && head.contentType.split(';')[0].trim().toLowerCase() !== row.contentType) {
     return refuse(new AppError('IMAGE_TYPE_MISMATCH', `The upload was stored as ${head.contentType}, not the declared ${row.contentType}`))
   }
-  const bytes = await deps.store.read(row.uploadKey)
+  const bytes = await deps.images.store.read(row.uploadKey)
   // Replaced between the two reads (the URL is still valid): the bytes read are what counts.
   if (!bytes || bytes.byteLength > maxBytes) return refuse(new AppError('IMAGE_TOO_LARGE', `Images may be at most ${maxBytes} bytes`, { extra: { maxBytes } }))
   if (row.declaredSize !== null && bytes.byteLength !== row.declaredSize) {
@@ -132,21 +134,21 @@ export async function completeImageUpload(deps: ImagesDeps, userId: string, prod
     return [v, { width: webp.width, height: webp.height, webp: webp.name, avif: of.find((f) => f.format === 'avif')!.name }]
   })) as repo.ImageFiles
   const written = rendered.map((f) => variantKey(row.id, f.name))
-  await Promise.all(rendered.map((f) => deps.store.put(variantKey(row.id, f.name), f.body, `image/${f.format}`)))
+  await Promise.all(rendered.map((f) => deps.images.store.put(variantKey(row.id, f.name), f.body, `image/${f.format}`)))
   const attached = await repo.attachImage(deps.sql, row.id, { ...size, files })
   if (!attached) {
     // Lost a race: another completion attached it first (same bytes → same content-addressed names), or it was
     // deleted meanwhile. Whatever this call wrote and the winner does not use goes.
     const now = await repo.findImage(deps.sql, productId, imageId)
     const kept = new Set(now ? fileKeys(now) : [])
-    await deps.store.delete(written.filter((k) => !kept.has(k)))
-    if (now?.status === 'ready') return toProductImage(deps.store, now)
+    await deps.images.store.delete(written.filter((k) => !kept.has(k)))
+    if (now?.status === 'ready') return toProductImage(deps.images.store, now)
     throw notFound('image')
   }
   // The original keeps the uploader's metadata (EXIF GPS among it): it goes now that the variants exist.
-  await deps.store.delete([row.uploadKey]).catch((err) => deps.log.warn({ err, imageId }, 'images: original upload not deleted; the sweep will retry'))
-  deps.onChange(productId)
-  return toProductImage(deps.store, attached)
+  await deps.images.store.delete([row.uploadKey]).catch((err) => deps.log.warn({ err, imageId }, 'images: original upload not deleted; the sweep will retry'))
+  deps.hooks.productImagesChanged(productId)
+  return toProductImage(deps.images.store, attached)
 }
 
 /**
@@ -157,11 +159,11 @@ export async function deleteProductImage(deps: ImagesDeps, userId: string, produ
   await ownedProduct(deps, userId, productId)
   const deleted = await deps.sql.begin(async (tx) => {
     const row = await repo.deleteImage(tx, productId, imageId)
-    if (row) await deps.store.delete([row.uploadKey, ...fileKeys(row)])
+    if (row) await deps.images.store.delete([row.uploadKey, ...fileKeys(row)])
     return row
   })
   if (!deleted) throw notFound('image')
-  if (deleted.status === 'ready') deps.onChange(productId)
+  if (deleted.status === 'ready') deps.hooks.productImagesChanged(productId)
 }
 
 /** The local upload route asks this before it stores a byte: only a pending upload takes bytes. */
@@ -171,9 +173,9 @@ export const acceptsUpload = (deps: Pick<ImagesDeps, 'sql'>, imageId: string) =>
  * Maintenance sweep: uploads never completed, whose URL expired more than ABANDON_GRACE_SEC ago. Their bytes go
  * first, then the rows: a failure in between leaves the row for the next pass, never an unreferenced object.
  */
-export async function sweepAbandonedUploads(deps: Pick<ImagesDeps, 'store'>, sql: Parameters<typeof repo.abandonedUploads>[0], batch: number): Promise<number> {
+export async function sweepAbandonedUploads(deps: { images: Pick<ImagesDeps['images'], 'store'> }, sql: Parameters<typeof repo.abandonedUploads>[0], batch: number): Promise<number> {
   const rows = await repo.abandonedUploads(sql, ABANDON_GRACE_SEC, batch)
   if (rows.length === 0) return 0
-  await deps.store.delete(rows.map((r) => r.uploadKey))
+  await deps.images.store.delete(rows.map((r) => r.uploadKey))
   return repo.deletePendingImages(sql, rows.map((r) => r.id))
 }
