@@ -13,8 +13,11 @@ export const limitOption = (cmd: Command): Command => cmd.option('--limit <n>', 
 
 export const parseLimit = (opts: Record<string, unknown>): number => int(str(opts, 'limit'), '--limit', 1, MAX_ROWS) ?? PARAMETERS.Limit.default
 
+/** The contract's largest page, for walks that filter on this side (they read every row anyway). */
+export const LARGEST_PAGE = PARAMETERS.Limit.maximum
+
 /** The API's page size for a walk that stops at `limit` rows: never above the contract's largest page. */
-export const pageSize = (limit: number): number => Math.min(PARAMETERS.Limit.maximum, limit)
+export const pageSize = (limit: number): number => Math.min(LARGEST_PAGE, limit)
 
 /** The first `limit` items of a paginated walk that `keep` accepts; stops fetching pages once it has them. */
 export async function take<T>(items: AsyncIterable<T>, limit: number, keep: (item: T) => boolean = () => true): Promise<T[]> {

@@ -1,6 +1,6 @@
 import { defineCommand, type CommandGroup } from '../command'
 import { formatMoney, table } from '../output'
-import { limitOption, pageSize, parseLimit, take } from '../list'
+import { LARGEST_PAGE, limitOption, parseLimit, take } from '../list'
 import { id } from '../parse'
 import { formatLocal } from '../time'
 
@@ -21,7 +21,7 @@ export const listOrders = defineCommand<ListOrdersOptions>({
   async run(ctx, o) {
     const sdk = ctx.authed()
     // The API has no drop filter on this list: filter while walking the pages, stopping at --limit matches.
-    const items = await take(sdk.paginate('/v1/me/orders', { params: { query: { limit: pageSize(Infinity) } } }), o.limit, (order) => !o.dropId || order.dropId === o.dropId)
+    const items = await take(sdk.paginate('/v1/me/orders', { params: { query: { limit: LARGEST_PAGE } } }), o.limit, (order) => !o.dropId || order.dropId === o.dropId)
     ctx.print(items, () =>
       items.length === 0
         ? ''
