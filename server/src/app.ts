@@ -16,7 +16,6 @@ import { ordersRoutes } from './orders/routes'
 import { followsRoutes } from './follows/routes'
 import { notificationsRoutes } from './notifications/routes'
 import { eventsRoutes } from './events/routes'
-import { redeemTicket } from './events/service'
 import { webhooksRoutes } from './webhooks/routes'
 import { queueRoutes } from './queue/routes'
 import { storefrontRoutes } from './storefront/routes'
@@ -66,7 +65,7 @@ export function createApp(deps: Deps) {
     .use(deps.localImageStore ? localStorageRoutes(deps, deps.localImageStore) : new Elysia())
     .use(dropsRoutes(deps))
     .use(searchRoutes(deps))
-    .use(queueRoutes(deps, (ticket) => redeemTicket(deps, ticket)))
+    .use(queueRoutes(deps))
     .use(ordersRoutes(deps))
     .use(followsRoutes(deps))
     .use(notificationsRoutes(deps))

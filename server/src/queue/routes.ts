@@ -3,12 +3,11 @@ import { operations as op } from '../contract/schemas.gen'
 import { authGuard, type AuthGuardDeps } from '../platform/auth-guard'
 import { getQueuePlace, getQueueStats, issueChallenge, joinQueue, type QueueDeps } from './service'
 import type { QueueStreams } from './live'
+// Tickets are the events feature's: one kind opens every personal stream, this one included.
+import { redeemTicket, type EventsDeps } from '../events/service'
 import { unauthorized } from '../errors'
 
-/** Redeems a single-use realtime ticket (the events feature issues them) → whose it is; a bad one throws 401. */
-export type RedeemTicket = (ticket: string) => Promise<{ userId: string }>
-
-export const queueRoutes = (deps: QueueDeps & AuthGuardDeps & { queueStreams: QueueStreams }, redeemTicket: RedeemTicket) =>
+export const queueRoutes = (deps: QueueDeps & Pick<EventsDeps, 'sql'> & AuthGuardDeps & { queueStreams: QueueStreams }) =>
   new Elysia()
     .get('/v1/challenges', ({ query }) => issueChallenge(deps, query.dropId), op.getChallenge)
     // A browser's EventSource cannot send Authorization: the stream also takes a ticket, as /v1/me/events does.
@@ -16,7 +15,7 @@ export const queueRoutes = (deps: QueueDeps & AuthGuardDeps & { queueStreams: Qu
       const authorization = request.headers.get('authorization')
       // A header wins over a ticket (and a bad header is a 401 even with a ticket): no silent fallback.
       const principal = authorization ? await deps.tokens.authenticate(authorization)
-        : query.ticket ? await redeemTicket(query.ticket)
+        : query.ticket ? await redeemTicket(deps, query.ticket)
         : null
       if (!principal) throw unauthorized('Send a Bearer token or a ?ticket= from POST /v1/realtime/tickets')
       return deps.queueStreams.open(principal.userId, params.dropId, request.signal)
